@@ -1,0 +1,19 @@
+/**
+ * A strict, incremental HTTP/1.1 parser for requests and responses (RFC 9112), independent of any I/O.
+ *
+ * <p>The caller feeds {@link java.nio.ByteBuffer}s as they arrive, in any split, to a
+ * {@link dev.devproxy.parser.RequestParser} or {@link dev.devproxy.parser.ResponseParser} and gets back
+ * {@link dev.devproxy.parser.ParseStatus events}: the head once it is complete, then the body as offsets into
+ * the caller's buffer (never copied), then the end of the message. Heads are copied once into storage the
+ * parser reuses for the next message, and names and values come back as offsets into it: a {@code String}
+ * is made only when a caller asks for one.
+ *
+ * <p>Strictness is a security feature: a proxy that frames a message differently from the server behind it
+ * lets an attacker smuggle requests. Every rule RFC 9112 says to reject is rejected with a
+ * {@link dev.devproxy.parser.ParseError} that names the rule and carries the status to answer. Relaxations
+ * are opt-in {@link dev.devproxy.parser.Leniency leniencies}, each documented with what it reopens.
+ */
+@NullMarked
+package dev.devproxy.parser;
+
+import org.jspecify.annotations.NullMarked;
