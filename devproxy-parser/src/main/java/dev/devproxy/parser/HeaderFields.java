@@ -1,7 +1,11 @@
 package dev.devproxy.parser;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,49 +15,175 @@ import org.jspecify.annotations.Nullable;
  * only by the methods that return one. Values have their leading and trailing whitespace removed (RFC 9112
  * section 5.1). The view is valid until its parser starts the next message; copy what must outlive that.
  * Lookups by name are ASCII case-insensitive (RFC 9110 section 5.1) and allocate nothing.
+ *
+ * <p>Not thread-safe, like the parser that owns it. Every {@code index} argument must be in
+ * {@code [0, size())}, or the method throws {@link IndexOutOfBoundsException}.
  */
 public final class HeaderFields {
-    // TODO(implementation): storage is the owning parser's byte[] and an int[] of 4 offsets per field.
+    private static final int NAME_START = 0;
+    private static final int NAME_END = 1;
+    private static final int VALUE_START = 2;
+    private static final int VALUE_END = 3;
+    private static final int INTS_PER_FIELD = 4;
+
+    private byte[] bytes = new byte[0];
+    /** Four offsets into {@link #bytes} per field line: name start and end, trimmed value start and end. */
+    private int[] offsets = new int[8 * INTS_PER_FIELD];
+    private int size;
+
+    HeaderFields() {
+    }
+
+    /** Empties the view and points it at new storage. */
+    void clear(byte[] storage) {
+        bytes = storage;
+        size = 0;
+    }
+
+    /** Appends a field line; the arrays grow only until they fit the largest section seen. */
+    void add(int nameStart, int nameEnd, int valueStart, int valueEnd) {
+        int at = size * INTS_PER_FIELD;
+        if (at == offsets.length) {
+            offsets = Arrays.copyOf(offsets, offsets.length * 2);
+        }
+        offsets[at + NAME_START] = nameStart;
+        offsets[at + NAME_END] = nameEnd;
+        offsets[at + VALUE_START] = valueStart;
+        offsets[at + VALUE_END] = valueEnd;
+        size++;
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    int nameStart(int index) {
+        return offset(index, NAME_START);
+    }
+
+    int nameEnd(int index) {
+        return offset(index, NAME_END);
+    }
+
+    int valueStart(int index) {
+        return offset(index, VALUE_START);
+    }
+
+    int valueEnd(int index) {
+        return offset(index, VALUE_END);
+    }
+
+    private int offset(int index, int which) {
+        return offsets[INTS_PER_FIELD * Objects.checkIndex(index, size) + which];
+    }
 
     /** The number of field lines. */
-    public int size() { throw new UnsupportedOperationException(); }
+    public int size() {
+        return size;
+    }
 
     /** The name of field line {@code index}, as sent. @throws IndexOutOfBoundsException if out of range */
-    public String name(int index) { throw new UnsupportedOperationException(); }
+    public String name(int index) {
+        return latin1(nameStart(index), nameEnd(index));
+    }
 
     /** The value of field line {@code index}, trimmed, decoded as ISO-8859-1 (obs-text survives byte for byte). */
-    public String value(int index) { throw new UnsupportedOperationException(); }
+    public String value(int index) {
+        return latin1(valueStart(index), valueEnd(index));
+    }
 
     /** Whether field line {@code index} is named {@code name}, ignoring ASCII case. Allocates nothing. */
-    public boolean nameEquals(int index, String name) { throw new UnsupportedOperationException(); }
+    public boolean nameEquals(int index, String name) {
+        return HttpTokens.equalsIgnoreCase(bytes, nameStart(index), nameEnd(index), name);
+    }
 
     /**
      * Whether the comma-separated value of field line {@code index} lists {@code token}, ignoring ASCII case
      * and optional whitespace, as in {@code Connection: keep-alive, Upgrade}. Allocates nothing.
      */
-    public boolean valueHasToken(int index, String token) { throw new UnsupportedOperationException(); }
+    public boolean valueHasToken(int index, String token) {
+        int end = valueEnd(index);
+        // RFC 9110 section 5.6.1: #element = [ element ] *( OWS "," OWS [ element ] ).
+        for (int from = valueStart(index); from <= end; ) {
+            int comma = HttpTokens.elementEnd(bytes, from, end);
+            int start = HttpTokens.skipWhitespace(bytes, from, comma);
+            if (HttpTokens.equalsIgnoreCase(bytes, start, HttpTokens.trimWhitespace(bytes, start, comma), token)) {
+                return true;
+            }
+            from = comma + 1;
+        }
+        return false;
+    }
 
     /** The index of the first field line named {@code name} at or after {@code from}, or -1. */
-    public int indexOf(String name, int from) { throw new UnsupportedOperationException(); }
+    public int indexOf(String name, int from) {
+        for (int i = Math.max(from, 0); i < size; i++) {
+            if (nameEquals(i, name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /** Whether any field line is named {@code name}. */
-    public boolean contains(String name) { throw new UnsupportedOperationException(); }
+    public boolean contains(String name) {
+        return indexOf(name, 0) >= 0;
+    }
 
     /** The value of the first field line named {@code name}, or null when there is none. */
-    public @Nullable String get(String name) { throw new UnsupportedOperationException(); }
+    public @Nullable String get(String name) {
+        int index = indexOf(name, 0);
+        return index < 0 ? null : value(index);
+    }
 
     /** The values of every field line named {@code name}, in order; empty when there is none. */
-    public List<String> getAll(String name) { throw new UnsupportedOperationException(); }
+    public List<String> getAll(String name) {
+        List<String> values = new ArrayList<>(2);
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            values.add(value(i));
+        }
+        return values;
+    }
 
     /** The length in bytes of the name of field line {@code index}. */
-    public int nameLength(int index) { throw new UnsupportedOperationException(); }
+    public int nameLength(int index) {
+        return nameEnd(index) - nameStart(index);
+    }
 
     /** The length in bytes of the trimmed value of field line {@code index}. */
-    public int valueLength(int index) { throw new UnsupportedOperationException(); }
+    public int valueLength(int index) {
+        return valueEnd(index) - valueStart(index);
+    }
 
-    /** Copies the name of field line {@code index} into {@code dst} at its position, advancing it. */
-    public void putName(int index, ByteBuffer dst) { throw new UnsupportedOperationException(); }
+    /**
+     * Copies the name of field line {@code index} into {@code dst} at its position, advancing it.
+     *
+     * @throws java.nio.BufferOverflowException if {@code dst} has fewer than {@link #nameLength} bytes left
+     */
+    public void putName(int index, ByteBuffer dst) {
+        dst.put(bytes, nameStart(index), nameLength(index));
+    }
 
-    /** Copies the trimmed value of field line {@code index} into {@code dst} at its position, advancing it. */
-    public void putValue(int index, ByteBuffer dst) { throw new UnsupportedOperationException(); }
+    /**
+     * Copies the trimmed value of field line {@code index} into {@code dst} at its position, advancing it.
+     *
+     * @throws java.nio.BufferOverflowException if {@code dst} has fewer than {@link #valueLength} bytes left
+     */
+    public void putValue(int index, ByteBuffer dst) {
+        dst.put(bytes, valueStart(index), valueLength(index));
+    }
+
+    /** The field lines as {@code name: value} lines, for debugging. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < size; i++) {
+            text.append(name(i)).append(": ").append(value(i)).append('\n');
+        }
+        return text.toString();
+    }
+
+    private String latin1(int start, int end) {
+        return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+    }
 }

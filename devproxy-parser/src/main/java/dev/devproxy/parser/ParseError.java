@@ -39,7 +39,10 @@ public enum ParseError {
     WHITESPACE_BEFORE_COLON(400),
     /** A field line has no colon (RFC 9112 section 5). */
     MISSING_COLON(400),
-    /** A field value has NUL, CR, LF or another control character (RFC 9110 section 5.5). */
+    /**
+     * A field value has NUL, DEL or another control character (RFC 9110 section 5.5). A CR or LF inside a value
+     * ends its line, so it is reported as {@link #BARE_CR} or {@link #BARE_LF}.
+     */
     HEADER_VALUE(400),
     /** A field line begins with whitespace: obsolete line folding (RFC 9112 section 5.2). */
     OBS_FOLD(400),

@@ -1,6 +1,7 @@
 package dev.devproxy.parser;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A view over storage the {@link RequestParser} reuses: valid until that parser reports {@link
  * ParseStatus#HEAD} for the next message. The common methods ({@code GET}, {@code POST}, ...) come back as
- * shared constants; other strings are made on each call.
+ * shared constants; other strings are made on each call. Not thread-safe, like its parser.
  */
 public final class RequestHead {
     /** The form of a request-target (RFC 9112 section 3.2). */
@@ -23,54 +24,128 @@ public final class RequestHead {
         ASTERISK
     }
 
+    // Written by RequestHeadParser; every offset indexes bytes, which holds the head from its request line on.
+    byte[] bytes = new byte[0];
+    /** The method is bytes[0, methodEnd). */
+    int methodEnd;
+    /** The method as a shared constant when it is one of the registered ones, so method() allocates nothing. */
+    @Nullable String knownMethod;
+    int targetStart;
+    int targetEnd;
+    int pathStart;
+    int pathEnd;
+    /** The index after the {@code ?}, or -1 when the target has no query; the query ends at targetEnd. */
+    int queryStart;
+    TargetForm targetForm = TargetForm.ORIGIN;
+    HttpVersion version = HttpVersion.HTTP_1_1;
+    final HeaderFields headers = new HeaderFields();
+    BodyKind bodyKind = BodyKind.NONE;
+    long contentLength = -1;
+    boolean keepAlive;
+    boolean expectsContinue;
+    int headLength;
+
+    RequestHead() {
+    }
+
     /** The method, such as {@code GET}; case-sensitive (RFC 9110 section 9.1). */
-    public String method() { throw new UnsupportedOperationException(); }
+    public String method() {
+        return knownMethod != null ? knownMethod : latin1(0, methodEnd);
+    }
 
     /** Whether the method is exactly {@code method} (case-sensitive). Allocates nothing. */
-    public boolean methodIs(String method) { throw new UnsupportedOperationException(); }
+    public boolean methodIs(String method) {
+        return HttpTokens.equalsExactly(bytes, 0, methodEnd, method);
+    }
 
     /** The request-target exactly as sent. */
-    public String target() { throw new UnsupportedOperationException(); }
+    public String target() {
+        return latin1(targetStart, targetEnd);
+    }
 
     /** The form of the request-target. */
-    public TargetForm targetForm() { throw new UnsupportedOperationException(); }
+    public TargetForm targetForm() {
+        return targetForm;
+    }
 
     /**
      * The path of the target, not decoded: for origin-form the part before {@code ?}; for absolute-form the
      * path after the authority ({@code /} when empty); {@code *} and the authority for the other forms.
      */
-    public String path() { throw new UnsupportedOperationException(); }
+    public String path() {
+        if (pathStart == pathEnd) {
+            // RFC 9112 section 3.2.1: an absolute-form target with an empty path is sent as "/" in origin-form.
+            return "/";
+        }
+        return latin1(pathStart, pathEnd);
+    }
 
     /** The query of the target without its {@code ?}, not decoded, or null when the target has none. */
-    public @Nullable String query() { throw new UnsupportedOperationException(); }
+    public @Nullable String query() {
+        return queryStart < 0 ? null : latin1(queryStart, targetEnd);
+    }
 
     /** Copies the request-target's bytes into {@code dst} at its position, advancing it. */
-    public void putTarget(ByteBuffer dst) { throw new UnsupportedOperationException(); }
+    public void putTarget(ByteBuffer dst) {
+        dst.put(bytes, targetStart, targetLength());
+    }
 
     /** The length in bytes of the request-target. */
-    public int targetLength() { throw new UnsupportedOperationException(); }
+    public int targetLength() {
+        return targetEnd - targetStart;
+    }
 
     /** The protocol version. */
-    public HttpVersion version() { throw new UnsupportedOperationException(); }
+    public HttpVersion version() {
+        return version;
+    }
 
     /** The header section. */
-    public HeaderFields headers() { throw new UnsupportedOperationException(); }
+    public HeaderFields headers() {
+        return headers;
+    }
 
     /** How the body is delimited: {@link BodyKind#NONE}, {@link BodyKind#CONTENT_LENGTH} or {@link BodyKind#CHUNKED}. */
-    public BodyKind bodyKind() { throw new UnsupportedOperationException(); }
+    public BodyKind bodyKind() {
+        return bodyKind;
+    }
 
     /** The declared Content-Length, or -1 when the body is not delimited by one. */
-    public long contentLength() { throw new UnsupportedOperationException(); }
+    public long contentLength() {
+        return contentLength;
+    }
 
     /**
      * Whether the connection may carry another request after this one (RFC 9112 section 9.3): HTTP/1.1 unless
      * {@code Connection: close}; HTTP/1.0 only with {@code Connection: keep-alive}.
      */
-    public boolean keepAlive() { throw new UnsupportedOperationException(); }
+    public boolean keepAlive() {
+        return keepAlive;
+    }
 
-    /** Whether the request carries {@code Expect: 100-continue} (RFC 9110 section 10.1.1). */
-    public boolean expectsContinue() { throw new UnsupportedOperationException(); }
+    /**
+     * Whether the request carries {@code Expect: 100-continue} (RFC 9110 section 10.1.1). Always false for
+     * HTTP/1.0, whose expectation a server "MUST ignore" (same section).
+     */
+    public boolean expectsContinue() {
+        return expectsContinue;
+    }
 
-    /** The number of bytes the head took on the wire, request line to the empty line included. */
-    public int headLength() { throw new UnsupportedOperationException(); }
+    /**
+     * The number of bytes the head took on the wire, request line to the empty line included. Empty lines
+     * skipped before the request line are not counted.
+     */
+    public int headLength() {
+        return headLength;
+    }
+
+    /** The request line, as in {@code GET /index.html HTTP/1.1}, for debugging. */
+    @Override
+    public String toString() {
+        return method() + ' ' + target() + ' ' + version.text();
+    }
+
+    private String latin1(int start, int end) {
+        return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+    }
 }

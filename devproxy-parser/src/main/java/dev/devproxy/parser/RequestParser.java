@@ -1,7 +1,9 @@
 package dev.devproxy.parser;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An incremental HTTP/1.1 request parser: feed it bytes as they arrive, in any split, and it reports each
@@ -20,9 +22,30 @@ import java.util.Set;
  *
  * <p>Each call reports at most one event and consumes only the bytes that event covers, so bytes of a
  * pipelined next request stay in the buffer. A head that spans calls is copied into the parser's own
- * storage (bounded by the limits); body bytes are never copied. Not thread-safe: one parser per connection.
+ * storage (bounded by the limits); body bytes are never copied. Once its storage has grown to fit the heads
+ * it sees, a parser allocates nothing per request. Not thread-safe: one parser per connection.
+ *
+ * <p>Empty lines before a request line are skipped (RFC 9112 section 2.2), as many as fit in
+ * {@link ParserLimits#maxRequestLineLength()}, which they count toward.
  */
 public final class RequestParser {
+    private enum State {
+        /** Between messages or inside a head. */
+        HEAD,
+        /** After HEAD, until END. */
+        BODY,
+        /** After ERROR, until reset. */
+        FAILED
+    }
+
+    private final HeadScanner scanner;
+    private final RequestHeadParser headParser;
+    private final BodyDecoder body;
+    private final RequestHead head = new RequestHead();
+
+    private State state = State.HEAD;
+    private boolean headSeen;
+    private @Nullable ParseError error;
 
     /** A parser with {@link ParserLimits#defaults()} and no leniency. */
     public RequestParser() {
@@ -31,7 +54,11 @@ public final class RequestParser {
 
     /** A parser with the given limits and leniencies. */
     public RequestParser(ParserLimits limits, Set<Leniency> leniencies) {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(limits, "limits");
+        boolean bareLfEndsLines = leniencies.contains(Leniency.BARE_LF);
+        this.scanner = new HeadScanner(HeadScanner.StartLine.REQUEST, limits, bareLfEndsLines);
+        this.headParser = new RequestHeadParser(limits);
+        this.body = new BodyDecoder(limits, bareLfEndsLines);
     }
 
     /**
@@ -40,37 +67,126 @@ public final class RequestParser {
      *
      * @return what was found; after {@link ParseStatus#ERROR} every call returns it again
      */
-    public ParseStatus parse(ByteBuffer input) { throw new UnsupportedOperationException(); }
+    public ParseStatus parse(ByteBuffer input) {
+        return switch (state) {
+            case HEAD -> parseHead(input);
+            case BODY -> parseBody(input);
+            case FAILED -> ParseStatus.ERROR;
+        };
+    }
+
+    private ParseStatus parseHead(ByteBuffer input) {
+        ParseStatus scanned = scanner.scan(input);
+        if (scanned == ParseStatus.NEED_MORE) {
+            return ParseStatus.NEED_MORE;
+        }
+        if (scanned == ParseStatus.ERROR) {
+            return fail(scanner.error());
+        }
+        ParseError invalid = headParser.parse(scanner.bytes(), scanner.length(), head);
+        // The head keeps pointing at the storage it was parsed from; the next head goes to the other array.
+        scanner.startNext();
+        if (invalid != null) {
+            return fail(invalid);
+        }
+        headSeen = true;
+        body.start(head.bodyKind, head.contentLength);
+        state = State.BODY;
+        return ParseStatus.HEAD;
+    }
+
+    private ParseStatus parseBody(ByteBuffer input) {
+        ParseStatus status = body.decode(input);
+        if (status == ParseStatus.END) {
+            state = State.HEAD;
+        } else if (status == ParseStatus.ERROR) {
+            return fail(body.error());
+        }
+        return status;
+    }
 
     /**
      * Tells the parser the input has ended (the peer closed its side).
      *
-     * @return {@link ParseStatus#NEED_MORE} when no message was in progress (a clean close), or
-     *     {@link ParseStatus#ERROR} with {@link ParseError#TRUNCATED} when one was
+     * @return {@link ParseStatus#NEED_MORE} when no message was in progress (a clean close),
+     *     {@link ParseStatus#END} when the message in progress was complete but its END not yet reported,
+     *     or {@link ParseStatus#ERROR} with {@link ParseError#TRUNCATED} when one was cut short (and the
+     *     earlier error again after an {@link ParseStatus#ERROR})
      */
-    public ParseStatus endOfInput() { throw new UnsupportedOperationException(); }
+    public ParseStatus endOfInput() {
+        return switch (state) {
+            case HEAD -> scanner.isIdle() ? ParseStatus.NEED_MORE : fail(ParseError.TRUNCATED);
+            case BODY -> {
+                if (body.isComplete()) {
+                    state = State.HEAD;
+                    yield ParseStatus.END;
+                }
+                yield fail(ParseError.TRUNCATED);
+            }
+            case FAILED -> ParseStatus.ERROR;
+        };
+    }
 
     /** The head of the current message. @throws IllegalStateException before the first {@link ParseStatus#HEAD} */
-    public RequestHead head() { throw new UnsupportedOperationException(); }
+    public RequestHead head() {
+        if (!headSeen) {
+            throw new IllegalStateException("no request head has been parsed");
+        }
+        return head;
+    }
 
     /** After {@link ParseStatus#BODY}: the absolute index of the body run in the buffer last given. */
-    public int bodyOffset() { throw new UnsupportedOperationException(); }
+    public int bodyOffset() {
+        return body.bodyOffset();
+    }
 
     /** After {@link ParseStatus#BODY}: the length of the body run, at least 1. */
-    public int bodyLength() { throw new UnsupportedOperationException(); }
+    public int bodyLength() {
+        return body.bodyLength();
+    }
 
     /** After {@link ParseStatus#END} of a chunked message: its trailer fields (empty otherwise). */
-    public HeaderFields trailers() { throw new UnsupportedOperationException(); }
+    public HeaderFields trailers() {
+        return body.trailers();
+    }
 
     /** After {@link ParseStatus#ERROR}: what was wrong. @throws IllegalStateException before an error */
-    public ParseError error() { throw new UnsupportedOperationException(); }
+    public ParseError error() {
+        if (error == null) {
+            throw new IllegalStateException("the parser has not failed");
+        }
+        return error;
+    }
 
     /** Whether the parser is between messages: nothing of a next message has been consumed yet. */
-    public boolean isIdle() { throw new UnsupportedOperationException(); }
+    public boolean isIdle() {
+        return state == State.HEAD && scanner.isIdle();
+    }
 
     /** Whether the parser has consumed part of a head that is not yet complete. */
-    public boolean isReadingHead() { throw new UnsupportedOperationException(); }
+    public boolean isReadingHead() {
+        return state == State.HEAD && !scanner.isIdle();
+    }
+
+    /**
+     * Whether the request line of the head being read has arrived in full, so only field lines are missing.
+     * Servers use it to time the request line and the header section separately.
+     */
+    public boolean hasRequestLine() {
+        return state == State.HEAD && scanner.isInFields();
+    }
 
     /** Forgets all state, errors included, to parse a new stream. */
-    public void reset() { throw new UnsupportedOperationException(); }
+    public void reset() {
+        scanner.reset();
+        state = State.HEAD;
+        headSeen = false;
+        error = null;
+    }
+
+    private ParseStatus fail(ParseError failure) {
+        error = failure;
+        state = State.FAILED;
+        return ParseStatus.ERROR;
+    }
 }

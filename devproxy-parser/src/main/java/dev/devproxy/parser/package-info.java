@@ -5,13 +5,16 @@
  * {@link dev.devproxy.parser.RequestParser} or {@link dev.devproxy.parser.ResponseParser} and gets back
  * {@link dev.devproxy.parser.ParseStatus events}: the head once it is complete, then the body as offsets into
  * the caller's buffer (never copied), then the end of the message. Heads are copied once into storage the
- * parser reuses for the next message, and names and values come back as offsets into it: a {@code String}
- * is made only when a caller asks for one.
+ * parser reuses for later messages, and names and values come back as offsets into it: a {@code String}
+ * is made only when a caller asks for one, and a reused parser allocates nothing per message. How the input
+ * is split never changes what is reported. Parsers are not thread-safe: one per connection.
  *
  * <p>Strictness is a security feature: a proxy that frames a message differently from the server behind it
  * lets an attacker smuggle requests. Every rule RFC 9112 says to reject is rejected with a
  * {@link dev.devproxy.parser.ParseError} that names the rule and carries the status to answer. Relaxations
- * are opt-in {@link dev.devproxy.parser.Leniency leniencies}, each documented with what it reopens.
+ * are opt-in {@link dev.devproxy.parser.Leniency leniencies}, each documented with what it reopens; every
+ * size is bounded by {@link dev.devproxy.parser.ParserLimits}. The module's README lists the rules, the few
+ * tolerances and the limits.
  */
 @NullMarked
 package dev.devproxy.parser;

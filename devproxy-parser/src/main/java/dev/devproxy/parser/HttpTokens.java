@@ -1,0 +1,222 @@
+package dev.devproxy.parser;
+
+import java.util.Arrays;
+
+/**
+ * Byte classes of the HTTP grammar as 256-entry tables, built once, indexed by {@code b & 0xFF}.
+ *
+ * <p>A table lookup is one load, where a chain of comparisons is a branch per character; the comment above each
+ * table is the ABNF it encodes, so the table and its rule can be checked against each other.
+ */
+final class HttpTokens {
+    static final byte CR = '\r';
+    static final byte LF = '\n';
+    static final byte SP = ' ';
+    static final byte HTAB = '\t';
+
+    /**
+     * RFC 9110 section 5.6.2: {@code tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" /
+     * "_" / "`" / "|" / "~" / DIGIT / ALPHA}. Methods, field names, transfer codings and chunk extension names
+     * are {@code 1*tchar}.
+     */
+    private static final boolean[] TCHAR = new boolean[256];
+
+    /**
+     * RFC 9110 section 5.5: {@code field-content = field-vchar [ 1*( SP / HTAB / field-vchar ) field-vchar ]},
+     * {@code field-vchar = VCHAR / obs-text}, {@code obs-text = %x80-FF}. The table admits every byte that may
+     * appear inside a value: HTAB, SP, VCHAR %x21-7E and obs-text. NUL, CR, LF, the other CTLs and DEL are out.
+     * The reason phrase (RFC 9112 section 4) is the same set.
+     */
+    private static final boolean[] FIELD_VALUE = new boolean[256];
+
+    /**
+     * RFC 9112 section 3.2 and RFC 3986: every request-target form is made of visible US-ASCII, %x21-7E. CTLs,
+     * SP, DEL and bytes from 0x80 up never appear in a valid target (non-ASCII must be percent-encoded).
+     */
+    private static final boolean[] TARGET = new boolean[256];
+
+    /**
+     * RFC 3986 section 3.2.2: {@code reg-name = *( unreserved / pct-encoded / sub-delims )}, with
+     * {@code unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"} and {@code sub-delims = "!" / "$" / "&" / "'" /
+     * "(" / ")" / "*" / "+" / "," / ";" / "="}. The {@code %} of pct-encoded is admitted here and its two hex
+     * digits checked by the caller. An IPv4address is a reg-name by these characters.
+     */
+    private static final boolean[] REG_NAME = new boolean[256];
+
+    /**
+     * RFC 3986 section 3.2.2: {@code IP-literal = "[" ( IPv6address / IPvFuture ) "]"}. DevProxy admits the
+     * characters of an IPv6address (HEXDIG, ":" and "." for an embedded IPv4 tail); IPvFuture is not accepted.
+     */
+    private static final boolean[] IPV6 = new boolean[256];
+
+    /**
+     * RFC 9110 section 5.6.4: {@code qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text}, the bytes of a
+     * quoted-string other than DQUOTE and backslash.
+     */
+    private static final boolean[] QDTEXT = new boolean[256];
+
+    /** RFC 5234 appendix B.1: {@code HEXDIG = DIGIT / "A" / "B" / "C" / "D" / "E" / "F"}, either case; -1 elsewhere. */
+    private static final byte[] HEX_VALUE = new byte[256];
+
+    static {
+        for (int c = '0'; c <= '9'; c++) {
+            TCHAR[c] = true;
+        }
+        for (int c = 'A'; c <= 'Z'; c++) {
+            TCHAR[c] = true;
+            TCHAR[c + ('a' - 'A')] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TCHAR[c] = true;
+        }
+
+        FIELD_VALUE[HTAB] = true;
+        for (int c = 0x20; c <= 0x7E; c++) {
+            FIELD_VALUE[c] = true;
+        }
+        for (int c = 0x80; c <= 0xFF; c++) {
+            FIELD_VALUE[c] = true;
+        }
+
+        for (int c = 0x21; c <= 0x7E; c++) {
+            TARGET[c] = true;
+        }
+
+        for (int c = '0'; c <= '9'; c++) {
+            REG_NAME[c] = true;
+        }
+        for (int c = 'A'; c <= 'Z'; c++) {
+            REG_NAME[c] = true;
+            REG_NAME[c + ('a' - 'A')] = true;
+        }
+        for (char c : "-._~!$&'()*+,;=%".toCharArray()) {
+            REG_NAME[c] = true;
+        }
+
+        QDTEXT[HTAB] = true;
+        QDTEXT[SP] = true;
+        QDTEXT[0x21] = true;
+        for (int c = 0x23; c <= 0x5B; c++) {
+            QDTEXT[c] = true;
+        }
+        for (int c = 0x5D; c <= 0x7E; c++) {
+            QDTEXT[c] = true;
+        }
+        for (int c = 0x80; c <= 0xFF; c++) {
+            QDTEXT[c] = true;
+        }
+
+        Arrays.fill(HEX_VALUE, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX_VALUE[c] = (byte) (c - '0');
+        }
+        for (int c = 'a'; c <= 'f'; c++) {
+            HEX_VALUE[c] = (byte) (c - 'a' + 10);
+            HEX_VALUE[c - ('a' - 'A')] = (byte) (c - 'a' + 10);
+        }
+        for (int c = 0; c < 256; c++) {
+            IPV6[c] = HEX_VALUE[c] >= 0 || c == ':' || c == '.';
+        }
+    }
+
+    private HttpTokens() {
+    }
+
+    static boolean isTchar(byte b) {
+        return TCHAR[b & 0xFF];
+    }
+
+    static boolean isFieldValue(byte b) {
+        return FIELD_VALUE[b & 0xFF];
+    }
+
+    static boolean isTarget(byte b) {
+        return TARGET[b & 0xFF];
+    }
+
+    static boolean isRegName(byte b) {
+        return REG_NAME[b & 0xFF];
+    }
+
+    static boolean isIpv6(byte b) {
+        return IPV6[b & 0xFF];
+    }
+
+    static boolean isQdtext(byte b) {
+        return QDTEXT[b & 0xFF];
+    }
+
+    /** The value of a hex digit, or -1 when {@code b} is not one. */
+    static int hexValue(byte b) {
+        return HEX_VALUE[b & 0xFF];
+    }
+
+    /** OWS and BWS are {@code *( SP / HTAB )} (RFC 9110 section 5.6.3). */
+    static boolean isWhitespace(byte b) {
+        return b == SP || b == HTAB;
+    }
+
+    static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    /** ASCII lower case; bytes other than A-Z are returned unchanged. Field names and tokens are ASCII. */
+    static int toLower(int b) {
+        return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+    }
+
+    /**
+     * The end of the list element that starts at {@code from}: the index of the next comma before {@code end},
+     * or {@code end}. RFC 9110 section 5.6.1: {@code #element = [ element ] *( OWS "," OWS [ element ] )}.
+     */
+    static int elementEnd(byte[] bytes, int from, int end) {
+        int comma = from;
+        while (comma < end && bytes[comma] != ',') {
+            comma++;
+        }
+        return comma;
+    }
+
+    /** The first index in {@code [from, to)} that is not OWS, or {@code to}. */
+    static int skipWhitespace(byte[] bytes, int from, int to) {
+        while (from < to && isWhitespace(bytes[from])) {
+            from++;
+        }
+        return from;
+    }
+
+    /** The end of {@code [from, to)} with trailing OWS removed. */
+    static int trimWhitespace(byte[] bytes, int from, int to) {
+        while (to > from && isWhitespace(bytes[to - 1])) {
+            to--;
+        }
+        return to;
+    }
+
+    /** Whether {@code bytes[start, end)} spells {@code text}, ignoring ASCII case. Allocates nothing. */
+    static boolean equalsIgnoreCase(byte[] bytes, int start, int end, String text) {
+        if (end - start != text.length()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 0x7F || toLower(bytes[start + i] & 0xFF) != toLower(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code bytes[start, end)} spells {@code text} exactly. Allocates nothing. */
+    static boolean equalsExactly(byte[] bytes, int start, int end, String text) {
+        if (end - start != text.length()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if ((bytes[start + i] & 0xFF) != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.devproxy.parser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The examples of devproxy-parser/README.md, verbatim, so they compile and are known to work. */
+class ReadmeExamplesTest {
+    private static final String PIPELINE = "POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 5\r\n\r\nhello"
+            + "PUT /chunks HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+            + "GET /bye HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n";
+
+    // README example 1: a blocking InputStream.
+    static List<String> readRequests(InputStream in) throws IOException {
+        RequestParser parser = new RequestParser();
+        ReadableByteChannel channel = Channels.newChannel(in);
+        ByteBuffer buffer = ByteBuffer.allocate(16 * 1024).flip();   // empty, ready to be parsed from
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        List<String> requests = new ArrayList<>();
+        while (true) {
+            switch (parser.parse(buffer)) {
+                case HEAD -> body.reset();
+                case BODY -> body.write(buffer.array(), parser.bodyOffset(), parser.bodyLength());
+                case END -> requests.add(parser.head() + " with " + body.size() + " body bytes");
+                case ERROR -> throw new IOException(parser.error() + ": answer " + parser.error().status());
+                case NEED_MORE -> {                                      // all input consumed: read more
+                    buffer.compact();
+                    int read = channel.read(buffer);
+                    buffer.flip();
+                    if (read < 0) {                                      // the peer closed its side
+                        if (parser.endOfInput() == ParseStatus.ERROR) {
+                            throw new EOFException("request cut short: " + parser.error());
+                        }
+                        return requests;
+                    }
+                }
+            }
+        }
+    }
+
+    // README example 2: ByteBuffers as they arrive, say from a selector loop.
+    static List<String> targets(Iterable<ByteBuffer> arrivals, List<ByteBuffer> bodyRuns) {
+        RequestParser parser = new RequestParser();
+        List<String> targets = new ArrayList<>();
+        for (ByteBuffer arrived : arrivals) {
+            for (ParseStatus status; (status = parser.parse(arrived)) != ParseStatus.NEED_MORE; ) {
+                switch (status) {
+                    case HEAD -> targets.add(parser.head().target());
+                    case BODY -> bodyRuns.add(arrived.slice(parser.bodyOffset(), parser.bodyLength())); // no copy
+                    case ERROR -> throw new IllegalArgumentException(parser.error() + " " + parser.error().status());
+                    default -> { }                                       // END: the next request may follow
+                }
+            }
+        }
+        return targets;
+    }
+
+    /** An InputStream that hands out at most seven bytes per read, as a slow network would. */
+    private static InputStream trickling(String text) {
+        return new FilterInputStream(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1))) {
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws IOException {
+                return super.read(bytes, offset, Math.min(length, 7));
+            }
+        };
+    }
+
+    @Test
+    void blockingStreamExampleReadsPipelinedRequests() throws IOException {
+        assertEquals(List.of(
+                        "POST /upload HTTP/1.1 with 5 body bytes",
+                        "PUT /chunks HTTP/1.1 with 5 body bytes",
+                        "GET /bye HTTP/1.1 with 0 body bytes"),
+                readRequests(trickling(PIPELINE)));
+    }
+
+    @Test
+    void blockingStreamExampleReportsATruncatedRequest() {
+        assertThrows(EOFException.class, () -> readRequests(trickling("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\nabc")));
+    }
+
+    @Test
+    void blockingStreamExampleReportsAMalformedRequest() {
+        IOException malformed = assertThrows(IOException.class, () -> readRequests(trickling("GET / HTTP/1.1\r\n\r\n")));
+        assertEquals("MISSING_HOST: answer 400", malformed.getMessage());
+    }
+
+    @Test
+    void byteBufferExampleReportsTargetsAndBodyViews() {
+        byte[] bytes = PIPELINE.getBytes(StandardCharsets.ISO_8859_1);
+        List<ByteBuffer> arrivals = new ArrayList<>();
+        for (int at = 0; at < bytes.length; at += 10) {
+            arrivals.add(ByteBuffer.wrap(bytes, at, Math.min(10, bytes.length - at)).slice());
+        }
+        List<ByteBuffer> bodyRuns = new ArrayList<>();
+
+        assertEquals(List.of("/upload", "/chunks", "/bye"), targets(arrivals, bodyRuns));
+        StringBuilder bodies = new StringBuilder();
+        for (ByteBuffer run : bodyRuns) {
+            bodies.append(StandardCharsets.ISO_8859_1.decode(run));
+        }
+        assertEquals("helloabcde", bodies.toString());
+    }
+
+    @Test
+    void readmeExamplesAreTheCodeThisTestRuns() throws IOException {
+        // Surefire runs in the module directory.
+        String readme = Files.readString(Path.of("README.md"));
+        String source = Files.readString(Path.of("src/test/java/dev/devproxy/parser/ReadmeExamplesTest.java"));
+        Matcher block = Pattern.compile("```java\n(static .*?)```", Pattern.DOTALL).matcher(readme);
+        int examples = 0;
+        while (block.find()) {
+            examples++;
+            String indented = block.group(1).lines().map(line -> line.isEmpty() ? line : "    " + line)
+                    .reduce("", (text, line) -> text + line + "\n");
+            assertTrue(source.contains(indented), () -> "README example not found verbatim in this test:\n" + block.group(1));
+        }
+        assertEquals(2, examples);
+    }
+}
