@@ -1,0 +1,234 @@
+package dev.devproxy;
+
+import dev.devproxy.internal.config.Setting;
+import dev.devproxy.parser.ParserLimits;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Every setting of a proxy, as one immutable value. Start from {@link #defaults()} or {@link #fromEnv()} and
+ * change it with {@link #toBuilder()}; hand it to {@link DevProxy.Builder#config(Config)}.
+ *
+ * <p>The defaults are the seed design's, and each setting has an environment variable and a command-line
+ * flag, listed by {@code java -jar devproxy-core.jar --help} and in the README.
+ *
+ * @param host the address to bind, default {@code 127.0.0.1} ({@code DEVPROXY_HOST})
+ * @param port the port to bind, 0 for any free port, default 8889 ({@code DEVPROXY_PORT})
+ * @param upstream where the standard router forwards {@code /proxy/*}, default {@code localhost:3001}
+ *     ({@code UPSTREAM_HOST}, {@code UPSTREAM_PORT})
+ * @param maxConnections most client connections open at once, default 1000; more wait in the accept backlog
+ *     ({@code MAX_CONNECTIONS})
+ * @param limits the request parser's limits, default {@link ParserLimits#defaults()}
+ * @param requestLineTimeout time to receive the request line, default 5 s ({@code REQUEST_TIMEOUT})
+ * @param headerTimeout time to receive the header section after the request line, default 10 s
+ *     ({@code HEADER_TIMEOUT})
+ * @param bodyTimeout time to receive the body after the head, default 30 s ({@code BODY_TIMEOUT})
+ * @param keepAliveTimeout how long an idle persistent connection is kept, default 30 s ({@code KEEP_ALIVE_TIMEOUT})
+ * @param writeTimeout how long a response write may make no progress, default 30 s ({@code WRITE_TIMEOUT})
+ * @param upstreamConnectTimeout time to connect to an upstream, default 5 s ({@code UPSTREAM_CONNECT_TIMEOUT})
+ * @param upstreamTimeout time for an upstream to answer, and most time between two reads of its response,
+ *     default 30 s ({@code UPSTREAM_TIMEOUT})
+ * @param shutdownGrace how long {@link DevProxy#close()} lets requests in flight finish, default 5 s
+ *     ({@code SHUTDOWN_GRACE})
+ * @param ioThreads event-loop threads, default the number of available processors ({@code IO_THREADS})
+ * @param accessLog whether to log one line per request at INFO on logger {@code dev.devproxy.access}, default
+ *     false ({@code ACCESS_LOG})
+ */
+public record Config(
+        String host,
+        int port,
+        Upstream upstream,
+        int maxConnections,
+        ParserLimits limits,
+        Duration requestLineTimeout,
+        Duration headerTimeout,
+        Duration bodyTimeout,
+        Duration keepAliveTimeout,
+        Duration writeTimeout,
+        Duration upstreamConnectTimeout,
+        Duration upstreamTimeout,
+        Duration shutdownGrace,
+        int ioThreads,
+        boolean accessLog) {
+
+    /**
+     * Checks every setting.
+     *
+     * @throws IllegalArgumentException naming the first setting out of range
+     */
+    public Config {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(limits, "limits");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+        }
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("ioThreads must be at least 1, was " + ioThreads);
+        }
+        requirePositive("requestLineTimeout", requestLineTimeout);
+        requirePositive("headerTimeout", headerTimeout);
+        requirePositive("bodyTimeout", bodyTimeout);
+        requirePositive("keepAliveTimeout", keepAliveTimeout);
+        requirePositive("writeTimeout", writeTimeout);
+        requirePositive("upstreamConnectTimeout", upstreamConnectTimeout);
+        requirePositive("upstreamTimeout", upstreamTimeout);
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must not be negative, was " + shutdownGrace);
+        }
+    }
+
+    /** The defaults: the seed design's limits and timeouts, bound to 127.0.0.1:8889, upstream localhost:3001. */
+    public static Config defaults() {
+        return new Builder().build();
+    }
+
+    /** The defaults overridden by this process's environment variables. @see #fromEnv(Map) */
+    public static Config fromEnv() {
+        return fromEnv(System.getenv());
+    }
+
+    /**
+     * The defaults overridden by the given environment; variables it does not know are ignored.
+     *
+     * @throws IllegalArgumentException naming the variable and its value when a value is malformed or out of
+     *     range
+     */
+    public static Config fromEnv(Map<String, String> environment) {
+        Builder builder = new Builder();
+        for (Setting setting : Setting.values()) {
+            String value = environment.get(setting.environmentVariable());
+            if (value != null) {
+                setting.apply(builder, value, setting.environmentVariable());
+            }
+        }
+        return builder.build();
+    }
+
+    /** A builder holding this configuration, to change some settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    /** Builds a {@link Config}; every setting starts at its default. Not thread-safe. */
+    public static final class Builder {
+        String host = "127.0.0.1";
+        int port = 8889;
+        Upstream upstream = Upstream.of("localhost", 3001);
+        int maxConnections = 1000;
+        ParserLimits limits = ParserLimits.defaults();
+        Duration requestLineTimeout = Duration.ofSeconds(5);
+        Duration headerTimeout = Duration.ofSeconds(10);
+        Duration bodyTimeout = Duration.ofSeconds(30);
+        Duration keepAliveTimeout = Duration.ofSeconds(30);
+        Duration writeTimeout = Duration.ofSeconds(30);
+        Duration upstreamConnectTimeout = Duration.ofSeconds(5);
+        Duration upstreamTimeout = Duration.ofSeconds(30);
+        Duration shutdownGrace = Duration.ofSeconds(5);
+        int ioThreads = Runtime.getRuntime().availableProcessors();
+        boolean accessLog;
+
+        Builder() {
+        }
+
+        Builder(Config config) {
+            host = config.host;
+            port = config.port;
+            upstream = config.upstream;
+            maxConnections = config.maxConnections;
+            limits = config.limits;
+            requestLineTimeout = config.requestLineTimeout;
+            headerTimeout = config.headerTimeout;
+            bodyTimeout = config.bodyTimeout;
+            keepAliveTimeout = config.keepAliveTimeout;
+            writeTimeout = config.writeTimeout;
+            upstreamConnectTimeout = config.upstreamConnectTimeout;
+            upstreamTimeout = config.upstreamTimeout;
+            shutdownGrace = config.shutdownGrace;
+            ioThreads = config.ioThreads;
+            accessLog = config.accessLog;
+        }
+
+        /** The address to bind. */
+        public Builder host(String host) { this.host = host; return this; }
+
+        /** The port to bind; 0 picks a free one. */
+        public Builder port(int port) { this.port = port; return this; }
+
+        /** The standard router's upstream. */
+        public Builder upstream(Upstream upstream) { this.upstream = upstream; return this; }
+
+        /** The standard router's upstream host, keeping its port. */
+        public Builder upstreamHost(String host) { this.upstream = Upstream.of(host, upstream.port()); return this; }
+
+        /** The standard router's upstream port, keeping its host. */
+        public Builder upstreamPort(int port) { this.upstream = Upstream.of(upstream.host(), port); return this; }
+
+        /** The most client connections open at once. */
+        public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
+
+        /** The request parser's limits. */
+        public Builder limits(ParserLimits limits) { this.limits = limits; return this; }
+
+        /** Changes the request parser's limits, as in {@code b.limits(l -> l.withMaxBodySize(1 << 20))}. */
+        public Builder limits(UnaryOperator<ParserLimits> change) { this.limits = change.apply(limits); return this; }
+
+        /** Time to receive the request line. */
+        public Builder requestLineTimeout(Duration timeout) { this.requestLineTimeout = timeout; return this; }
+
+        /** Time to receive the header section after the request line. */
+        public Builder headerTimeout(Duration timeout) { this.headerTimeout = timeout; return this; }
+
+        /** Time to receive the body after the head. */
+        public Builder bodyTimeout(Duration timeout) { this.bodyTimeout = timeout; return this; }
+
+        /** How long an idle persistent connection is kept. */
+        public Builder keepAliveTimeout(Duration timeout) { this.keepAliveTimeout = timeout; return this; }
+
+        /** How long a response write may make no progress before the client is cut off. */
+        public Builder writeTimeout(Duration timeout) { this.writeTimeout = timeout; return this; }
+
+        /** Time to connect to an upstream. */
+        public Builder upstreamConnectTimeout(Duration timeout) { this.upstreamConnectTimeout = timeout; return this; }
+
+        /** Time for an upstream to answer, and most time between two reads of its response. */
+        public Builder upstreamTimeout(Duration timeout) { this.upstreamTimeout = timeout; return this; }
+
+        /** How long {@code close()} lets requests in flight finish. */
+        public Builder shutdownGrace(Duration grace) { this.shutdownGrace = grace; return this; }
+
+        /** The number of event-loop threads. */
+        public Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
+
+        /** Whether to write an access log line per request. */
+        public Builder accessLog(boolean accessLog) { this.accessLog = accessLog; return this; }
+
+        /** Returns the configuration. @throws IllegalArgumentException naming the first setting out of range */
+        public Config build() {
+            return new Config(host, port, upstream, maxConnections, limits, requestLineTimeout, headerTimeout,
+                    bodyTimeout, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
+                    shutdownGrace, ioThreads, accessLog);
+        }
+    }
+}

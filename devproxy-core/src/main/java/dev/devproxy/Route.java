@@ -1,0 +1,109 @@
+package dev.devproxy;
+
+/**
+ * What a {@link Router} decides for one request. Create them with the static methods; the records are public
+ * so that routers and tests can inspect a decision.
+ */
+public sealed interface Route permits Route.Echo, Route.Forward, Route.Respond, Route.Metrics, Route.Reject, Route.Pass {
+
+    /** Answer 200 with a JSON description of the request (the body is read in full first). */
+    static Route echo() {
+        return Echo.INSTANCE;
+    }
+
+    /**
+     * Forward the request to {@code upstream} with the request-target replaced by {@code target}, and stream the
+     * response back.
+     *
+     * @param target an origin-form target such as {@code /api/users?x=1}
+     * @throws IllegalArgumentException when the target does not start with {@code /} or has spaces or controls
+     */
+    static Route forward(Upstream upstream, String target) {
+        return new Forward(upstream, target);
+    }
+
+    /** Answer with this response (the request body is read and discarded first). */
+    static Route respond(Response response) {
+        return new Respond(response);
+    }
+
+    /** Answer with the built-in metrics in Prometheus text format. */
+    static Route metrics() {
+        return Metrics.INSTANCE;
+    }
+
+    /**
+     * Answer with an error response in DevProxy's error format and close the connection.
+     *
+     * @param status 400 to 599
+     */
+    static Route reject(int status) {
+        return new Reject(status);
+    }
+
+    /** Not decided here: the next router of a chain built with {@link Router#orElse} decides. */
+    static Route pass() {
+        return Pass.INSTANCE;
+    }
+
+    /** See {@link Route#echo()}. */
+    enum Echo implements Route {
+        /** The only instance. */
+        INSTANCE
+    }
+
+    /** See {@link Route#metrics()}. */
+    enum Metrics implements Route {
+        /** The only instance. */
+        INSTANCE
+    }
+
+    /** See {@link Route#pass()}. */
+    enum Pass implements Route {
+        /** The only instance. */
+        INSTANCE
+    }
+
+    /**
+     * See {@link Route#forward}.
+     *
+     * @param upstream where to send the request
+     * @param target the origin-form request-target to send
+     */
+    record Forward(Upstream upstream, String target) implements Route {
+        /** @throws IllegalArgumentException when the target is not origin-form or has spaces or controls */
+        public Forward {
+            if (!target.startsWith("/")) {
+                throw new IllegalArgumentException("forward target must start with '/', was '" + target + "'");
+            }
+            for (int i = 0; i < target.length(); i++) {
+                char c = target.charAt(i);
+                if (c <= ' ' || c >= 0x7F) {
+                    throw new IllegalArgumentException("forward target has a space, control or non-ASCII character at " + i);
+                }
+            }
+        }
+    }
+
+    /**
+     * See {@link Route#respond}.
+     *
+     * @param response what to answer
+     */
+    record Respond(Response response) implements Route {
+    }
+
+    /**
+     * See {@link Route#reject}.
+     *
+     * @param status the status to answer, 400 to 599
+     */
+    record Reject(int status) implements Route {
+        /** @throws IllegalArgumentException when the status is not 400 to 599 */
+        public Reject {
+            if (status < 400 || status > 599) {
+                throw new IllegalArgumentException("reject status must be 400 to 599, was " + status);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.devproxy;
+
+import dev.devproxy.parser.RequestHead;
+import org.jspecify.annotations.Nullable;
+
+/** The router behind {@link Router#standard(Upstream)}. */
+final class StandardRouter implements Router {
+    private final Upstream upstream;
+
+    StandardRouter(Upstream upstream) {
+        this.upstream = upstream;
+    }
+
+    @Override
+    public Route route(RequestHead request) {
+        if (request.targetForm() != RequestHead.TargetForm.ORIGIN) {
+            return Route.echo();
+        }
+        String path = request.path();
+        if (path.equals("/metrics")) {
+            return Route.metrics();
+        }
+        String rest = stripProxyPrefix(request.target());
+        return rest == null ? Route.echo() : Route.forward(upstream, rest);
+    }
+
+    /**
+     * The target with {@code /proxy} removed, or null when the target is not under it. {@code /proxy} alone, or
+     * followed by {@code /} or {@code ?}, is under it; {@code /proxyfoo} is not.
+     */
+    static @Nullable String stripProxyPrefix(String target) {
+        String prefix = PROXY_PREFIX;
+        if (!target.startsWith(prefix)) {
+            return null;
+        }
+        if (target.length() == prefix.length()) {
+            return "/";
+        }
+        char next = target.charAt(prefix.length());
+        if (next == '/') {
+            return target.substring(prefix.length());
+        }
+        if (next == '?') {
+            return "/" + target.substring(prefix.length());
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "Router.standard(" + upstream + ")";
+    }
+}

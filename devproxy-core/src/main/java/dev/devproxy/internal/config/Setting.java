@@ -1,0 +1,152 @@
+package dev.devproxy.internal.config;
+
+import dev.devproxy.Config;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/**
+ * One row per setting: its environment variable (the seed design's names where it had one), its flag, its
+ * default and what it does. {@link Config#fromEnv}, the command line and {@code --help} all read this table,
+ * so they cannot disagree.
+ */
+public enum Setting {
+    HOST("DEVPROXY_HOST", "127.0.0.1", "address to bind; 0.0.0.0 for all interfaces",
+            (b, v) -> b.host(v)),
+    PORT("DEVPROXY_PORT", "8889", "port to bind; 0 picks a free port",
+            (b, v) -> b.port(parseInt(v))),
+    UPSTREAM_HOST("UPSTREAM_HOST", "localhost", "host that /proxy/* is forwarded to",
+            (b, v) -> b.upstreamHost(v)),
+    UPSTREAM_PORT("UPSTREAM_PORT", "3001", "port that /proxy/* is forwarded to",
+            (b, v) -> b.upstreamPort(parseInt(v))),
+    MAX_CONNECTIONS("MAX_CONNECTIONS", "1000", "most client connections open at once; more wait in the backlog",
+            (b, v) -> b.maxConnections(parseInt(v))),
+    MAX_REQUEST_LINE("MAX_REQUEST_LINE", "4096", "longest request line in bytes (414 beyond)",
+            (b, v) -> b.limits(l -> l.withMaxRequestLineLength(parseInt(v)))),
+    MAX_HEADER_SIZE("MAX_HEADER_SIZE", "8192", "longest header field line in bytes (431 beyond)",
+            (b, v) -> b.limits(l -> l.withMaxHeaderLineLength(parseInt(v)))),
+    MAX_HEADERS("MAX_HEADERS", "100", "most header fields in a request (431 beyond)",
+            (b, v) -> b.limits(l -> l.withMaxHeaderCount(parseInt(v)))),
+    MAX_TOTAL_HEADERS("MAX_TOTAL_HEADERS", "65536", "most bytes in the header section (431 beyond)",
+            (b, v) -> b.limits(l -> l.withMaxHeaderSectionSize(parseInt(v)))),
+    MAX_BODY_SIZE("MAX_BODY_SIZE", "10000000", "largest request body in bytes (413 beyond)",
+            (b, v) -> b.limits(l -> l.withMaxBodySize(parseLong(v)))),
+    REQUEST_TIMEOUT("REQUEST_TIMEOUT", "5", "seconds to receive the request line (408 beyond)",
+            (b, v) -> b.requestLineTimeout(parseSeconds(v))),
+    HEADER_TIMEOUT("HEADER_TIMEOUT", "10", "seconds to receive the headers after the request line (408 beyond)",
+            (b, v) -> b.headerTimeout(parseSeconds(v))),
+    BODY_TIMEOUT("BODY_TIMEOUT", "30", "seconds to receive the body after the head (408 beyond)",
+            (b, v) -> b.bodyTimeout(parseSeconds(v))),
+    KEEP_ALIVE_TIMEOUT("KEEP_ALIVE_TIMEOUT", "30", "seconds an idle persistent connection is kept",
+            (b, v) -> b.keepAliveTimeout(parseSeconds(v))),
+    WRITE_TIMEOUT("WRITE_TIMEOUT", "30", "seconds a response write may make no progress before the client is cut off",
+            (b, v) -> b.writeTimeout(parseSeconds(v))),
+    UPSTREAM_CONNECT_TIMEOUT("UPSTREAM_CONNECT_TIMEOUT", "5", "seconds to connect to an upstream (504 beyond)",
+            (b, v) -> b.upstreamConnectTimeout(parseSeconds(v))),
+    UPSTREAM_TIMEOUT("UPSTREAM_TIMEOUT", "30", "seconds for an upstream to answer, or between two reads of its response (504 beyond)",
+            (b, v) -> b.upstreamTimeout(parseSeconds(v))),
+    SHUTDOWN_GRACE("SHUTDOWN_GRACE", "5", "seconds that stopping lets requests in flight finish",
+            (b, v) -> b.shutdownGrace(parseSeconds(v))),
+    IO_THREADS("IO_THREADS", "number of processors", "event-loop threads",
+            (b, v) -> b.ioThreads(parseInt(v))),
+    ACCESS_LOG("ACCESS_LOG", "false", "log one line per request (logger dev.devproxy.access)",
+            (b, v) -> b.accessLog(parseBoolean(v)));
+
+    private final String environmentVariable;
+    private final String defaultValue;
+    private final String description;
+    private final BiConsumer<Config.Builder, String> applier;
+
+    Setting(String environmentVariable, String defaultValue, String description,
+            BiConsumer<Config.Builder, String> applier) {
+        this.environmentVariable = environmentVariable;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.applier = applier;
+    }
+
+    /** The environment variable, such as {@code DEVPROXY_PORT}. */
+    public String environmentVariable() {
+        return environmentVariable;
+    }
+
+    /** The command-line flag: the variable in lower case with dashes, without {@code DEVPROXY_}: {@code --port}. */
+    public String flag() {
+        String name = environmentVariable.startsWith("DEVPROXY_")
+                ? environmentVariable.substring("DEVPROXY_".length()) : environmentVariable;
+        return "--" + name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The default, as text for help. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** One line saying what the setting does. */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Applies {@code value} to {@code builder} and checks the result at once.
+     *
+     * @param source the variable or flag the value came from, named in the error
+     * @throws IllegalArgumentException naming {@code source} and the value when it is malformed or out of range
+     */
+    public void apply(Config.Builder builder, String value, String source) {
+        try {
+            applier.accept(builder, value.trim());
+            builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + "='" + value + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The setting whose flag is {@code flag}, or null. */
+    public static @org.jspecify.annotations.Nullable Setting forFlag(String flag) {
+        for (Setting setting : values()) {
+            if (setting.flag().equals(flag)) {
+                return setting;
+            }
+        }
+        return null;
+    }
+
+    private static int parseInt(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+    }
+
+    /** Seconds, with an optional fraction, as in the seed's {@code 5.0}. */
+    private static Duration parseSeconds(String value) {
+        try {
+            BigDecimal seconds = new BigDecimal(value);
+            if (seconds.signum() <= 0 && !value.equals("0")) {
+                throw new IllegalArgumentException("must be a positive number of seconds");
+            }
+            return Duration.ofNanos(seconds.movePointRight(9).longValueExact());
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a number of seconds");
+        }
+    }
+
+    private static boolean parseBoolean(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on": return true;
+            case "false", "0", "no", "off": return false;
+            default: throw new IllegalArgumentException("not true or false");
+        }
+    }
+}

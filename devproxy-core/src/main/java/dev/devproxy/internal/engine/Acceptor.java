@@ -1,0 +1,133 @@
+package dev.devproxy.internal.engine;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Accepts client connections on loop 0 and deals them out to the loops, round-robin, within the cap.
+ *
+ * <p>At {@code maxConnections} open connections it stops asking for {@code OP_ACCEPT}, so further clients
+ * queue in the kernel's backlog instead of being reset; any loop that closes a connection asks loop 0 to
+ * resume. The re-check after pausing closes the race with a close that happened just before the pause.
+ */
+final class Acceptor implements IoHandler {
+    private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
+
+    private final ServerSocketChannel server;
+    private final EventLoop home;
+    private final EventLoop[] loops;
+    private final ServerContext context;
+    private final int maxConnections;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final SelectionKey key;
+    private int nextLoop;
+
+    Acceptor(ServerSocketChannel server, EventLoop[] loops, ServerContext context) throws IOException {
+        this.server = server;
+        this.home = loops[0];
+        this.loops = loops;
+        this.context = context;
+        this.maxConnections = context.config.maxConnections();
+        server.configureBlocking(false);
+        this.key = server.register(home.selector(), SelectionKey.OP_ACCEPT, this);
+    }
+
+    /** Client connections open now, across all loops. */
+    int openConnections() {
+        return open.get();
+    }
+
+    @Override
+    public void onReady(SelectionKey readyKey) {
+        while (!paused.get()) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                // Typically EMFILE: out of file descriptors. Back off until a connection closes.
+                context.warn("accept failed: " + e.getMessage());
+                pause();
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            if (open.incrementAndGet() >= maxConnections) {
+                pause();
+            }
+            handOut(channel);
+        }
+    }
+
+    private void handOut(SocketChannel channel) {
+        EventLoop loop = loops[nextLoop];
+        nextLoop = (nextLoop + 1) % loops.length;
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            connectionClosed();
+            return;
+        }
+        if (loop == home) {
+            ClientConnection.open(channel, loop, context, this);
+        } else {
+            loop.execute(() -> ClientConnection.open(channel, loop, context, this));
+        }
+    }
+
+    private void pause() {
+        paused.set(true);
+        key.interestOps(0);
+        if (open.get() < maxConnections) {
+            resume();
+        }
+    }
+
+    private void resume() {
+        if (server.isOpen() && open.get() < maxConnections && paused.compareAndSet(true, false)) {
+            key.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    /** Called from any loop when a client connection has closed. */
+    void connectionClosed() {
+        open.decrementAndGet();
+        if (paused.get()) {
+            home.execute(this::resume);
+        }
+    }
+
+    /** Stops accepting for good; the bound port is released. Loop 0's thread only. */
+    void stopAccepting() {
+        paused.set(true);
+        key.cancel();
+        closeQuietly(server);
+    }
+
+    @Override
+    public void forceClose() {
+        stopAccepting();
+    }
+
+    InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) server.getLocalAddress();
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing a channel failed", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.devproxy.internal.engine;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Fixed-size direct buffers for one event loop's socket reads. Confined to that loop's thread: no locks.
+ *
+ * <p>Ownership: a buffer taken with {@link #acquire()} belongs to the caller until it hands it back with
+ * {@link #release}, exactly once. The pool keeps at most {@code maxIdle} free buffers and leaves the rest to
+ * the garbage collector; it cannot tell a foreign or doubly released buffer from its own, and does not try
+ * (imperfect enforcement is less code), but {@link #inUse()} lets tests catch leaks.
+ */
+final class BufferPool {
+    /** The size of every pooled buffer: large enough for a typical head and a good socket read. */
+    static final int BUFFER_SIZE = 16 * 1024;
+
+    private final ByteBuffer[] idle;
+    private int idleCount;
+    private int inUse;
+
+    BufferPool(int maxIdle) {
+        this.idle = new ByteBuffer[maxIdle];
+    }
+
+    /** A cleared buffer of {@link #BUFFER_SIZE} bytes, owned by the caller until released. */
+    ByteBuffer acquire() {
+        inUse++;
+        if (idleCount > 0) {
+            ByteBuffer buffer = idle[--idleCount];
+            idle[idleCount] = null;
+            return buffer.clear();
+        }
+        return ByteBuffer.allocateDirect(BUFFER_SIZE);
+    }
+
+    /** Takes back a buffer from {@link #acquire()}; the caller must not touch it again. */
+    void release(ByteBuffer buffer) {
+        inUse--;
+        if (idleCount < idle.length) {
+            idle[idleCount++] = buffer;
+        }
+    }
+
+    /** Buffers acquired and not yet released. Read on the loop's thread. */
+    int inUse() {
+        return inUse;
+    }
+}

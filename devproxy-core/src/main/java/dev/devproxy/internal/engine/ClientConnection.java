@@ -1,0 +1,670 @@
+package dev.devproxy.internal.engine;
+
+import dev.devproxy.ErrorKind;
+import dev.devproxy.Route;
+import dev.devproxy.RouteKind;
+import dev.devproxy.parser.BodyKind;
+import dev.devproxy.parser.HeaderFields;
+import dev.devproxy.parser.HttpVersion;
+import dev.devproxy.parser.ParseStatus;
+import dev.devproxy.parser.RequestHead;
+import dev.devproxy.parser.RequestParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client connection: reads and parses requests, hands each to an {@link Exchange}, writes responses, and
+ * enforces the timeouts of its lifecycle (see the package documentation). Confined to its loop's thread.
+ */
+final class ClientConnection extends Timed {
+    private enum State { READING_HEAD, READING_BODY, RESPONDING, LINGERING, CLOSED }
+
+    /** What the current deadline is for, when no write is pending. */
+    private enum Stage { IDLE, REQUEST_LINE, HEADERS, BODY, NONE, LINGER }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** After an error response, how long and how much input is read and thrown away before closing. */
+    private static final long LINGER_NANOS = 2_000_000_000L;
+    private static final long LINGER_MAX_BYTES = 1 << 20;
+
+    final EventLoop loop;
+    final ServerContext context;
+    private final SocketChannel channel;
+    private final Acceptor acceptor;
+    private final SelectionKey key;
+    private final RequestParser parser;
+    private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>(4);
+
+    private State state = State.READING_HEAD;
+    private Stage stage;
+    private long stageDeadline;
+    private @Nullable ByteBuffer in;
+    private @Nullable Exchange exchange;
+    private boolean readPaused;
+    private boolean inputClosed;
+    private boolean closeAfterFlush;
+    private boolean processing;
+    private long lastWriteProgress;
+    private long lingeredBytes;
+    private @Nullable String remoteAddress;
+
+    // The request in progress.
+    private boolean requestStarted;
+    private long requestStartNanos;
+    private long requestBytesIn;
+    private long requestBytesOut;
+    private boolean requestKeepAlive;
+    private boolean announceKeepAlive;
+    private boolean headRequest;
+    private String method = "-";
+    private RouteKind route = RouteKind.REJECT;
+
+    private ClientConnection(SocketChannel channel, EventLoop loop, ServerContext context, Acceptor acceptor)
+            throws ClosedChannelException {
+        this.channel = channel;
+        this.loop = loop;
+        this.context = context;
+        this.acceptor = acceptor;
+        this.parser = new RequestParser(context.config.limits(), Set.of());
+        this.key = channel.register(loop.selector(), SelectionKey.OP_READ, this);
+        // A fresh connection must start its request within the request-line timeout, or it is closed quietly.
+        setStage(Stage.REQUEST_LINE, loop.now() + context.requestLineTimeoutNanos);
+    }
+
+    /** Registers an accepted channel with {@code loop}. On the loop's thread. */
+    static void open(SocketChannel channel, EventLoop loop, ServerContext context, Acceptor acceptor) {
+        ClientConnection connection;
+        try {
+            connection = new ClientConnection(channel, loop, context, acceptor);
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            acceptor.connectionClosed();
+            return;
+        }
+        loop.addTimed(connection);
+        context.sink.connectionOpened();
+        if (context.draining) {
+            connection.close();
+        }
+    }
+
+    /** Closes the connections of {@code loop} that are between requests; for shutdown. On the loop's thread. */
+    static void closeIdle(EventLoop loop) {
+        for (Timed item : loop.timedSnapshot()) {
+            if (item instanceof ClientConnection connection && connection.isBetweenRequests()) {
+                connection.close();
+            }
+        }
+    }
+
+    private boolean isBetweenRequests() {
+        return state == State.READING_HEAD && !requestStarted && pendingWrites.isEmpty();
+    }
+
+    // ---- Reading ------------------------------------------------------------------------------------------
+
+    @Override
+    public void onReady(SelectionKey readyKey) {
+        if (readyKey.isValid() && readyKey.isWritable()) {
+            flush();
+        }
+        if (state != State.CLOSED && readyKey.isValid() && readyKey.isReadable()) {
+            read();
+        }
+    }
+
+    private void read() {
+        if (in == null) {
+            in = loop.buffers.acquire().flip();
+        }
+        ByteBuffer buffer = in;
+        buffer.compact();
+        int count;
+        try {
+            count = channel.read(buffer);
+        } catch (IOException e) {
+            buffer.flip();
+            clientFailed();
+            return;
+        }
+        buffer.flip();
+        if (count < 0) {
+            endOfInput();
+            return;
+        }
+        if (state == State.LINGERING) {
+            discardLingeringInput(buffer);
+            return;
+        }
+        if (count > 0) {
+            if (state == State.READING_HEAD && !requestStarted) {
+                startRequest();
+            }
+            requestBytesIn += count;
+        }
+        process();
+        releaseInputIfEmpty();
+        updateInterest();
+    }
+
+    private void startRequest() {
+        requestStarted = true;
+        requestStartNanos = loop.now();
+        requestBytesIn = 0;
+        requestBytesOut = 0;
+        method = "-";
+        route = RouteKind.REJECT;
+        headRequest = false;
+        setStage(Stage.REQUEST_LINE, requestStartNanos + context.requestLineTimeoutNanos);
+    }
+
+    /** Parses and dispatches as far as the state allows. Re-entrant calls (from a synchronous exchange) return. */
+    private void process() {
+        if (processing) {
+            return;
+        }
+        processing = true;
+        try {
+            while (canParse()) {
+                ByteBuffer source = in != null ? in : EMPTY;
+                if (state == State.READING_HEAD && !requestStarted) {
+                    if (!source.hasRemaining()) {
+                        return;
+                    }
+                    startRequest(); // pipelined bytes already buffered start the next request now
+                }
+                ParseStatus status = parser.parse(source);
+                switch (status) {
+                    case NEED_MORE -> {
+                        if (stage == Stage.REQUEST_LINE && parser.hasRequestLine()) {
+                            setStage(Stage.HEADERS, loop.now() + context.headerTimeoutNanos);
+                        }
+                        return;
+                    }
+                    case HEAD -> onHead(parser.head());
+                    case BODY -> {
+                        Exchange current = exchange;
+                        if (current != null && !current.onRequestBody(source, parser.bodyOffset(), parser.bodyLength())) {
+                            readPaused = true;
+                            return;
+                        }
+                    }
+                    case END -> {
+                        state = State.RESPONDING;
+                        setStage(Stage.NONE, NO_DEADLINE);
+                        Exchange current = exchange;
+                        if (current != null) {
+                            current.onRequestEnd();
+                        }
+                    }
+                    case ERROR -> {
+                        fail(parser.error().status(), ErrorKind.BAD_REQUEST, "bad request (" + parser.error() + ")");
+                        return;
+                    }
+                }
+            }
+        } finally {
+            processing = false;
+        }
+    }
+
+    private boolean canParse() {
+        return switch (state) {
+            case READING_HEAD -> pendingWrites.isEmpty() && !closeAfterFlush;
+            case READING_BODY -> !readPaused;
+            default -> false;
+        };
+    }
+
+    private void onHead(RequestHead head) {
+        state = State.READING_BODY;
+        setStage(Stage.BODY, loop.now() + context.bodyTimeoutNanos);
+        method = head.method();
+        requestKeepAlive = head.keepAlive();
+        announceKeepAlive = head.version() == HttpVersion.HTTP_1_0;
+        headRequest = head.methodIs("HEAD");
+        Route decision;
+        try {
+            decision = context.router.route(head);
+        } catch (RuntimeException | Error e) {
+            // An Error too (an AssertionError in a router written with test assertions): left to escape, it
+            // would kill this loop's thread and hang every connection on it.
+            context.error("router " + context.router + " threw for " + method + " " + head.target(), e);
+            fail(500, ErrorKind.INTERNAL, null);
+            return;
+        }
+        Exchange created = Exchanges.create(decision, head, this);
+        exchange = created;
+        if (created == null) {
+            return;
+        }
+        if (head.expectsContinue() && head.bodyKind() != BodyKind.NONE) {
+            // RFC 9110 section 10.1.1: tell the client to send the body it is holding back. Forwarded requests
+            // lose their Expect field, so the upstream never waits for a body the proxy already asked for.
+            write(ByteBuffer.wrap(Responses.CONTINUE));
+        }
+        created.start();
+    }
+
+    /** Lets an exchange that returned false from {@link Exchange#onRequestBody} take more body. */
+    void resumeReading() {
+        if (!readPaused || state == State.CLOSED) {
+            return;
+        }
+        readPaused = false;
+        if (state == State.READING_BODY) {
+            // The body clock restarts: the wait was the other side's, not the client's.
+            setStage(Stage.BODY, loop.now() + context.bodyTimeoutNanos);
+        }
+        process();
+        releaseInputIfEmpty();
+        updateInterest();
+    }
+
+    private void endOfInput() {
+        inputClosed = true;
+        switch (state) {
+            case READING_HEAD -> {
+                if (requestStarted || !parser.isIdle()) {
+                    clientFailed();
+                } else if (pendingWrites.isEmpty()) {
+                    close();
+                } else {
+                    closeAfterFlush = true;
+                    updateInterest();
+                }
+            }
+            case READING_BODY -> clientFailed();
+            case RESPONDING -> updateInterest(); // a half-close: finish the response, then close
+            default -> close();
+        }
+    }
+
+    private void clientFailed() {
+        if (requestStarted || state == State.RESPONDING || state == State.READING_BODY) {
+            context.sink.error(ErrorKind.CLIENT_ABORT);
+        }
+        close();
+    }
+
+    private void discardLingeringInput(ByteBuffer buffer) {
+        lingeredBytes += buffer.remaining();
+        buffer.position(buffer.limit());
+        releaseInputIfEmpty();
+        if (lingeredBytes > LINGER_MAX_BYTES) {
+            close();
+        }
+    }
+
+    private void releaseInputIfEmpty() {
+        ByteBuffer buffer = in;
+        if (buffer != null && !buffer.hasRemaining() && !readPaused) {
+            in = null;
+            loop.buffers.release(buffer);
+        }
+    }
+
+    // ---- Writing ------------------------------------------------------------------------------------------
+
+    /**
+     * Writes {@code buffers} in order, after anything already pending. What cannot be written now is kept:
+     * the loop's scratch buffer is copied aside, any other buffer is kept as it is, so its owner must leave
+     * it alone until {@link Exchange#onClientDrained()}.
+     *
+     * @return true when everything was written now
+     */
+    boolean write(ByteBuffer... buffers) {
+        if (state == State.CLOSED) {
+            return false;
+        }
+        if (pendingWrites.isEmpty()) {
+            try {
+                long written = channel.write(buffers);
+                requestBytesOut += written;
+            } catch (IOException e) {
+                clientFailed();
+                return false;
+            }
+        }
+        for (ByteBuffer buffer : buffers) {
+            if (buffer.hasRemaining()) {
+                pendingWrites.add(buffer == loop.scratch ? copyOf(buffer) : buffer);
+            }
+        }
+        if (pendingWrites.isEmpty()) {
+            return true;
+        }
+        lastWriteProgress = loop.now();
+        updateDeadline();
+        updateInterest();
+        return false;
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer buffer) {
+        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
+        copy.put(buffer).flip();
+        return copy;
+    }
+
+    private void flush() {
+        while (!pendingWrites.isEmpty()) {
+            long written;
+            try {
+                written = channel.write(pendingWrites.toArray(new ByteBuffer[0]));
+            } catch (IOException e) {
+                clientFailed();
+                return;
+            }
+            requestBytesOut += written;
+            while (!pendingWrites.isEmpty() && !pendingWrites.peekFirst().hasRemaining()) {
+                pendingWrites.pollFirst();
+            }
+            if (written == 0) {
+                break;
+            }
+            lastWriteProgress = loop.now();
+        }
+        if (!pendingWrites.isEmpty()) {
+            updateDeadline();
+            return;
+        }
+        updateDeadline();
+        if (closeAfterFlush) {
+            finishClosing();
+            return;
+        }
+        Exchange current = exchange;
+        if (current != null) {
+            current.onClientDrained();
+        } else {
+            process();
+            releaseInputIfEmpty();
+        }
+        updateInterest();
+    }
+
+    /**
+     * Sends a complete response whose head the exchange built in {@link EventLoop#scratch} (from position 0
+     * to its position) and whose body is {@code body}, then ends the exchange. A response to HEAD goes
+     * without its body but keeps the Content-Length it would have had (RFC 9110 section 9.3.2).
+     */
+    void sendBuffered(ByteBuffer head, ByteBuffer body, int status) {
+        head.flip();
+        if (headRequest) {
+            write(head);
+        } else {
+            write(head, body);
+        }
+        responseComplete(status);
+    }
+
+    /** Starts a response head in the loop's scratch buffer with its status line; fields follow. */
+    ByteBuffer startHead(int status) {
+        ByteBuffer head = loop.scratch.clear();
+        Responses.statusLine(head, status);
+        return head;
+    }
+
+    /**
+     * Ends a head begun with {@link #startHead}: Content-Length, Connection and Date, in the seed's order, then
+     * the empty line.
+     */
+    void endHead(ByteBuffer head, long contentLength) {
+        Responses.contentLength(head, contentLength);
+        Responses.connection(head, willKeepAlive(), announceKeepAlive);
+        Responses.date(head, loop.date);
+        Responses.endOfHead(head);
+    }
+
+    /** Whether the connection stays open after the current response. */
+    boolean willKeepAlive() {
+        return requestKeepAlive && !inputClosed && !context.draining && !closeAfterFlush;
+    }
+
+    /** The exchange has handed over its whole response: count it and move on to the next request. */
+    void responseComplete(int status) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        for (ByteBuffer pending : pendingWrites) {
+            requestBytesOut += pending.remaining();
+        }
+        long duration = loop.now() - requestStartNanos;
+        context.sink.requestCompleted(route, method, status, duration, requestBytesIn, requestBytesOut);
+        if (context.accessLogEnabled) {
+            context.access(remoteAddress() + " \"" + method + "\" " + status + " " + requestBytesOut + " "
+                    + (duration / 1_000_000) + "ms " + route.label());
+        }
+        exchange = null;
+        readPaused = false;
+        boolean keepAlive = willKeepAlive() && state != State.READING_BODY && parser.isIdle();
+        state = State.READING_HEAD;
+        requestStarted = false;
+        if (!keepAlive) {
+            closeAfterFlush = true;
+            if (pendingWrites.isEmpty()) {
+                finishClosing();
+            }
+            return;
+        }
+        setStage(Stage.IDLE, loop.now() + context.keepAliveTimeoutNanos);
+        if (pendingWrites.isEmpty()) {
+            process();
+            releaseInputIfEmpty();
+            updateInterest();
+        }
+    }
+
+    void setRoute(RouteKind kind) {
+        route = kind;
+    }
+
+    /** Makes the current response the connection's last, as a close-delimited body requires. */
+    void closeAfterResponse() {
+        requestKeepAlive = false;
+    }
+
+    /** Whether a persistent response must say {@code Connection: keep-alive} (to an HTTP/1.0 client). */
+    boolean announcesKeepAlive() {
+        return announceKeepAlive;
+    }
+
+    /** The trailer fields of the current request, once its body has ended. */
+    HeaderFields trailers() {
+        return parser.trailers();
+    }
+
+    // ---- Errors, timeouts and closing ---------------------------------------------------------------------
+
+    /**
+     * Answers the current request with an error in the seed's format and closes the connection after it.
+     *
+     * @param kind counted in the error metrics when not null (a router's deliberate rejection is not an error)
+     * @param warning logged (rate-limited) at WARNING when not null
+     */
+    void fail(int status, @Nullable ErrorKind kind, @Nullable String warning) {
+        if (state == State.CLOSED || state == State.LINGERING) {
+            return;
+        }
+        if (kind != null) {
+            context.sink.error(kind);
+        }
+        if (warning != null) {
+            context.warn(remoteAddress() + ": " + warning + "; answered " + status);
+        }
+        Exchange current = exchange;
+        exchange = null;
+        if (current != null) {
+            current.abort();
+        }
+        readPaused = false;
+        closeAfterFlush = true;
+        route = RouteKind.REJECT;
+        byte[] body = Responses.errorBody(status);
+        ByteBuffer head = startHead(status);
+        Responses.field(head, "Content-Type", "text/plain; charset=utf-8");
+        endHead(head, body.length);
+        sendBuffered(head, ByteBuffer.wrap(body), status);
+    }
+
+    /** After a response the connection will not outlive: shut down output, then read and discard briefly. */
+    private void finishClosing() {
+        if (state == State.CLOSED || state == State.LINGERING) {
+            return;
+        }
+        if (inputClosed) {
+            close();
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        state = State.LINGERING;
+        Exchange current = exchange;
+        exchange = null;
+        if (current != null) {
+            current.abort();
+        }
+        readPaused = false;
+        if (in != null) {
+            in.position(in.limit());
+        }
+        releaseInputIfEmpty();
+        setStage(Stage.LINGER, loop.now() + LINGER_NANOS);
+        updateInterest();
+    }
+
+    private void setStage(Stage next, long deadline) {
+        stage = next;
+        stageDeadline = deadline;
+        updateDeadline();
+    }
+
+    private void updateDeadline() {
+        deadlineNanos = !pendingWrites.isEmpty() ? lastWriteProgress + context.writeTimeoutNanos : stageDeadline;
+    }
+
+    @Override
+    void onDeadline(long now) {
+        if (!pendingWrites.isEmpty()) {
+            context.sink.error(ErrorKind.WRITE_TIMEOUT);
+            context.warn("client at " + remoteAddress() + " did not read its response for "
+                    + context.config.writeTimeout().toMillis() + " ms; closing");
+            close();
+            return;
+        }
+        switch (stage) {
+            case IDLE, LINGER -> close();
+            case REQUEST_LINE -> {
+                if (requestStarted) {
+                    fail(408, ErrorKind.REQUEST_TIMEOUT, "request line not received in time");
+                } else {
+                    close(); // nothing was sent: close quietly
+                }
+            }
+            case HEADERS -> fail(408, ErrorKind.REQUEST_TIMEOUT, "headers not received in time");
+            case BODY -> {
+                if (readPaused) {
+                    setStage(Stage.BODY, now + context.bodyTimeoutNanos);
+                } else {
+                    fail(408, ErrorKind.REQUEST_TIMEOUT, "body not received in time");
+                }
+            }
+            case NONE -> deadlineNanos = NO_DEADLINE;
+        }
+    }
+
+    private void updateInterest() {
+        if (state == State.CLOSED || !key.isValid()) {
+            return;
+        }
+        int ops = 0;
+        if (!pendingWrites.isEmpty()) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        if (wantsToRead()) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    private boolean wantsToRead() {
+        if (inputClosed || readPaused) {
+            return false;
+        }
+        // While a response is pending, keep reading (to notice a client that goes away) while there is room.
+        ByteBuffer buffer = in;
+        return state == State.LINGERING || buffer == null || buffer.limit() < buffer.capacity() || buffer.position() > 0;
+    }
+
+    /** The client's IP address, for {@code X-Forwarded-For}. */
+    String remoteHost() {
+        String address = remoteAddress();
+        int colon = address.lastIndexOf(':');
+        String host = colon > 0 ? address.substring(0, colon) : address;
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** The client's address as {@code host:port}, for logs and echo. */
+    String remoteAddress() {
+        String address = remoteAddress;
+        if (address == null) {
+            try {
+                java.net.InetSocketAddress remote = (java.net.InetSocketAddress) channel.getRemoteAddress();
+                address = remote == null ? "unknown" : Server.hostForUri(remote) + ":" + remote.getPort();
+            } catch (IOException e) {
+                address = "unknown";
+            }
+            remoteAddress = address;
+        }
+        return address;
+    }
+
+    /** Closes the connection at once, releasing everything it holds. Idempotent. */
+    void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        Exchange current = exchange;
+        exchange = null;
+        if (current != null) {
+            current.abort();
+        }
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing to do: the descriptor is released either way.
+        }
+        loop.removeTimed(this);
+        ByteBuffer buffer = in;
+        in = null;
+        if (buffer != null) {
+            loop.buffers.release(buffer);
+        }
+        pendingWrites.clear();
+        acceptor.connectionClosed();
+        context.sink.connectionClosed();
+    }
+
+    @Override
+    public void forceClose() {
+        close();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.devproxy.internal.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One selector thread: it selects, hands each ready key to its {@link IoHandler}, runs tasks other threads
+ * submitted, and scans its connections' deadlines. Everything registered with it is touched only by its thread.
+ */
+final class EventLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    final BufferPool buffers = new BufferPool(256);
+    /** Scratch space for building responses; valid only until the building method returns. */
+    final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
+    final HttpDate date;
+    /** Idle keep-alive connections to upstreams, reused by this loop's forwarding exchanges. */
+    final UpstreamPool upstreams = new UpstreamPool();
+
+    private final Selector selector;
+    private final Thread thread;
+    private final EngineClock clock;
+    private final long scanIntervalNanos;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    /** Everything with a deadline; removal swaps the last element in (see {@link Timed#timedIndex}). */
+    private final List<Timed> timed = new ArrayList<>();
+    private volatile boolean running = true;
+    private long nextScanNanos;
+
+    EventLoop(String name, EngineClock clock, long scanIntervalNanos) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.clock = clock;
+        this.scanIntervalNanos = scanIntervalNanos;
+        this.date = new HttpDate();
+        this.thread = new Thread(this, name);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Selector selector() {
+        return selector;
+    }
+
+    long now() {
+        return clock.nanoTime();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on this loop's thread, soon; callable from any thread. Ignored once stopped. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    void addTimed(Timed item) {
+        item.timedIndex = timed.size();
+        timed.add(item);
+    }
+
+    void removeTimed(Timed item) {
+        int index = item.timedIndex;
+        if (index < 0) {
+            return;
+        }
+        Timed last = timed.remove(timed.size() - 1);
+        if (last != item) {
+            timed.set(index, last);
+            last.timedIndex = index;
+        }
+        item.timedIndex = -1;
+    }
+
+    /** The number of connections with deadlines on this loop; read on the loop's thread. */
+    int timedCount() {
+        return timed.size();
+    }
+
+    /** Copies the current timed items, for shutdown. Loop thread only. */
+    List<Timed> timedSnapshot() {
+        return new ArrayList<>(timed);
+    }
+
+    /** Asks the loop to stop after its current turn, closing whatever is still registered; joins it. */
+    void stopAndJoin(long timeoutMillis) throws InterruptedException {
+        running = false;
+        selector.wakeup();
+        thread.join(timeoutMillis);
+    }
+
+    @Override
+    public void run() {
+        nextScanNanos = clock.nanoTime() + scanIntervalNanos;
+        while (running) {
+            try {
+                long waitMillis = Math.max(1, (nextScanNanos - clock.nanoTime()) / 1_000_000);
+                selector.select(this::dispatch, waitMillis);
+                wakeupPending.set(false);
+                runTasks();
+                long now = clock.nanoTime();
+                if (now - nextScanNanos >= 0) {
+                    nextScanNanos = now + scanIntervalNanos;
+                    scanDeadlines(now);
+                }
+            } catch (IOException | RuntimeException e) {
+                // A bug in one handler must not kill the loop and every connection on it.
+                LOG.log(Level.ERROR, "unexpected failure in event loop " + thread.getName(), e);
+            }
+        }
+        shutDown();
+    }
+
+    private void dispatch(SelectionKey key) {
+        IoHandler handler = (IoHandler) key.attachment();
+        try {
+            handler.onReady(key);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "unexpected failure handling a connection; closing it", e);
+            handler.forceClose();
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "unexpected failure in an event-loop task", e);
+            }
+        }
+    }
+
+    private void scanDeadlines(long now) {
+        // Iterate backwards: a timeout may close its connection, which swap-removes it from the list.
+        for (int i = timed.size() - 1; i >= 0; i--) {
+            if (i >= timed.size()) {
+                continue;
+            }
+            Timed item = timed.get(i);
+            long deadline = item.deadlineNanos;
+            if (deadline != Timed.NO_DEADLINE && now - deadline >= 0) {
+                try {
+                    item.onDeadline(now);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "unexpected failure handling a timeout; closing the connection", e);
+                    item.forceClose();
+                }
+            }
+        }
+    }
+
+    private void shutDown() {
+        runTasks();
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof IoHandler handler) {
+                handler.forceClose();
+            }
+        }
+        for (Timed item : timedSnapshot()) {
+            item.forceClose();
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing a selector failed", e);
+        }
+    }
+}

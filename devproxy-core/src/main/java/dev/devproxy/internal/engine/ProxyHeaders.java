@@ -1,0 +1,183 @@
+package dev.devproxy.internal.engine;
+
+import dev.devproxy.Upstream;
+import dev.devproxy.parser.BodyKind;
+import dev.devproxy.parser.HeaderFields;
+import dev.devproxy.parser.RequestHead;
+import dev.devproxy.parser.ResponseHead;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Rewrites heads as they cross the proxy (RFC 9110 section 7.6): hop-by-hop fields are dropped, framing
+ * fields are regenerated from what the parser decided, and the forwarding fields are appended to.
+ */
+final class ProxyHeaders {
+    /** The {@code Via} entry this proxy adds (RFC 9110 section 7.6.3). */
+    static final String VIA = "1.1 devproxy";
+
+    /**
+     * Fields never copied as they are. Connection-specific ones (RFC 9110 section 7.6.1, plus the de-facto
+     * Proxy-Connection and Keep-Alive), framing ones that are regenerated (Content-Length, Transfer-Encoding),
+     * Host (replaced), Expect (the proxy answers 100-continue itself), and the forwarding fields, which are
+     * written once with this hop appended.
+     */
+    private static final String[] REQUEST_DROPPED = {
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+        "proxy-authorization", "host", "content-length", "expect", "x-forwarded-for", "x-forwarded-proto",
+        "x-forwarded-host", "via"
+    };
+    private static final String[] RESPONSE_DROPPED = {
+        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length", "via"
+    };
+
+    private ProxyHeaders() {
+    }
+
+    /**
+     * The head to send upstream: {@code method target HTTP/1.1}, Host, end-to-end fields in order, the
+     * forwarding fields, and the framing of the body as the client sent it.
+     */
+    static ByteBuffer request(RequestHead head, String target, Upstream upstream, String clientIp) {
+        HeaderFields fields = head.headers();
+        String forwardedFor = appended(fields, "x-forwarded-for", clientIp);
+        String forwardedProto = appended(fields, "x-forwarded-proto", "http");
+        String originalHost = fields.get("host");
+        String forwardedHost = originalHost == null ? null : appended(fields, "x-forwarded-host", originalHost);
+        String via = appended(fields, "via", VIA);
+        int size = head.headLength() + target.length() + upstream.authority().length() + forwardedFor.length()
+                + forwardedProto.length() + via.length() + (forwardedHost == null ? 0 : forwardedHost.length()) + 256;
+        ByteBuffer out = ByteBuffer.allocate(size);
+        Responses.putLatin1(out, head.method());
+        out.put((byte) ' ');
+        Responses.putLatin1(out, target);
+        out.put(HTTP_1_1_CRLF);
+        Responses.field(out, "Host", upstream.authority());
+        copyEndToEnd(fields, REQUEST_DROPPED, out);
+        Responses.field(out, "X-Forwarded-For", forwardedFor);
+        Responses.field(out, "X-Forwarded-Proto", forwardedProto);
+        if (forwardedHost != null) {
+            Responses.field(out, "X-Forwarded-Host", forwardedHost);
+        }
+        Responses.field(out, "Via", via);
+        if (head.bodyKind() == BodyKind.CHUNKED) {
+            Responses.field(out, "Transfer-Encoding", "chunked");
+        } else if (head.bodyKind() == BodyKind.CONTENT_LENGTH) {
+            Responses.contentLength(out, head.contentLength());
+        }
+        Responses.endOfHead(out);
+        return out.flip();
+    }
+
+    private static final byte[] HTTP_1_1_CRLF = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The head to send the client: the upstream's status and end-to-end fields, Via appended, and the
+     * framing this proxy will use.
+     *
+     * @param clientFraming how the body goes to the client: CONTENT_LENGTH, CHUNKED, UNTIL_CLOSE or NONE
+     * @param keepAlive whether the client connection stays open after this response
+     * @param announceKeepAlive whether to say {@code Connection: keep-alive} (for HTTP/1.0 clients)
+     */
+    static ByteBuffer response(ResponseHead head, BodyKind clientFraming, boolean keepAlive, boolean announceKeepAlive,
+            HttpDate date) {
+        HeaderFields fields = head.headers();
+        String via = appended(fields, "via", VIA);
+        ByteBuffer out = ByteBuffer.allocate(head.headLength() + via.length() + 128);
+        Responses.putLatin1(out, "HTTP/1.1 ");
+        Responses.putDecimal(out, head.status());
+        out.put((byte) ' ');
+        Responses.putLatin1(out, head.reason());
+        out.put((byte) '\r').put((byte) '\n');
+        boolean passContentLength = clientFraming == BodyKind.NONE;
+        boolean hasDate = fields.contains("date");
+        for (int i = 0; i < fields.size(); i++) {
+            // Responses without a body (HEAD, 304) keep their Content-Length: it describes the selected representation.
+            if (passContentLength && fields.nameEquals(i, "content-length")) {
+                copyField(fields, i, out);
+            }
+        }
+        copyEndToEnd(fields, RESPONSE_DROPPED, out);
+        if (!hasDate) {
+            Responses.date(out, date);
+        }
+        Responses.field(out, "Via", via);
+        if (clientFraming == BodyKind.CHUNKED) {
+            Responses.field(out, "Transfer-Encoding", "chunked");
+        } else if (clientFraming == BodyKind.CONTENT_LENGTH) {
+            Responses.contentLength(out, head.contentLength());
+        }
+        Responses.connection(out, keepAlive && clientFraming != BodyKind.UNTIL_CLOSE, announceKeepAlive);
+        Responses.endOfHead(out);
+        return out.flip();
+    }
+
+    /** Writes trailer fields (already validated by the parser) and the final CRLF of a chunked body. */
+    static ByteBuffer lastChunk(HeaderFields trailers) {
+        int size = 7;
+        for (int i = 0; i < trailers.size(); i++) {
+            size += trailers.nameLength(i) + trailers.valueLength(i) + 4;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) '0').put((byte) '\r').put((byte) '\n');
+        for (int i = 0; i < trailers.size(); i++) {
+            copyField(trailers, i, out);
+        }
+        Responses.endOfHead(out);
+        return out.flip();
+    }
+
+    private static void copyEndToEnd(HeaderFields fields, String[] dropped, ByteBuffer out) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (!isDropped(fields, i, dropped) && !isNamedByConnection(fields, i)) {
+                copyField(fields, i, out);
+            }
+        }
+    }
+
+    private static void copyField(HeaderFields fields, int index, ByteBuffer out) {
+        fields.putName(index, out);
+        out.put((byte) ':').put((byte) ' ');
+        fields.putValue(index, out);
+        out.put((byte) '\r').put((byte) '\n');
+    }
+
+    private static boolean isDropped(HeaderFields fields, int index, String[] dropped) {
+        for (String name : dropped) {
+            if (fields.nameEquals(index, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a Connection field lists this field's name: it is then hop-by-hop (RFC 9110 section 7.6.1). */
+    private static boolean isNamedByConnection(HeaderFields fields, int index) {
+        String name = null;
+        for (int i = fields.indexOf("connection", 0); i >= 0; i = fields.indexOf("connection", i + 1)) {
+            if (name == null) {
+                name = fields.name(index);
+            }
+            if (fields.valueHasToken(i, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every value of the named field joined with {@code ", "}, then {@code hop}. */
+    private static String appended(HeaderFields fields, String name, String hop) {
+        int first = fields.indexOf(name, 0);
+        if (first < 0) {
+            return hop;
+        }
+        StringBuilder joined = new StringBuilder();
+        for (int i = first; i >= 0; i = fields.indexOf(name, i + 1)) {
+            String value = fields.value(i);
+            if (!value.isEmpty()) {
+                joined.append(value).append(", ");
+            }
+        }
+        return joined.append(hop).toString();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.devproxy.internal.engine;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Writes response heads into a buffer: status lines from a table, fields as Latin-1 bytes. No allocation
+ * beyond what the caller passes in.
+ */
+final class Responses {
+    private static final byte[][] STATUS_LINES = new byte[600][];
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] COLON_SPACE = {':', ' '};
+    private static final byte[] DATE = "Date: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        for (int status = 100; status < 600; status++) {
+            STATUS_LINES[status] = ("HTTP/1.1 " + status + " " + reason(status) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private Responses() {
+    }
+
+    /** The reason phrase of RFC 9110 section 15, or an empty string for an unregistered status. */
+    static String reason(int status) {
+        return switch (status) {
+            case 100 -> "Continue";
+            case 101 -> "Switching Protocols";
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 202 -> "Accepted";
+            case 204 -> "No Content";
+            case 206 -> "Partial Content";
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 304 -> "Not Modified";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 411 -> "Length Required";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 415 -> "Unsupported Media Type";
+            case 417 -> "Expectation Failed";
+            case 422 -> "Unprocessable Content";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "";
+        };
+    }
+
+    /** The seed's error body: the reason phrase in capitals, such as {@code BAD REQUEST}. */
+    static byte[] errorBody(int status) {
+        String reason = reason(status);
+        return (reason.isEmpty() ? "ERROR " + status : reason.toUpperCase(Locale.ROOT)).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static void statusLine(ByteBuffer out, int status) {
+        out.put(STATUS_LINES[status]);
+    }
+
+    static void field(ByteBuffer out, String name, String value) {
+        putLatin1(out, name);
+        out.put(COLON_SPACE);
+        putLatin1(out, value);
+        out.put(CRLF);
+    }
+
+    static void date(ByteBuffer out, HttpDate date) {
+        out.put(DATE).put(date.now()).put(CRLF);
+    }
+
+    static void contentLength(ByteBuffer out, long length) {
+        out.put(CONTENT_LENGTH);
+        putDecimal(out, length);
+        out.put(CRLF);
+    }
+
+    static void connection(ByteBuffer out, boolean keepAlive, boolean announceKeepAlive) {
+        if (!keepAlive) {
+            out.put(CONNECTION_CLOSE);
+        } else if (announceKeepAlive) {
+            out.put(CONNECTION_KEEP_ALIVE);
+        }
+    }
+
+    static void endOfHead(ByteBuffer out) {
+        out.put(CRLF);
+    }
+
+    static void putLatin1(ByteBuffer out, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            out.put((byte) text.charAt(i));
+        }
+    }
+
+    static void putDecimal(ByteBuffer out, long value) {
+        if (value == 0) {
+            out.put((byte) '0');
+            return;
+        }
+        int start = out.position();
+        long rest = value;
+        while (rest > 0) {
+            out.put((byte) ('0' + rest % 10));
+            rest /= 10;
+        }
+        // Digits went in least significant first: reverse them in place.
+        for (int i = start, j = out.position() - 1; i < j; i++, j--) {
+            byte swap = out.get(i);
+            out.put(i, out.get(j));
+            out.put(j, swap);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.devproxy.internal.engine;
+
+import dev.devproxy.Config;
+import dev.devproxy.MetricsSink;
+import dev.devproxy.Router;
+import dev.devproxy.internal.metrics.BuiltInMetrics;
+import dev.devproxy.internal.metrics.GuardedMetricsSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A running engine: the loops, the acceptor and their shared context. Created started; closed once. */
+public final class Server {
+    private static final System.Logger LOG = System.getLogger("dev.devproxy");
+    /** The kernel caps the accept backlog at net.core.somaxconn; asking for more is harmless. */
+    private static final int MIN_BACKLOG = 1024;
+
+    private final ServerContext context;
+    private final EventLoop[] loops;
+    private final Acceptor acceptor;
+    private final InetSocketAddress address;
+    private boolean closed;
+
+    private Server(ServerContext context, EventLoop[] loops, Acceptor acceptor, InetSocketAddress address) {
+        this.context = context;
+        this.loops = loops;
+        this.acceptor = acceptor;
+        this.address = address;
+    }
+
+    /**
+     * Binds and starts the loops; returns once the socket accepts connections.
+     *
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static Server start(Config config, Router router, List<MetricsSink> userSinks, EngineClock clock) {
+        BuiltInMetrics builtIn = new BuiltInMetrics();
+        List<MetricsSink> sinks = new ArrayList<>();
+        sinks.add(builtIn);
+        sinks.addAll(userSinks);
+        MetricsSink sink = userSinks.isEmpty() ? builtIn : new GuardedMetricsSink(sinks);
+        ServerContext context = new ServerContext(config, router, sink, builtIn, clock);
+
+        EventLoop[] loops = new EventLoop[config.ioThreads()];
+        long scanInterval = scanIntervalNanos(config);
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new EventLoop("devproxy-loop-" + i, clock, scanInterval);
+        }
+        ServerSocketChannel channel = null;
+        try {
+            channel = ServerSocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(config.host(), config.port()),
+                    Math.max(MIN_BACKLOG, config.maxConnections()));
+            Acceptor acceptor = new Acceptor(channel, loops, context);
+            InetSocketAddress bound = acceptor.localAddress();
+            for (EventLoop loop : loops) {
+                loop.start();
+            }
+            LOG.log(Level.INFO, "DevProxy listening on http://" + hostForUri(bound) + ":" + bound.getPort()
+                    + " (" + loops.length + " event loops, at most " + config.maxConnections() + " connections)");
+            return new Server(context, loops, acceptor, bound);
+        } catch (IOException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            for (EventLoop loop : loops) {
+                try {
+                    loop.selector().close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+        }
+    }
+
+    /** A scan often enough to honour the shortest timeout to within about a tenth of it. */
+    private static long scanIntervalNanos(Config config) {
+        long shortest = Math.min(Math.min(config.requestLineTimeout().toNanos(), config.headerTimeout().toNanos()),
+                Math.min(config.writeTimeout().toNanos(), Math.min(config.keepAliveTimeout().toNanos(),
+                        Math.min(config.upstreamConnectTimeout().toNanos(), config.upstreamTimeout().toNanos()))));
+        shortest = Math.min(shortest, config.bodyTimeout().toNanos());
+        return Math.max(5_000_000L, Math.min(250_000_000L, shortest / 10));
+    }
+
+    static String hostForUri(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    /** The bound address. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The built-in metrics. */
+    public BuiltInMetrics metrics() {
+        return context.builtIn;
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return acceptor.openConnections();
+    }
+
+    /** Pool buffers acquired and not released, summed over the loops (asks each loop; for leak tests). */
+    public int pooledBuffersInUse() {
+        int total = 0;
+        for (EventLoop loop : loops) {
+            CompletableFuture<Integer> count = new CompletableFuture<>();
+            loop.execute(() -> count.complete(loop.buffers.inUse()));
+            try {
+                total += count.get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            } catch (ExecutionException | TimeoutException e) {
+                return -1;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish within the shutdown grace, then closes every connection
+     * and joins the loop threads. Idempotent; may be called from any thread but a loop's.
+     */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.draining = true;
+        loops[0].execute(acceptor::stopAccepting);
+        for (EventLoop loop : loops) {
+            loop.execute(() -> ClientConnection.closeIdle(loop));
+        }
+        long deadline = System.nanoTime() + context.config.shutdownGrace().toNanos();
+        // Bounded polling with a deadline: shutdown is rare, and a latch per connection would cost more.
+        while (acceptor.openConnections() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        context.resolver.close();
+        for (EventLoop loop : loops) {
+            try {
+                loop.stopAndJoin(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.log(Level.INFO, "DevProxy on port " + address.getPort() + " stopped");
+    }
+}

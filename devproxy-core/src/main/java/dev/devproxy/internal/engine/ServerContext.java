@@ -1,0 +1,76 @@
+package dev.devproxy.internal.engine;
+
+import dev.devproxy.Config;
+import dev.devproxy.Router;
+import dev.devproxy.internal.metrics.BuiltInMetrics;
+import dev.devproxy.MetricsSink;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What every connection of one server shares: settings, router, metrics and logging. Thread-safe. */
+final class ServerContext {
+    private static final System.Logger LOG = System.getLogger("dev.devproxy");
+    private static final System.Logger ACCESS_LOG = System.getLogger("dev.devproxy.access");
+    /** At most this many client-error warnings a second, so a flood of bad requests cannot fill a disk. */
+    private static final int WARNINGS_PER_SECOND = 10;
+
+    final Config config;
+    final Router router;
+    final MetricsSink sink;
+    final BuiltInMetrics builtIn;
+    final EngineClock clock;
+    final long requestLineTimeoutNanos;
+    final long headerTimeoutNanos;
+    final long bodyTimeoutNanos;
+    final long keepAliveTimeoutNanos;
+    final long writeTimeoutNanos;
+    final boolean accessLogEnabled;
+    final Resolver resolver = new Resolver();
+    /** Set once {@code close()} begins: idle connections close, responses say {@code Connection: close}. */
+    volatile boolean draining;
+
+    private final AtomicLong warningWindow = new AtomicLong();
+    private final AtomicLong warningsInWindow = new AtomicLong();
+    private final AtomicLong warningsSuppressed = new AtomicLong();
+
+    ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn, EngineClock clock) {
+        this.config = config;
+        this.router = router;
+        this.sink = sink;
+        this.builtIn = builtIn;
+        this.clock = clock;
+        this.requestLineTimeoutNanos = config.requestLineTimeout().toNanos();
+        this.headerTimeoutNanos = config.headerTimeout().toNanos();
+        this.bodyTimeoutNanos = config.bodyTimeout().toNanos();
+        this.keepAliveTimeoutNanos = config.keepAliveTimeout().toNanos();
+        this.writeTimeoutNanos = config.writeTimeout().toNanos();
+        this.accessLogEnabled = config.accessLog() && ACCESS_LOG.isLoggable(Level.INFO);
+    }
+
+    /** Logs a client error or timeout at WARNING, at most {@value #WARNINGS_PER_SECOND} a second. */
+    void warn(String message) {
+        long second = System.currentTimeMillis() / 1000;
+        long window = warningWindow.get();
+        if (window != second && warningWindow.compareAndSet(window, second)) {
+            warningsInWindow.set(0);
+            long suppressed = warningsSuppressed.getAndSet(0);
+            if (suppressed > 0) {
+                LOG.log(Level.WARNING, suppressed + " similar warnings suppressed in the last second(s)");
+            }
+        }
+        if (warningsInWindow.incrementAndGet() <= WARNINGS_PER_SECOND) {
+            LOG.log(Level.WARNING, message);
+        } else {
+            warningsSuppressed.incrementAndGet();
+        }
+    }
+
+    /** Logs an unexpected failure at ERROR with its stack trace. */
+    void error(String message, Throwable failure) {
+        LOG.log(Level.ERROR, message, failure);
+    }
+
+    void access(String line) {
+        ACCESS_LOG.log(Level.INFO, line);
+    }
+}
