@@ -5,7 +5,6 @@ import dev.devproxy.parser.ParserLimits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 
 /**
  * Every setting of a proxy, as one immutable value. Start from {@link #defaults()} or {@link #fromEnv()} and
@@ -104,14 +103,7 @@ public record Config(
      *     range
      */
     public static Config fromEnv(Map<String, String> environment) {
-        Builder builder = new Builder();
-        for (Setting setting : Setting.values()) {
-            String value = environment.get(setting.environmentVariable());
-            if (value != null) {
-                setting.apply(builder, value, setting.environmentVariable());
-            }
-        }
-        return builder.build();
+        return Setting.fromEnvironment(environment).build();
     }
 
     /** A builder holding this configuration, to change some settings. */
@@ -137,7 +129,13 @@ public record Config(
         int port = 8889;
         Upstream upstream = Upstream.of("localhost", 3001);
         int maxConnections = 1000;
-        ParserLimits limits = ParserLimits.defaults();
+        // The limits are kept apart and combined in build(), so they can be set in any order.
+        int maxRequestLineLength = ParserLimits.defaults().maxRequestLineLength();
+        int maxHeaderLineLength = ParserLimits.defaults().maxHeaderLineLength();
+        int maxHeaderCount = ParserLimits.defaults().maxHeaderCount();
+        int maxHeaderSectionSize = ParserLimits.defaults().maxHeaderSectionSize();
+        long maxBodySize = ParserLimits.defaults().maxBodySize();
+        int maxChunkLineLength = ParserLimits.defaults().maxChunkLineLength();
         Duration requestLineTimeout = Duration.ofSeconds(5);
         Duration headerTimeout = Duration.ofSeconds(10);
         Duration bodyTimeout = Duration.ofSeconds(30);
@@ -157,7 +155,7 @@ public record Config(
             port = config.port;
             upstream = config.upstream;
             maxConnections = config.maxConnections;
-            limits = config.limits;
+            limits(config.limits);
             requestLineTimeout = config.requestLineTimeout;
             headerTimeout = config.headerTimeout;
             bodyTimeout = config.bodyTimeout;
@@ -188,11 +186,31 @@ public record Config(
         /** The most client connections open at once. */
         public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
 
-        /** The request parser's limits. */
-        public Builder limits(ParserLimits limits) { this.limits = limits; return this; }
+        /** The request parser's limits, all at once. */
+        public Builder limits(ParserLimits limits) {
+            maxRequestLineLength = limits.maxRequestLineLength();
+            maxHeaderLineLength = limits.maxHeaderLineLength();
+            maxHeaderCount = limits.maxHeaderCount();
+            maxHeaderSectionSize = limits.maxHeaderSectionSize();
+            maxBodySize = limits.maxBodySize();
+            maxChunkLineLength = limits.maxChunkLineLength();
+            return this;
+        }
 
-        /** Changes the request parser's limits, as in {@code b.limits(l -> l.withMaxBodySize(1 << 20))}. */
-        public Builder limits(UnaryOperator<ParserLimits> change) { this.limits = change.apply(limits); return this; }
+        /** The longest request line, in bytes (414 beyond). */
+        public Builder maxRequestLineLength(int bytes) { this.maxRequestLineLength = bytes; return this; }
+
+        /** The longest header field line, in bytes (431 beyond). */
+        public Builder maxHeaderLineLength(int bytes) { this.maxHeaderLineLength = bytes; return this; }
+
+        /** The most header fields in a request (431 beyond). */
+        public Builder maxHeaderCount(int count) { this.maxHeaderCount = count; return this; }
+
+        /** The most bytes in a header section (431 beyond). */
+        public Builder maxHeaderSectionSize(int bytes) { this.maxHeaderSectionSize = bytes; return this; }
+
+        /** The largest request body, in bytes (413 beyond). */
+        public Builder maxBodySize(long bytes) { this.maxBodySize = bytes; return this; }
 
         /** Time to receive the request line. */
         public Builder requestLineTimeout(Duration timeout) { this.requestLineTimeout = timeout; return this; }
@@ -226,6 +244,8 @@ public record Config(
 
         /** Returns the configuration. @throws IllegalArgumentException naming the first setting out of range */
         public Config build() {
+            ParserLimits limits = new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount,
+                    maxHeaderSectionSize, maxBodySize, maxChunkLineLength);
             return new Config(host, port, upstream, maxConnections, limits, requestLineTimeout, headerTimeout,
                     bodyTimeout, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
                     shutdownGrace, ioThreads, accessLog);

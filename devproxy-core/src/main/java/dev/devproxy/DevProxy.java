@@ -55,7 +55,7 @@ public final class DevProxy implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "this proxy was closed; build a new one" : "already started");
         }
-        server = Server.start(config, router, sinks, clock);
+        server = Server.start(config, router, sinks, null, clock);
         return this;
     }
 

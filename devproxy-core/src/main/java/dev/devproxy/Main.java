@@ -1,6 +1,7 @@
 package dev.devproxy;
 
 import dev.devproxy.internal.config.Setting;
+import dev.devproxy.internal.config.SettingsReader;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
@@ -45,7 +46,7 @@ public final class Main {
      * @throws IllegalArgumentException naming the flag or variable and the value when one is wrong
      */
     static @org.jspecify.annotations.Nullable Config parse(String[] args, PrintStream out) {
-        Config.Builder builder = Config.fromEnv().toBuilder();
+        SettingsReader settings = Setting.fromEnvironment(System.getenv());
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -67,9 +68,9 @@ public final class Main {
             if (setting == null) {
                 throw new IllegalArgumentException("unknown flag " + name);
             }
-            setting.apply(builder, value, name);
+            settings.set(setting, value, name);
         }
-        return builder.build();
+        return settings.build();
     }
 
     static void printHelp(PrintStream out) {

@@ -1,12 +1,14 @@
 package dev.devproxy;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A complete response a {@link Router} can answer with: status, header fields and body. Immutable.
@@ -18,11 +20,17 @@ public final class Response {
     private final int status;
     private final List<Map.Entry<String, String>> headers;
     private final byte[] body;
+    private final Duration minDelay;
+    private final Duration maxDelay;
+    private final @Nullable Fault fault;
 
     private Response(Builder builder) {
         this.status = builder.status;
         this.headers = List.copyOf(builder.headers);
         this.body = builder.body.clone();
+        this.minDelay = builder.minDelay;
+        this.maxDelay = builder.maxDelay;
+        this.fault = builder.fault;
     }
 
     /** A builder for a response with the given status, 200 to 599 (1xx responses are not final). */
@@ -60,17 +68,37 @@ public final class Response {
         return ByteBuffer.wrap(body).asReadOnlyBuffer();
     }
 
+    /** The least time to wait, once the request is complete, before answering. */
+    public Duration minDelay() {
+        return minDelay;
+    }
+
+    /** The most time to wait before answering; the wait is uniformly random between the two. */
+    public Duration maxDelay() {
+        return maxDelay;
+    }
+
+    /** The fault to simulate, or null to answer normally. */
+    public @Nullable Fault fault() {
+        return fault;
+    }
+
     /** Returns a builder that starts from this response, to make a modified copy. */
     public Builder toBuilder() {
         Builder builder = new Builder(status);
         builder.headers.addAll(headers);
         builder.body = body;
+        builder.minDelay = minDelay;
+        builder.maxDelay = maxDelay;
+        builder.fault = fault;
         return builder;
     }
 
     @Override
     public String toString() {
-        return "Response{" + status + ", " + headers + ", " + body.length + " bytes}";
+        return "Response{" + status + ", " + headers + ", " + body.length + " bytes"
+                + (maxDelay.isZero() ? "" : ", delay " + minDelay + ".." + maxDelay)
+                + (fault == null ? "" : ", " + fault) + "}";
     }
 
     /** Builds a {@link Response}. Not thread-safe. */
@@ -78,6 +106,9 @@ public final class Response {
         private int status;
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
         private byte[] body = new byte[0];
+        private Duration minDelay = Duration.ZERO;
+        private Duration maxDelay = Duration.ZERO;
+        private @Nullable Fault fault;
 
         private Builder(int status) {
             status(status);
@@ -124,6 +155,31 @@ public final class Response {
         /** Sets the body to this text, encoded as UTF-8. */
         public Builder body(String body) {
             this.body = body.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /** Waits {@code delay} after the request is complete before answering, without holding a thread. */
+        public Builder delay(Duration delay) {
+            return delay(delay, delay);
+        }
+
+        /**
+         * Waits a uniformly random time between {@code min} and {@code max} before answering.
+         *
+         * @throws IllegalArgumentException when {@code min} is negative or greater than {@code max}
+         */
+        public Builder delay(Duration min, Duration max) {
+            if (min.isNegative() || min.compareTo(max) > 0) {
+                throw new IllegalArgumentException("delay must satisfy 0 <= min <= max, was " + min + " to " + max);
+            }
+            this.minDelay = min;
+            this.maxDelay = max;
+            return this;
+        }
+
+        /** Simulates {@code fault} instead of answering normally (after any delay); null for none. */
+        public Builder fault(@Nullable Fault fault) {
+            this.fault = fault;
             return this;
         }
 

@@ -4,7 +4,8 @@ package dev.devproxy;
  * What a {@link Router} decides for one request. Create them with the static methods; the records are public
  * so that routers and tests can inspect a decision.
  */
-public sealed interface Route permits Route.Echo, Route.Forward, Route.Respond, Route.Metrics, Route.Reject, Route.Pass {
+public sealed interface Route
+        permits Route.Echo, Route.Forward, Route.Respond, Route.Metrics, Route.Reject, Route.Pass, Route.AfterBody {
 
     /** Answer 200 with a JSON description of the request (the body is read in full first). */
     static Route echo() {
@@ -44,6 +45,25 @@ public sealed interface Route permits Route.Echo, Route.Forward, Route.Respond, 
     /** Not decided here: the next router of a chain built with {@link Router#orElse} decides. */
     static Route pass() {
         return Pass.INSTANCE;
+    }
+
+    /**
+     * Read the whole body first, then decide from the complete request; the chosen route then runs as if it
+     * had been chosen at once, with the body replayed (a forwarded chunked body goes on chunked). The body is
+     * held in memory, within the body limit, so use this only where the decision needs the body, such as
+     * stubs that match on it. {@code decide} runs on an event-loop thread, must not block, and must not
+     * answer {@code afterBody} again; {@link Route#pass()} from it is answered 404.
+     */
+    static Route afterBody(java.util.function.Function<RecordedRequest, Route> decide) {
+        return new AfterBody(decide);
+    }
+
+    /**
+     * See {@link Route#afterBody}.
+     *
+     * @param decide chooses the route from the complete request
+     */
+    record AfterBody(java.util.function.Function<RecordedRequest, Route> decide) implements Route {
     }
 
     /** See {@link Route#echo()}. */

@@ -12,55 +12,58 @@ import java.util.function.BiConsumer;
  * so they cannot disagree.
  */
 public enum Setting {
-    HOST("DEVPROXY_HOST", "127.0.0.1", "address to bind; 0.0.0.0 for all interfaces",
+    HOST("DEVPROXY_HOST", "host", "127.0.0.1", "address to bind; 0.0.0.0 for all interfaces",
             (b, v) -> b.host(v)),
-    PORT("DEVPROXY_PORT", "8889", "port to bind; 0 picks a free port",
+    PORT("DEVPROXY_PORT", "port", "8889", "port to bind; 0 picks a free port",
             (b, v) -> b.port(parseInt(v))),
-    UPSTREAM_HOST("UPSTREAM_HOST", "localhost", "host that /proxy/* is forwarded to",
+    UPSTREAM_HOST("UPSTREAM_HOST", "upstream", "localhost", "host that /proxy/* is forwarded to",
             (b, v) -> b.upstreamHost(v)),
-    UPSTREAM_PORT("UPSTREAM_PORT", "3001", "port that /proxy/* is forwarded to",
+    UPSTREAM_PORT("UPSTREAM_PORT", "upstream", "3001", "port that /proxy/* is forwarded to",
             (b, v) -> b.upstreamPort(parseInt(v))),
-    MAX_CONNECTIONS("MAX_CONNECTIONS", "1000", "most client connections open at once; more wait in the backlog",
+    MAX_CONNECTIONS("MAX_CONNECTIONS", "maxConnections", "1000", "most client connections open at once; more wait in the backlog",
             (b, v) -> b.maxConnections(parseInt(v))),
-    MAX_REQUEST_LINE("MAX_REQUEST_LINE", "4096", "longest request line in bytes (414 beyond)",
-            (b, v) -> b.limits(l -> l.withMaxRequestLineLength(parseInt(v)))),
-    MAX_HEADER_SIZE("MAX_HEADER_SIZE", "8192", "longest header field line in bytes (431 beyond)",
-            (b, v) -> b.limits(l -> l.withMaxHeaderLineLength(parseInt(v)))),
-    MAX_HEADERS("MAX_HEADERS", "100", "most header fields in a request (431 beyond)",
-            (b, v) -> b.limits(l -> l.withMaxHeaderCount(parseInt(v)))),
-    MAX_TOTAL_HEADERS("MAX_TOTAL_HEADERS", "65536", "most bytes in the header section (431 beyond)",
-            (b, v) -> b.limits(l -> l.withMaxHeaderSectionSize(parseInt(v)))),
-    MAX_BODY_SIZE("MAX_BODY_SIZE", "10000000", "largest request body in bytes (413 beyond)",
-            (b, v) -> b.limits(l -> l.withMaxBodySize(parseLong(v)))),
-    REQUEST_TIMEOUT("REQUEST_TIMEOUT", "5", "seconds to receive the request line (408 beyond)",
+    MAX_REQUEST_LINE("MAX_REQUEST_LINE", "maxRequestLineLength", "4096", "longest request line in bytes (414 beyond)",
+            (b, v) -> b.maxRequestLineLength(parseInt(v))),
+    MAX_HEADER_SIZE("MAX_HEADER_SIZE", "maxHeaderLineLength", "8192", "longest header field line in bytes (431 beyond)",
+            (b, v) -> b.maxHeaderLineLength(parseInt(v))),
+    MAX_HEADERS("MAX_HEADERS", "maxHeaderCount", "100", "most header fields in a request (431 beyond)",
+            (b, v) -> b.maxHeaderCount(parseInt(v))),
+    MAX_TOTAL_HEADERS("MAX_TOTAL_HEADERS", "maxHeaderSectionSize", "65536", "most bytes in the header section (431 beyond)",
+            (b, v) -> b.maxHeaderSectionSize(parseInt(v))),
+    MAX_BODY_SIZE("MAX_BODY_SIZE", "maxBodySize", "10000000", "largest request body in bytes (413 beyond)",
+            (b, v) -> b.maxBodySize(parseLong(v))),
+    REQUEST_TIMEOUT("REQUEST_TIMEOUT", "requestLineTimeout", "5", "seconds to receive the request line (408 beyond)",
             (b, v) -> b.requestLineTimeout(parseSeconds(v))),
-    HEADER_TIMEOUT("HEADER_TIMEOUT", "10", "seconds to receive the headers after the request line (408 beyond)",
+    HEADER_TIMEOUT("HEADER_TIMEOUT", "headerTimeout", "10", "seconds to receive the headers after the request line (408 beyond)",
             (b, v) -> b.headerTimeout(parseSeconds(v))),
-    BODY_TIMEOUT("BODY_TIMEOUT", "30", "seconds to receive the body after the head (408 beyond)",
+    BODY_TIMEOUT("BODY_TIMEOUT", "bodyTimeout", "30", "seconds to receive the body after the head (408 beyond)",
             (b, v) -> b.bodyTimeout(parseSeconds(v))),
-    KEEP_ALIVE_TIMEOUT("KEEP_ALIVE_TIMEOUT", "30", "seconds an idle persistent connection is kept",
+    KEEP_ALIVE_TIMEOUT("KEEP_ALIVE_TIMEOUT", "keepAliveTimeout", "30", "seconds an idle persistent connection is kept",
             (b, v) -> b.keepAliveTimeout(parseSeconds(v))),
-    WRITE_TIMEOUT("WRITE_TIMEOUT", "30", "seconds a response write may make no progress before the client is cut off",
+    WRITE_TIMEOUT("WRITE_TIMEOUT", "writeTimeout", "30", "seconds a response write may make no progress before the client is cut off",
             (b, v) -> b.writeTimeout(parseSeconds(v))),
-    UPSTREAM_CONNECT_TIMEOUT("UPSTREAM_CONNECT_TIMEOUT", "5", "seconds to connect to an upstream (504 beyond)",
+    UPSTREAM_CONNECT_TIMEOUT("UPSTREAM_CONNECT_TIMEOUT", "upstreamConnectTimeout", "5", "seconds to connect to an upstream (504 beyond)",
             (b, v) -> b.upstreamConnectTimeout(parseSeconds(v))),
-    UPSTREAM_TIMEOUT("UPSTREAM_TIMEOUT", "30", "seconds for an upstream to answer, or between two reads of its response (504 beyond)",
+    UPSTREAM_TIMEOUT("UPSTREAM_TIMEOUT", "upstreamTimeout", "30", "seconds for an upstream to answer, or between two reads of its response (504 beyond)",
             (b, v) -> b.upstreamTimeout(parseSeconds(v))),
-    SHUTDOWN_GRACE("SHUTDOWN_GRACE", "5", "seconds that stopping lets requests in flight finish",
+    SHUTDOWN_GRACE("SHUTDOWN_GRACE", "shutdownGrace", "5", "seconds that stopping lets requests in flight finish",
             (b, v) -> b.shutdownGrace(parseSeconds(v))),
-    IO_THREADS("IO_THREADS", "number of processors", "event-loop threads",
+    IO_THREADS("IO_THREADS", "ioThreads", "number of processors", "event-loop threads",
             (b, v) -> b.ioThreads(parseInt(v))),
-    ACCESS_LOG("ACCESS_LOG", "false", "log one line per request (logger dev.devproxy.access)",
+    ACCESS_LOG("ACCESS_LOG", "accessLog", "false", "log one line per request (logger dev.devproxy.access)",
             (b, v) -> b.accessLog(parseBoolean(v)));
 
     private final String environmentVariable;
+    /** The {@link Config} (or limits) field it sets, as named in validation messages. */
+    private final String field;
     private final String defaultValue;
     private final String description;
     private final BiConsumer<Config.Builder, String> applier;
 
-    Setting(String environmentVariable, String defaultValue, String description,
+    Setting(String environmentVariable, String field, String defaultValue, String description,
             BiConsumer<Config.Builder, String> applier) {
         this.environmentVariable = environmentVariable;
+        this.field = field;
         this.defaultValue = defaultValue;
         this.description = description;
         this.applier = applier;
@@ -88,19 +91,36 @@ public enum Setting {
         return description;
     }
 
+    /** The field this setting sets, as validation messages name it. */
+    String field() {
+        return field;
+    }
+
     /**
-     * Applies {@code value} to {@code builder} and checks the result at once.
+     * Parses {@code value} into {@code builder}. Ranges are checked later, all at once, by
+     * {@link SettingsReader#build()}, so that settings that depend on each other can come in any order.
      *
      * @param source the variable or flag the value came from, named in the error
-     * @throws IllegalArgumentException naming {@code source} and the value when it is malformed or out of range
+     * @throws IllegalArgumentException naming {@code source} and the value when it is malformed
      */
-    public void apply(Config.Builder builder, String value, String source) {
+    void apply(Config.Builder builder, String value, String source) {
         try {
             applier.accept(builder, value.trim());
-            builder.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + "='" + value + "': " + e.getMessage(), e);
         }
+    }
+
+    /** The defaults overridden by the variables of {@code environment} that name a setting. */
+    public static SettingsReader fromEnvironment(java.util.Map<String, String> environment) {
+        SettingsReader reader = new SettingsReader();
+        for (Setting setting : values()) {
+            String value = environment.get(setting.environmentVariable());
+            if (value != null) {
+                reader.set(setting, value, setting.environmentVariable());
+            }
+        }
+        return reader;
     }
 
     /** The setting whose flag is {@code flag}, or null. */

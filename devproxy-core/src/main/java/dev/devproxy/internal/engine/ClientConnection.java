@@ -46,6 +46,8 @@ final class ClientConnection extends Timed {
     private long stageDeadline;
     private @Nullable ByteBuffer in;
     private @Nullable Exchange exchange;
+    /** A copy of the current request for the recorder; null when there is no recorder. */
+    private @Nullable RequestCapture capture;
     private boolean readPaused;
     private boolean inputClosed;
     private boolean closeAfterFlush;
@@ -150,7 +152,6 @@ final class ClientConnection extends Timed {
             if (state == State.READING_HEAD && !requestStarted) {
                 startRequest();
             }
-            requestBytesIn += count;
         }
         process();
         releaseInputIfEmpty();
@@ -183,7 +184,9 @@ final class ClientConnection extends Timed {
                     }
                     startRequest(); // pipelined bytes already buffered start the next request now
                 }
+                int before = source.position();
                 ParseStatus status = parser.parse(source);
+                requestBytesIn += source.position() - before; // what this request consumed, not what was read
                 switch (status) {
                     case NEED_MORE -> {
                         if (stage == Stage.REQUEST_LINE && parser.hasRequestLine()) {
@@ -193,6 +196,10 @@ final class ClientConnection extends Timed {
                     }
                     case HEAD -> onHead(parser.head());
                     case BODY -> {
+                        RequestCapture copy = capture;
+                        if (copy != null) {
+                            copy.addBody(source, parser.bodyOffset(), parser.bodyLength());
+                        }
                         Exchange current = exchange;
                         if (current != null && !current.onRequestBody(source, parser.bodyOffset(), parser.bodyLength())) {
                             readPaused = true;
@@ -233,6 +240,10 @@ final class ClientConnection extends Timed {
         requestKeepAlive = head.keepAlive();
         announceKeepAlive = head.version() == HttpVersion.HTTP_1_0;
         headRequest = head.methodIs("HEAD");
+        RequestRecorder recorder = context.recorder;
+        if (recorder != null) {
+            capture = new RequestCapture(head, remoteAddress(), java.time.Instant.now(), recorder.maxBodyBytes());
+        }
         Route decision;
         try {
             decision = context.router.route(head);
@@ -327,10 +338,12 @@ final class ClientConnection extends Timed {
         if (state == State.CLOSED) {
             return false;
         }
+        for (ByteBuffer buffer : buffers) {
+            requestBytesOut += buffer.remaining(); // counted when handed over, so a later flush cannot recount it
+        }
         if (pendingWrites.isEmpty()) {
             try {
-                long written = channel.write(buffers);
-                requestBytesOut += written;
+                channel.write(buffers);
             } catch (IOException e) {
                 clientFailed();
                 return false;
@@ -365,7 +378,6 @@ final class ClientConnection extends Timed {
                 clientFailed();
                 return;
             }
-            requestBytesOut += written;
             while (!pendingWrites.isEmpty() && !pendingWrites.peekFirst().hasRemaining()) {
                 pendingWrites.pollFirst();
             }
@@ -436,11 +448,9 @@ final class ClientConnection extends Timed {
         if (state == State.CLOSED) {
             return;
         }
-        for (ByteBuffer pending : pendingWrites) {
-            requestBytesOut += pending.remaining();
-        }
         long duration = loop.now() - requestStartNanos;
         context.sink.requestCompleted(route, method, status, duration, requestBytesIn, requestBytesOut);
+        record(status, duration);
         if (context.accessLogEnabled) {
             context.access(remoteAddress() + " \"" + method + "\" " + status + " " + requestBytesOut + " "
                     + (duration / 1_000_000) + "ms " + route.label());
@@ -467,6 +477,65 @@ final class ClientConnection extends Timed {
 
     void setRoute(RouteKind kind) {
         route = kind;
+    }
+
+    private void record(int status, long duration) {
+        RequestCapture copy = capture;
+        RequestRecorder recorder = context.recorder;
+        capture = null;
+        if (copy != null && recorder != null) {
+            try {
+                recorder.record(copy.toRequest(), route, status, duration);
+            } catch (RuntimeException | Error e) {
+                context.error("request recorder threw; the request was answered but not recorded", e);
+            }
+        }
+    }
+
+    /** Replaces the current exchange, for an exchange that decided, after the body, who answers. */
+    void replaceExchange(Exchange next) {
+        exchange = next;
+    }
+
+    boolean hasPendingWrites() {
+        return !pendingWrites.isEmpty();
+    }
+
+    /**
+     * Ends the current request by dropping the connection without a response, for simulated faults: with a
+     * reset (TCP RST) when {@code reset}, else with a plain close. Recorded with status 0.
+     */
+    void closeWithoutResponse(boolean reset) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long duration = loop.now() - requestStartNanos;
+        context.sink.requestCompleted(route, method, 0, duration, requestBytesIn, requestBytesOut);
+        record(0, duration);
+        if (reset) {
+            try {
+                channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException e) {
+                // Then it is a plain close: still a fault the client sees.
+            }
+        }
+        close();
+    }
+
+    /**
+     * Ends the current request without a proper response once what was written so far is flushed, for
+     * simulated faults. Recorded with status 0.
+     */
+    void closeWithoutResponseAfterFlush() {
+        long duration = loop.now() - requestStartNanos;
+        context.sink.requestCompleted(route, method, 0, duration, requestBytesIn, requestBytesOut);
+        record(0, duration);
+        exchange = null;
+        requestKeepAlive = false;
+        closeAfterFlush = true;
+        if (pendingWrites.isEmpty()) {
+            finishClosing();
+        }
     }
 
     /** Makes the current response the connection's last, as a close-delimited body requires. */

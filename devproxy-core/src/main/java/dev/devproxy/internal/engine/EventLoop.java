@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,6 +34,9 @@ final class EventLoop implements Runnable {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Everything with a deadline; removal swaps the last element in (see {@link Timed#timedIndex}). */
     private final List<Timed> timed = new ArrayList<>();
+    /** Tasks due at a time, earliest first; ties keep submission order. Loop thread only. */
+    private final PriorityQueue<ScheduledTask> scheduled = new PriorityQueue<>();
+    private long scheduledSequence;
     private volatile boolean running = true;
     private long nextScanNanos;
 
@@ -70,6 +74,16 @@ final class EventLoop implements Runnable {
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
+    }
+
+    /**
+     * Runs {@code task} on this loop's thread once {@code delayNanos} have passed, to within a millisecond.
+     * Loop thread only; never blocks. The returned task can be cancelled until it runs.
+     */
+    ScheduledTask schedule(long delayNanos, Runnable task) {
+        ScheduledTask scheduledTask = new ScheduledTask(clock.nanoTime() + delayNanos, scheduledSequence++, task);
+        scheduled.add(scheduledTask);
+        return scheduledTask;
     }
 
     void addTimed(Timed item) {
@@ -112,17 +126,24 @@ final class EventLoop implements Runnable {
         nextScanNanos = clock.nanoTime() + scanIntervalNanos;
         while (running) {
             try {
-                long waitMillis = Math.max(1, (nextScanNanos - clock.nanoTime()) / 1_000_000);
+                long wakeAt = nextScanNanos;
+                ScheduledTask next = scheduled.peek();
+                if (next != null && next.dueNanos - wakeAt < 0) {
+                    wakeAt = next.dueNanos;
+                }
+                long waitMillis = Math.max(1, (wakeAt - clock.nanoTime() + 999_999) / 1_000_000);
                 selector.select(this::dispatch, waitMillis);
                 wakeupPending.set(false);
                 runTasks();
                 long now = clock.nanoTime();
+                runDueTasks(now);
                 if (now - nextScanNanos >= 0) {
                     nextScanNanos = now + scanIntervalNanos;
                     scanDeadlines(now);
                 }
-            } catch (IOException | RuntimeException e) {
-                // A bug in one handler must not kill the loop and every connection on it.
+            } catch (IOException | RuntimeException | Error e) {
+                // A bug in one handler must not kill the loop and every connection on it. An Error is caught too:
+                // an AssertionError or StackOverflowError from one connection leaves the others serviceable.
                 LOG.log(Level.ERROR, "unexpected failure in event loop " + thread.getName(), e);
             }
         }
@@ -133,7 +154,7 @@ final class EventLoop implements Runnable {
         IoHandler handler = (IoHandler) key.attachment();
         try {
             handler.onReady(key);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "unexpected failure handling a connection; closing it", e);
             handler.forceClose();
         }
@@ -144,8 +165,22 @@ final class EventLoop implements Runnable {
         while ((task = tasks.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.log(Level.ERROR, "unexpected failure in an event-loop task", e);
+            }
+        }
+    }
+
+    private void runDueTasks(long now) {
+        ScheduledTask task;
+        while ((task = scheduled.peek()) != null && now - task.dueNanos >= 0) {
+            scheduled.poll();
+            if (!task.cancelled) {
+                try {
+                    task.task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.ERROR, "unexpected failure in a scheduled task", e);
+                }
             }
         }
     }
@@ -161,7 +196,7 @@ final class EventLoop implements Runnable {
             if (deadline != Timed.NO_DEADLINE && now - deadline >= 0) {
                 try {
                     item.onDeadline(now);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     LOG.log(Level.ERROR, "unexpected failure handling a timeout; closing the connection", e);
                     item.forceClose();
                 }

@@ -27,6 +27,9 @@ final class Exchanges {
         if (route instanceof Route.Forward forward) {
             return new ForwardExchange(connection, forward, head);
         }
+        if (route instanceof Route.AfterBody afterBody) {
+            return new BufferedRouteExchange(connection, afterBody, head);
+        }
         // Route.pass() at the end of a chain: nobody claimed the request.
         connection.fail(404, null, null);
         return null;

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /** A running engine: the loops, the acceptor and their shared context. Created started; closed once. */
 public final class Server {
@@ -42,13 +43,14 @@ public final class Server {
      *
      * @throws UncheckedIOException when the address cannot be bound
      */
-    public static Server start(Config config, Router router, List<MetricsSink> userSinks, EngineClock clock) {
+    public static Server start(Config config, Router router, List<MetricsSink> userSinks,
+            @Nullable RequestRecorder recorder, EngineClock clock) {
         BuiltInMetrics builtIn = new BuiltInMetrics();
         List<MetricsSink> sinks = new ArrayList<>();
         sinks.add(builtIn);
         sinks.addAll(userSinks);
         MetricsSink sink = userSinks.isEmpty() ? builtIn : new GuardedMetricsSink(sinks);
-        ServerContext context = new ServerContext(config, router, sink, builtIn, clock);
+        ServerContext context = new ServerContext(config, router, sink, builtIn, recorder, clock);
 
         EventLoop[] loops = new EventLoop[config.ioThreads()];
         long scanInterval = scanIntervalNanos(config);

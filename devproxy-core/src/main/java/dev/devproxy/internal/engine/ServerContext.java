@@ -6,6 +6,7 @@ import dev.devproxy.internal.metrics.BuiltInMetrics;
 import dev.devproxy.MetricsSink;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /** What every connection of one server shares: settings, router, metrics and logging. Thread-safe. */
 final class ServerContext {
@@ -33,8 +34,13 @@ final class ServerContext {
     private final AtomicLong warningsInWindow = new AtomicLong();
     private final AtomicLong warningsSuppressed = new AtomicLong();
 
-    ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn, EngineClock clock) {
+    /** Receives a copy of every request, or null when nothing asked for copies (then none are made). */
+    final @Nullable RequestRecorder recorder;
+
+    ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
+            @Nullable RequestRecorder recorder, EngineClock clock) {
         this.config = config;
+        this.recorder = recorder;
         this.router = router;
         this.sink = sink;
         this.builtIn = builtIn;

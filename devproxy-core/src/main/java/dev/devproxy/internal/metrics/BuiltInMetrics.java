@@ -112,7 +112,7 @@ public final class BuiltInMetrics implements MetricsSink {
         header(out, "devproxy_request_duration_seconds", "histogram",
                 "Time from a request's first byte to its response's last byte.");
         for (int i = 0; i < LatencyHistogram.BOUNDS_SECONDS.length; i++) {
-            out.append("devproxy_request_duration_seconds_bucket{le=\"").append(LatencyHistogram.BOUNDS_SECONDS[i])
+            out.append("devproxy_request_duration_seconds_bucket{le=\"").append(LatencyHistogram.BOUND_LABELS[i])
                     .append("\"} ").append(duration.cumulativeCount(i)).append('\n');
         }
         long count = duration.count();

@@ -14,11 +14,14 @@ final class LatencyHistogram {
     static final double[] BOUNDS_SECONDS = {
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
     };
+    /** The bounds as {@code le} label values, in plain decimal ({@code 0.0001}, not {@code 1.0E-4}). */
+    static final String[] BOUND_LABELS = new String[BOUNDS_SECONDS.length];
     private static final long[] BOUNDS_NANOS = new long[BOUNDS_SECONDS.length];
 
     static {
         for (int i = 0; i < BOUNDS_SECONDS.length; i++) {
             BOUNDS_NANOS[i] = Math.round(BOUNDS_SECONDS[i] * 1e9);
+            BOUND_LABELS[i] = java.math.BigDecimal.valueOf(BOUNDS_SECONDS[i]).stripTrailingZeros().toPlainString();
         }
     }
 

@@ -1,0 +1,85 @@
+package dev.devproxy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable copy of a request as DevProxy received it: what {@link Route#afterBody} decides on and what a
+ * request journal keeps.
+ *
+ * @param method the method, such as {@code GET}
+ * @param target the request-target exactly as sent
+ * @param path the path of the target, not decoded
+ * @param query the query without its {@code ?}, not decoded, or null when absent
+ * @param version {@code HTTP/1.0} or {@code HTTP/1.1}
+ * @param headers the header fields in arrival order, names as sent, values decoded as ISO-8859-1
+ * @param body the body bytes, or its first bytes when {@link #bodyTruncated()}
+ * @param bodyLength the length of the whole body
+ * @param remoteAddress the client's {@code host:port}
+ * @param receivedAt when the request's first byte arrived
+ */
+public record RecordedRequest(String method, String target, String path, @Nullable String query, String version,
+        List<Map.Entry<String, String>> headers, byte[] body, long bodyLength, String remoteAddress,
+        Instant receivedAt) {
+
+    /** Copies the header list; the body array is kept as given (callers hand over a fresh copy). */
+    public RecordedRequest {
+        headers = List.copyOf(headers);
+        Objects.requireNonNull(body, "body");
+    }
+
+    /** Whether {@link #body()} holds only the first bytes of a longer body. */
+    public boolean bodyTruncated() {
+        return body.length < bodyLength;
+    }
+
+    /** The value of the first header field named {@code name}, ignoring case, or null. */
+    public @Nullable String header(String name) {
+        for (Map.Entry<String, String> field : headers) {
+            if (field.getKey().equalsIgnoreCase(name)) {
+                return field.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The values of every header field named {@code name}, ignoring case, in order. */
+    public List<String> headers(String name) {
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, String> field : headers) {
+            if (field.getKey().equalsIgnoreCase(name)) {
+                values.add(field.getValue());
+            }
+        }
+        return values;
+    }
+
+    /** The body decoded as UTF-8 (malformed bytes replaced). */
+    public String bodyAsString() {
+        return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** {@code METHOD target}, as in a log line. */
+    @Override
+    public String toString() {
+        return method + " " + target + " (" + headers.size() + " headers, " + bodyLength + " body bytes)";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RecordedRequest that && method.equals(that.method) && target.equals(that.target)
+                && version.equals(that.version) && headers.equals(that.headers)
+                && java.util.Arrays.equals(body, that.body) && bodyLength == that.bodyLength
+                && remoteAddress.equals(that.remoteAddress) && receivedAt.equals(that.receivedAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(method, target, version, headers, java.util.Arrays.hashCode(body), bodyLength,
+                remoteAddress, receivedAt);
+    }
+}
