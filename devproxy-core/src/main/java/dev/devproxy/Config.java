@@ -23,7 +23,10 @@ import java.util.Objects;
  * @param requestLineTimeout time to receive the request line, default 5 s ({@code REQUEST_TIMEOUT})
  * @param headerTimeout time to receive the header section after the request line, default 10 s
  *     ({@code HEADER_TIMEOUT})
- * @param bodyTimeout time to receive the body after the head, default 30 s ({@code BODY_TIMEOUT})
+ * @param bodyTimeout time to receive the body after the head, default 30 s, stretched by {@code minBodyRate}
+ *     ({@code BODY_TIMEOUT})
+ * @param minBodyRate bytes a second that earn a body one more second beyond the body timeout, default 500;
+ *     0 for a flat body timeout ({@code MIN_BODY_RATE})
  * @param keepAliveTimeout how long an idle persistent connection is kept, default 30 s ({@code KEEP_ALIVE_TIMEOUT})
  * @param writeTimeout how long a response write may make no progress, default 30 s ({@code WRITE_TIMEOUT})
  * @param upstreamConnectTimeout time to connect to an upstream, default 5 s ({@code UPSTREAM_CONNECT_TIMEOUT})
@@ -44,6 +47,7 @@ public record Config(
         Duration requestLineTimeout,
         Duration headerTimeout,
         Duration bodyTimeout,
+        long minBodyRate,
         Duration keepAliveTimeout,
         Duration writeTimeout,
         Duration upstreamConnectTimeout,
@@ -76,6 +80,9 @@ public record Config(
         requirePositive("requestLineTimeout", requestLineTimeout);
         requirePositive("headerTimeout", headerTimeout);
         requirePositive("bodyTimeout", bodyTimeout);
+        if (minBodyRate < 0) {
+            throw new IllegalArgumentException("minBodyRate must not be negative, was " + minBodyRate);
+        }
         requirePositive("keepAliveTimeout", keepAliveTimeout);
         requirePositive("writeTimeout", writeTimeout);
         requirePositive("upstreamConnectTimeout", upstreamConnectTimeout);
@@ -139,6 +146,7 @@ public record Config(
         Duration requestLineTimeout = Duration.ofSeconds(5);
         Duration headerTimeout = Duration.ofSeconds(10);
         Duration bodyTimeout = Duration.ofSeconds(30);
+        long minBodyRate = 500;
         Duration keepAliveTimeout = Duration.ofSeconds(30);
         Duration writeTimeout = Duration.ofSeconds(30);
         Duration upstreamConnectTimeout = Duration.ofSeconds(5);
@@ -159,6 +167,7 @@ public record Config(
             requestLineTimeout = config.requestLineTimeout;
             headerTimeout = config.headerTimeout;
             bodyTimeout = config.bodyTimeout;
+            minBodyRate = config.minBodyRate;
             keepAliveTimeout = config.keepAliveTimeout;
             writeTimeout = config.writeTimeout;
             upstreamConnectTimeout = config.upstreamConnectTimeout;
@@ -221,6 +230,9 @@ public record Config(
         /** Time to receive the body after the head. */
         public Builder bodyTimeout(Duration timeout) { this.bodyTimeout = timeout; return this; }
 
+        /** Bytes a second that earn a body one more second beyond the body timeout; 0 for a flat timeout. */
+        public Builder minBodyRate(long bytesPerSecond) { this.minBodyRate = bytesPerSecond; return this; }
+
         /** How long an idle persistent connection is kept. */
         public Builder keepAliveTimeout(Duration timeout) { this.keepAliveTimeout = timeout; return this; }
 
@@ -247,7 +259,7 @@ public record Config(
             ParserLimits limits = new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount,
                     maxHeaderSectionSize, maxBodySize, maxChunkLineLength);
             return new Config(host, port, upstream, maxConnections, limits, requestLineTimeout, headerTimeout,
-                    bodyTimeout, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
+                    bodyTimeout, minBodyRate, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
                     shutdownGrace, ioThreads, accessLog);
         }
     }

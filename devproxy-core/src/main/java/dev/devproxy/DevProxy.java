@@ -163,6 +163,9 @@ public final class DevProxy implements AutoCloseable {
         /** Time to receive the body after the head, default 30 s; 408 beyond. */
         public Builder bodyTimeout(Duration timeout) { config.bodyTimeout(timeout); return this; }
 
+        /** Bytes a second that earn a body one more second beyond the body timeout, default 500; 0 for none. */
+        public Builder minBodyRate(long bytesPerSecond) { config.minBodyRate(bytesPerSecond); return this; }
+
         /** How long an idle persistent connection is kept, default 30 s. */
         public Builder keepAliveTimeout(Duration timeout) { config.keepAliveTimeout(timeout); return this; }
 

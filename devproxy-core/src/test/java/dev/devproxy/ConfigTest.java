@@ -202,7 +202,7 @@ class ConfigTest {
         Config config = Main.parse(args, new PrintStream(new ByteArrayOutputStream()));
 
         assertEquals(new Config("::1", 0, Upstream.of("up", 81), 9, new ParserLimits(100, 200, 3, 999, 5, 4096),
-                Duration.ofMillis(500), Duration.ofMillis(600), Duration.ofMillis(700), Duration.ofMillis(800),
+                Duration.ofMillis(500), Duration.ofMillis(600), Duration.ofMillis(700), 500L, Duration.ofMillis(800),
                 Duration.ofMillis(900), Duration.ofMillis(1100), Duration.ofMillis(1200), Duration.ofMillis(1300), 1, true),
                 config);
     }

@@ -16,6 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>At {@code maxConnections} open connections it stops asking for {@code OP_ACCEPT}, so further clients
  * queue in the kernel's backlog instead of being reset; any loop that closes a connection asks loop 0 to
  * resume. The re-check after pausing closes the race with a close that happened just before the pause.
+ *
+ * <p>A flat cap alone loses to slowloris: an attacker who keeps every slot busy with requests that never
+ * finish keeps honest clients in the backlog while every timeout works as written. So while accepting is
+ * paused, the acceptor asks every loop, every {@value #SHED_INTERVAL_MILLIS} ms, to shed connections that have
+ * done nothing useful for at least {@value #SHED_MIN_AGE_MILLIS} ms: idle persistent connections first, then
+ * the oldest requests whose head is still incomplete (see {@link ClientConnection#shed}). A client that sends
+ * its request promptly is never shed, so it finds a slot within about a shedding interval.
  */
 final class Acceptor implements IoHandler {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
@@ -28,7 +35,12 @@ final class Acceptor implements IoHandler {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final SelectionKey key;
+    private final int shedQuotaPerLoop;
     private int nextLoop;
+    private @org.jspecify.annotations.Nullable ScheduledTask shedding;
+
+    static final long SHED_INTERVAL_MILLIS = 200;
+    static final long SHED_MIN_AGE_MILLIS = 1000;
 
     Acceptor(ServerSocketChannel server, EventLoop[] loops, ServerContext context) throws IOException {
         this.server = server;
@@ -36,6 +48,8 @@ final class Acceptor implements IoHandler {
         this.loops = loops;
         this.context = context;
         this.maxConnections = context.config.maxConnections();
+        // Shed a tenth of the cap per round, spread over the loops, so a flood is turned over in a few rounds.
+        this.shedQuotaPerLoop = Math.max(1, maxConnections / 10 / loops.length);
         server.configureBlocking(false);
         this.key = server.register(home.selector(), SelectionKey.OP_ACCEPT, this);
     }
@@ -90,7 +104,25 @@ final class Acceptor implements IoHandler {
         key.interestOps(0);
         if (open.get() < maxConnections) {
             resume();
+        } else if (shedding == null) {
+            shedding = home.schedule(SHED_INTERVAL_MILLIS * 1_000_000L, this::shedRound);
         }
+    }
+
+    /**
+     * One shedding round, every {@value #SHED_INTERVAL_MILLIS} ms for as long as accepting stays paused: asks
+     * every loop to shed idle and stalled connections. One timer, so rounds never pile up.
+     */
+    private void shedRound() {
+        shedding = null;
+        if (!paused.get() || !server.isOpen()) {
+            return;
+        }
+        long olderThan = home.now() - SHED_MIN_AGE_MILLIS * 1_000_000L;
+        for (EventLoop loop : loops) {
+            loop.execute(() -> ClientConnection.shed(loop, shedQuotaPerLoop, olderThan));
+        }
+        shedding = home.schedule(SHED_INTERVAL_MILLIS * 1_000_000L, this::shedRound);
     }
 
     private void resume() {

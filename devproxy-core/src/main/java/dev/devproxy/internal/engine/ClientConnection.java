@@ -15,6 +15,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +47,8 @@ final class ClientConnection extends Timed {
     private State state = State.READING_HEAD;
     private Stage stage;
     private long stageDeadline;
+    /** When the current stage began: the age {@link #shed} ranks by. */
+    private long stageStartNanos;
     private @Nullable ByteBuffer in;
     private @Nullable Exchange exchange;
     /** A copy of the current request for the recorder; null when there is no recorder. */
@@ -64,6 +69,7 @@ final class ClientConnection extends Timed {
     private boolean requestKeepAlive;
     private boolean announceKeepAlive;
     private boolean headRequest;
+    private long bodyBytesReceived;
     private String method = "-";
     private RouteKind route = RouteKind.REJECT;
 
@@ -109,6 +115,46 @@ final class ClientConnection extends Timed {
         }
     }
 
+    /**
+     * Closes up to {@code quota} connections of {@code loop} that are of no use to anyone, to make room under
+     * the connection cap: idle ones (no byte of a request yet) first, then those whose head has been coming in
+     * since before {@code olderThanNanos}, oldest first. Idle ones close quietly; stalled ones get a 408
+     * without lingering, since their slot is what is wanted. On the loop's thread.
+     */
+    static void shed(EventLoop loop, int quota, long olderThanNanos) {
+        List<ClientConnection> idle = new ArrayList<>();
+        List<ClientConnection> stalled = new ArrayList<>();
+        for (Timed item : loop.timedSnapshot()) {
+            if (item instanceof ClientConnection connection && connection.state == State.READING_HEAD
+                    && connection.pendingWrites.isEmpty() && connection.waitingSince() - olderThanNanos < 0) {
+                (connection.requestStarted ? stalled : idle).add(connection);
+            }
+        }
+        idle.sort(Comparator.comparingLong(ClientConnection::waitingSince));
+        stalled.sort(Comparator.comparingLong(ClientConnection::waitingSince));
+        int shed = 0;
+        for (ClientConnection connection : idle) {
+            if (shed++ >= quota) {
+                return;
+            }
+            connection.close();
+        }
+        for (ClientConnection connection : stalled) {
+            if (shed++ >= quota) {
+                return;
+            }
+            connection.context.sink.error(ErrorKind.REQUEST_TIMEOUT);
+            connection.inputClosed = true; // no lingering: the slot is what is wanted
+            connection.fail(408, null, null);
+            connection.close();
+        }
+    }
+
+    /** Since when a connection reading a head has been at it: its request's first byte, or the start of idling. */
+    private long waitingSince() {
+        return requestStarted ? requestStartNanos : stageStartNanos;
+    }
+
     private boolean isBetweenRequests() {
         return state == State.READING_HEAD && !requestStarted && pendingWrites.isEmpty();
     }
@@ -120,7 +166,9 @@ final class ClientConnection extends Timed {
         if (readyKey.isValid() && readyKey.isWritable()) {
             flush();
         }
-        if (state != State.CLOSED && readyKey.isValid() && readyKey.isReadable()) {
+        // Re-check: the flush above may have paused reading, and a read would compact a buffer whose bytes an
+        // exchange still holds.
+        if (state != State.CLOSED && readyKey.isValid() && readyKey.isReadable() && wantsToRead()) {
             read();
         }
     }
@@ -196,6 +244,7 @@ final class ClientConnection extends Timed {
                     }
                     case HEAD -> onHead(parser.head());
                     case BODY -> {
+                        extendBodyDeadline(parser.bodyLength());
                         RequestCapture copy = capture;
                         if (copy != null) {
                             copy.addBody(source, parser.bodyOffset(), parser.bodyLength());
@@ -235,6 +284,7 @@ final class ClientConnection extends Timed {
 
     private void onHead(RequestHead head) {
         state = State.READING_BODY;
+        bodyBytesReceived = 0;
         setStage(Stage.BODY, loop.now() + context.bodyTimeoutNanos);
         method = head.method();
         requestKeepAlive = head.keepAlive();
@@ -265,6 +315,20 @@ final class ClientConnection extends Timed {
             write(ByteBuffer.wrap(Responses.CONTINUE));
         }
         created.start();
+    }
+
+    /**
+     * Gives a body that keeps arriving more time: one second per {@code minBodyRate} bytes, on top of the body
+     * timeout (as Apache's mod_reqtimeout does with MinRate). A slow honest upload finishes; a client that
+     * trickles bytes to hold the connection still meets the deadline.
+     */
+    private void extendBodyDeadline(int bytes) {
+        bodyBytesReceived += bytes;
+        long rate = context.config.minBodyRate();
+        if (rate > 0 && stage == Stage.BODY) {
+            stageDeadline = stageStartNanos + context.bodyTimeoutNanos + bodyBytesReceived * 1_000_000_000L / rate;
+            updateDeadline();
+        }
     }
 
     /** Lets an exchange that returned false from {@link Exchange#onRequestBody} take more body. */
@@ -617,6 +681,9 @@ final class ClientConnection extends Timed {
     }
 
     private void setStage(Stage next, long deadline) {
+        if (next != stage) {
+            stageStartNanos = loop.now();
+        }
         stage = next;
         stageDeadline = deadline;
         updateDeadline();
@@ -710,6 +777,12 @@ final class ClientConnection extends Timed {
             return;
         }
         state = State.CLOSED;
+        if (capture != null) {
+            // A request cut off before its response completed (the client went away, a write failed, shutdown)
+            // is still recorded, with status 0, as the recorder's contract says: a journal counts on every
+            // routed request being recorded exactly once.
+            record(0, loop.now() - requestStartNanos);
+        }
         Exchange current = exchange;
         exchange = null;
         if (current != null) {

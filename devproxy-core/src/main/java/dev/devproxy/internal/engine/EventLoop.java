@@ -131,8 +131,13 @@ final class EventLoop implements Runnable {
                 if (next != null && next.dueNanos - wakeAt < 0) {
                     wakeAt = next.dueNanos;
                 }
-                long waitMillis = Math.max(1, (wakeAt - clock.nanoTime() + 999_999) / 1_000_000);
-                selector.select(this::dispatch, waitMillis);
+                if (tasks.isEmpty()) {
+                    long waitMillis = Math.max(1, (wakeAt - clock.nanoTime() + 999_999) / 1_000_000);
+                    selector.select(this::dispatch, waitMillis);
+                } else {
+                    // A task posted from this thread did not wake the selector: do not sleep on it.
+                    selector.selectNow(this::dispatch);
+                }
                 wakeupPending.set(false);
                 runTasks();
                 long now = clock.nanoTime();

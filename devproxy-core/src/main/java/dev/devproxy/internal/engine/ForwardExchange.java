@@ -172,6 +172,7 @@ final class ForwardExchange implements Exchange {
         if (requestChunked) {
             c.write(ProxyHeaders.lastChunk(client.trailers()));
         }
+        c.requestComplete();
     }
 
     void onUpstreamDrained() {
@@ -189,7 +190,18 @@ final class ForwardExchange implements Exchange {
 
     // ---- Response: upstream to client ---------------------------------------------------------------------
 
+    /** Response bytes arrived, or the client drained: relay what the upstream connection holds. */
     void onUpstreamData() {
+        relayUpstream();
+        // The connection decided whether to read on before we consumed its buffer: a buffer that was full
+        // then has room now, and without this it would never be read again.
+        UpstreamConnection c = connection;
+        if (c != null) {
+            c.updateInterest();
+        }
+    }
+
+    private void relayUpstream() {
         while (!done && !upstreamPaused) {
             UpstreamConnection c = connection;
             if (c == null) {

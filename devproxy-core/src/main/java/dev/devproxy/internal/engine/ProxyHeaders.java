@@ -89,11 +89,11 @@ final class ProxyHeaders {
         out.put((byte) ' ');
         Responses.putLatin1(out, head.reason());
         out.put((byte) '\r').put((byte) '\n');
-        boolean passContentLength = clientFraming == BodyKind.NONE;
+        boolean bodiless = clientFraming == BodyKind.NONE;
         boolean hasDate = fields.contains("date");
         for (int i = 0; i < fields.size(); i++) {
-            // Responses without a body (HEAD, 304) keep their Content-Length: it describes the selected representation.
-            if (passContentLength && fields.nameEquals(i, "content-length")) {
+            // Responses without a body (HEAD, 304) keep their framing fields: they describe what a GET would get.
+            if (bodiless && (fields.nameEquals(i, "content-length") || fields.nameEquals(i, "transfer-encoding"))) {
                 copyField(fields, i, out);
             }
         }
@@ -103,13 +103,30 @@ final class ProxyHeaders {
         }
         Responses.field(out, "Via", via);
         if (clientFraming == BodyKind.CHUNKED) {
-            Responses.field(out, "Transfer-Encoding", "chunked");
+            Responses.field(out, "Transfer-Encoding", codingsThenChunked(fields));
         } else if (clientFraming == BodyKind.CONTENT_LENGTH) {
             Responses.contentLength(out, head.contentLength());
         }
         Responses.connection(out, keepAlive && clientFraming != BodyKind.UNTIL_CLOSE, announceKeepAlive);
         Responses.endOfHead(out);
         return out.flip();
+    }
+
+    /**
+     * The Transfer-Encoding for a body this proxy chunks: the upstream's other codings (such as {@code gzip},
+     * which the client must still undo) followed by {@code chunked}, applied once (RFC 9112 section 6.1).
+     */
+    private static String codingsThenChunked(HeaderFields fields) {
+        StringBuilder codings = new StringBuilder();
+        for (int i = fields.indexOf("transfer-encoding", 0); i >= 0; i = fields.indexOf("transfer-encoding", i + 1)) {
+            for (String coding : fields.value(i).split(",")) {
+                String trimmed = coding.trim();
+                if (!trimmed.isEmpty() && !trimmed.equalsIgnoreCase("chunked")) {
+                    codings.append(trimmed).append(", ");
+                }
+            }
+        }
+        return codings.append("chunked").toString();
     }
 
     /** Writes trailer fields (already validated by the parser) and the final CRLF of a chunked body. */

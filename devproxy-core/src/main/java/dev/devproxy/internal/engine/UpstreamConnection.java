@@ -38,6 +38,8 @@ final class UpstreamConnection extends Timed {
     private boolean readPaused;
     private boolean endOfStream;
     private boolean awaitingResponse;
+    /** The whole request was handed over: from now on only the upstream can be late. */
+    private boolean requestComplete;
     /** Whether this connection carried an earlier exchange: a failure before any response byte may then be a stale connection. */
     private boolean reused;
 
@@ -59,11 +61,12 @@ final class UpstreamConnection extends Timed {
     static void connect(Upstream upstream, InetAddress address, EventLoop loop, ServerContext context,
             ForwardExchange owner) {
         SocketChannel channel = null;
+        UpstreamConnection connection = null;
         try {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            UpstreamConnection connection = new UpstreamConnection(upstream, loop, context, channel);
+            connection = new UpstreamConnection(upstream, loop, context, channel);
             connection.owner = owner;
             loop.addTimed(connection);
             connection.deadlineNanos = loop.now() + context.config.upstreamConnectTimeout().toNanos();
@@ -72,7 +75,9 @@ final class UpstreamConnection extends Timed {
                 connection.connected();
             }
         } catch (IOException e) {
-            if (channel != null) {
+            if (connection != null) {
+                connection.close();
+            } else if (channel != null) {
                 try {
                     channel.close();
                 } catch (IOException suppressed) {
@@ -93,6 +98,7 @@ final class UpstreamConnection extends Timed {
         state = State.ACTIVE;
         reused = true;
         endOfStream = false;
+        requestComplete = false;
         deadlineNanos = NO_DEADLINE;
         updateInterest();
     }
@@ -203,6 +209,9 @@ final class UpstreamConnection extends Timed {
     }
 
     private void read() {
+        if (readPaused && state != State.POOLED) {
+            return; // the client still holds views of this buffer's bytes: compacting it now would corrupt them
+        }
         if (state == State.POOLED) {
             // An idle pooled connection should be silent: a close, or stray bytes, retire it.
             close();
@@ -262,8 +271,20 @@ final class UpstreamConnection extends Timed {
         updateInterest();
     }
 
+    /**
+     * Re-arms the upstream timeout after progress. It runs only while the upstream is the side being waited
+     * for: the request is complete, or the upstream is not taking what was written. A client that uploads
+     * slowly, or reads slowly, is not the upstream's fault.
+     */
     private void progress() {
-        deadlineNanos = readPaused ? NO_DEADLINE : loop.now() + context.config.upstreamTimeout().toNanos();
+        boolean waitingForUpstream = !readPaused && (requestComplete || !pendingWrites.isEmpty());
+        deadlineNanos = waitingForUpstream ? loop.now() + context.config.upstreamTimeout().toNanos() : NO_DEADLINE;
+    }
+
+    /** The whole request has been handed over (it may still be flushing). */
+    void requestComplete() {
+        requestComplete = true;
+        progress();
     }
 
     // ---- Ending an exchange -------------------------------------------------------------------------------
@@ -281,6 +302,7 @@ final class UpstreamConnection extends Timed {
     void release() {
         owner = null;
         awaitingResponse = false;
+        requestComplete = false;
         readPaused = false;
         ByteBuffer buffer = in;
         in = null;
@@ -318,7 +340,8 @@ final class UpstreamConnection extends Timed {
         }
     }
 
-    private void updateInterest() {
+    /** Sets the selector interest from the state, pending writes, pause and room left in the input buffer. */
+    void updateInterest() {
         if (state == State.CLOSED || !key.isValid()) {
             return;
         }
