@@ -2,7 +2,13 @@ package dev.devproxy;
 
 import dev.devproxy.internal.engine.EngineClock;
 import dev.devproxy.internal.engine.Server;
+import dev.devproxy.internal.stub.BoundedJournal;
 import dev.devproxy.parser.ParserLimits;
+import dev.devproxy.stub.RegisteredStub;
+import dev.devproxy.stub.RequestJournal;
+import dev.devproxy.stub.RequestMatcher;
+import dev.devproxy.stub.Stub;
+import dev.devproxy.stub.Stubs;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -21,6 +27,15 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>Every proxy has {@linkplain #stubs() stubs}, asked before the router, and a {@linkplain #journal() journal}
+ * of the requests it answered:
+ *
+ * <pre>{@code
+ * proxy.stubFor(get("/api/users").willReturn(json(200, "[]")));   // RequestPattern.get, Responses.json
+ * // ... run the code under test against proxy.baseUri() ...
+ * proxy.verify(get("/api/users").withHeader("Accept", "application/json"));
+ * }</pre>
+ *
  * <p>Thread-safe once built. {@link #close()} stops accepting, lets requests in flight finish within the
  * shutdown grace, then closes every connection and joins its threads.
  */
@@ -29,12 +44,24 @@ public final class DevProxy implements AutoCloseable {
     private final Router router;
     private final List<MetricsSink> sinks;
     private final EngineClock clock;
+    private final Stubs stubs = new Stubs();
+    private final boolean strictStubbing;
+    private final @Nullable BoundedJournal journal;
     private @Nullable Server server;
     private boolean closed;
 
     private DevProxy(Builder builder) {
         this.config = builder.config.build();
-        this.router = builder.router != null ? builder.router : Router.standard(config.upstream());
+        if (builder.strictStubbing && builder.router != null) {
+            throw new IllegalArgumentException("strictStubbing(true) answers every request no stub matches with 404,"
+                    + " so router(...) would never be asked; set one or the other");
+        }
+        this.strictStubbing = builder.strictStubbing;
+        Router fallback = builder.router != null ? builder.router : Router.standard(config.upstream());
+        Router routes = builder.strictStubbing ? stubs.orElseNotFound() : stubs.orElse(fallback);
+        this.journal = builder.journalCapacity == 0 ? null
+                : new BoundedJournal(builder.journalCapacity, builder.journalBodyBytes);
+        this.router = journal == null ? routes : journal.counting(routes);
         this.sinks = List.copyOf(builder.sinks);
         this.clock = builder.clock;
     }
@@ -55,8 +82,71 @@ public final class DevProxy implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "this proxy was closed; build a new one" : "already started");
         }
-        server = Server.start(config, router, sinks, null, clock);
+        server = Server.start(config, router, sinks, journal, clock);
         return this;
+    }
+
+    /**
+     * The stubs, asked before the router for every request; add and remove them at any time, from any thread.
+     * Unless built with {@link Builder#strictStubbing(boolean) strictStubbing(true)}, a request no stub matches
+     * goes on to the router.
+     */
+    public Stubs stubs() {
+        return stubs;
+    }
+
+    /** Whether a request no stub matches is answered 404 instead of going to the router. */
+    public boolean strictStubbing() {
+        return strictStubbing;
+    }
+
+    /**
+     * Registers {@code stub} after those already registered: {@code stubs().add(stub)}.
+     *
+     * @return the registration, to count its uses or remove it
+     */
+    public RegisteredStub stubFor(Stub stub) {
+        return stubs.add(stub);
+    }
+
+    /**
+     * The requests this proxy answered; see {@link RequestJournal} for when a request appears.
+     *
+     * @throws IllegalStateException when built with {@code journalCapacity(0)}
+     */
+    public RequestJournal journal() {
+        if (journal == null) {
+            throw new IllegalStateException("this proxy keeps no journal: it was built with journalCapacity(0)");
+        }
+        return journal;
+    }
+
+    /**
+     * Checks that at least one request matched {@code matcher}: {@code journal().verify(matcher)}.
+     *
+     * @throws AssertionError when none did, listing what was received and why each did not match
+     * @throws IllegalStateException when built with {@code journalCapacity(0)}
+     */
+    public void verify(RequestMatcher matcher) {
+        journal().verify(matcher);
+    }
+
+    /**
+     * Checks that exactly {@code times} requests matched {@code matcher}: {@code journal().verify(times, matcher)}.
+     *
+     * @throws AssertionError when the count differs, listing what was received
+     * @throws IllegalStateException when built with {@code journalCapacity(0)}
+     */
+    public void verify(int times, RequestMatcher matcher) {
+        journal().verify(times, matcher);
+    }
+
+    /** Removes every stub and clears the journal (when there is one), as between two tests. */
+    public void reset() {
+        stubs.clear();
+        if (journal != null) {
+            journal.clear();
+        }
     }
 
     /** The configuration this proxy runs with. */
@@ -132,6 +222,9 @@ public final class DevProxy implements AutoCloseable {
         private @Nullable Router router;
         private final List<MetricsSink> sinks = new ArrayList<>();
         private EngineClock clock = EngineClock.SYSTEM;
+        private boolean strictStubbing;
+        private int journalCapacity = BoundedJournal.DEFAULT_CAPACITY;
+        private int journalBodyBytes = BoundedJournal.DEFAULT_MAX_BODY_BYTES;
 
         private Builder() {
         }
@@ -187,8 +280,39 @@ public final class DevProxy implements AutoCloseable {
         /** Whether to log a line per request on logger {@code dev.devproxy.access}, default false. */
         public Builder accessLog(boolean accessLog) { config.accessLog(accessLog); return this; }
 
-        /** The router, default {@link Router#standard(Upstream)} with the configured upstream. */
+        /**
+         * The router for requests no stub matches, default {@link Router#standard(Upstream)} with the configured
+         * upstream.
+         */
         public Builder router(Router router) { this.router = Objects.requireNonNull(router, "router"); return this; }
+
+        /**
+         * Whether a request no stub matches gets a 404 listing the closest stubs and why each did not match
+         * (true), or goes on to the router (false, the default). Strict stubbing cannot be combined with
+         * {@link #router(Router)}, which it would never ask.
+         */
+        public Builder strictStubbing(boolean strict) { this.strictStubbing = strict; return this; }
+
+        /**
+         * The most requests the {@linkplain DevProxy#journal() journal} keeps, default 1000; older ones are
+         * dropped. 0 keeps no journal, so that no request is copied.
+         */
+        public Builder journalCapacity(int capacity) {
+            if (capacity < 0) {
+                throw new IllegalArgumentException("journalCapacity must be at least 0, was " + capacity);
+            }
+            this.journalCapacity = capacity;
+            return this;
+        }
+
+        /** The most body bytes the journal keeps per request, default 65536 (64 KiB); the rest is only counted. */
+        public Builder journalBodyBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("journalBodyBytes must be at least 0, was " + bytes);
+            }
+            this.journalBodyBytes = bytes;
+            return this;
+        }
 
         /** Adds a sink that receives every metrics event, after the built-in one. */
         public Builder addMetricsSink(MetricsSink sink) { sinks.add(Objects.requireNonNull(sink, "sink")); return this; }

@@ -31,7 +31,8 @@ public final class Main {
         if (config == null) {
             return; // --help was printed
         }
-        DevProxy proxy = DevProxy.builder().config(config).build().start();
+        // No journal: nothing reads it in a standalone proxy, and it would keep up to 64 MiB of bodies.
+        DevProxy proxy = DevProxy.builder().config(config).journalCapacity(0).build().start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();

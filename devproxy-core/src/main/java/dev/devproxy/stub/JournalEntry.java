@@ -1,0 +1,53 @@
+package dev.devproxy.stub;
+
+import dev.devproxy.RecordedRequest;
+import dev.devproxy.RouteKind;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One request in the {@link RequestJournal}: what was received and how it was answered.
+ *
+ * @param request the request, its body cut at the journal's body cap ({@link RecordedRequest#bodyTruncated()})
+ * @param route what answered: {@link RouteKind#RESPOND} for a stub, {@link RouteKind#FORWARD} for a request
+ *     passed to an upstream, and so on
+ * @param status the status sent, or 0 when the connection closed without a response (a fault, or a client
+ *     that went away first)
+ * @param duration from the request's first byte to the end of its response
+ */
+public record JournalEntry(RecordedRequest request, RouteKind route, int status, Duration duration) {
+    /** Checks for null. */
+    public JournalEntry {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(duration, "duration");
+    }
+
+    /** The request's method. */
+    public String method() {
+        return request.method();
+    }
+
+    /** The request-target exactly as sent, such as {@code /api/users?page=2}. */
+    public String target() {
+        return request.target();
+    }
+
+    /** The first value of request header {@code name} (any case), or null. */
+    public @Nullable String header(String name) {
+        return request.header(name);
+    }
+
+    /** The request body (as kept) decoded as UTF-8. */
+    public String bodyAsString() {
+        return request.bodyAsString();
+    }
+
+    /** Such as {@code POST /api/users -> 201 (respond, 3 ms)}. */
+    @Override
+    public String toString() {
+        return request.method() + " " + request.target() + " -> " + (status == 0 ? "no response" : status) + " ("
+                + route.label() + ", " + duration.toMillis() + " ms)";
+    }
+}

@@ -1,0 +1,32 @@
+package dev.devproxy.stub;
+
+/**
+ * A {@link Stub} registered with a {@link Stubs} registry, with its use count. Returned by {@link Stubs#add}
+ * and {@code DevProxy.stubFor}; thread-safe.
+ */
+public interface RegisteredStub {
+
+    /** The stub definition. */
+    Stub stub();
+
+    /** How many requests this registration has answered since it was added or last {@link #resetUses() reset}. */
+    int uses();
+
+    /** Whether it has answered {@link Stub#maxUses()} requests, so that it no longer matches. */
+    boolean isUsedUp();
+
+    /**
+     * Where it was registered, such as {@code UsersTest.java:42}, for failure messages; empty when unknown.
+     */
+    String registeredAt();
+
+    /** Sets the use count back to 0: a limited stub answers again and its sequence starts over. */
+    void resetUses();
+
+    /**
+     * Removes it from its registry; requests being matched at that moment may still be answered by it.
+     *
+     * @return whether it was still registered
+     */
+    boolean remove();
+}

@@ -1,0 +1,69 @@
+package dev.devproxy.stub;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The requests a proxy answered, oldest first, in a bounded buffer: to list, find, count, take one at a time,
+ * and verify. Every {@code DevProxy} keeps one unless built with {@code journalCapacity(0)}; by default it
+ * keeps the last 1000 requests and the first 64 KiB of each body ({@code DevProxy.Builder.journalCapacity}
+ * and {@code journalBodyBytes}). Thread-safe.
+ *
+ * <h2>When a request appears</h2>
+ * A request is recorded once its response has been sent, or its connection closed without one (then with
+ * status 0). So that a check made right after a client got its response always finds that request, every
+ * reading method first waits, at most 2 s, for the requests the proxy had begun answering when it was
+ * called; the wait is a handoff from the event loop, not a sleep, and is nothing when no request is in
+ * flight. A stub with a long delay still in flight when time runs out is reported as such in failure
+ * messages.
+ *
+ * <h2>Failure messages</h2>
+ * {@link #verify} and {@link #takeRequest} throw {@link AssertionError}s that list what was received instead,
+ * each request with the conditions it missed, so that a failing test says what happened.
+ */
+public interface RequestJournal {
+
+    /** The most requests kept; older ones are dropped, and counted in failure messages. */
+    int capacity();
+
+    /** The most body bytes kept per request; the rest is counted in the request's body length. */
+    int maxBodyBytes();
+
+    /** Every request kept, oldest first. */
+    List<JournalEntry> all();
+
+    /** The requests kept that {@code matcher} matches, oldest first. */
+    List<JournalEntry> find(RequestMatcher matcher);
+
+    /** How many requests kept {@code matcher} matches. */
+    int count(RequestMatcher matcher);
+
+    /**
+     * Takes the oldest request not taken yet, waiting up to {@code timeout} for one to arrive: for clients
+     * that send asynchronously. Each request is taken once; {@link #clear()} starts over. Does not remove the
+     * request from {@link #all()}.
+     *
+     * @throws AssertionError when none arrives in time, saying how many arrived and were taken before
+     * @throws InterruptedException when the thread is interrupted while waiting
+     */
+    JournalEntry takeRequest(Duration timeout) throws InterruptedException;
+
+    /**
+     * Checks that at least one request matched {@code matcher}.
+     *
+     * @throws AssertionError when none did, listing the requests received and why each did not match
+     */
+    void verify(RequestMatcher matcher);
+
+    /**
+     * Checks that exactly {@code times} requests matched {@code matcher}; {@code verify(0, m)} checks none did.
+     *
+     * @throws AssertionError when the count differs, listing the requests received and why each did or did not
+     *     match
+     * @throws IllegalArgumentException when {@code times} is negative
+     */
+    void verify(int times, RequestMatcher matcher);
+
+    /** Forgets every request, including those in flight now when they finish, and resets {@link #takeRequest}. */
+    void clear();
+}

@@ -1,0 +1,460 @@
+package dev.devproxy.stub;
+
+import dev.devproxy.RecordedRequest;
+import dev.devproxy.internal.stub.Json;
+import dev.devproxy.internal.stub.Text;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Request matchers, one condition each, that describe themselves and explain mismatches. Combine them with
+ * {@link RequestMatcher#and} or {@link #allOf}, or use the fluent {@link RequestPattern}. Every matcher made
+ * here is immutable and thread-safe; those on the head ({@code needsBody() == false}) let unmatched traffic
+ * stream.
+ *
+ * <p>Paths and queries are compared as sent, before percent-decoding, except query parameter names and
+ * values, which are decoded ({@code +} as space). Header names ignore case; header values, methods and
+ * paths do not. Regular expressions must match the whole value.
+ */
+public final class RequestMatchers {
+    private static final RequestMatcher ANY = new Condition("any request", false) {
+        @Override
+        @Nullable String mismatch(RecordedRequest request) {
+            return null;
+        }
+    };
+
+    private RequestMatchers() {
+    }
+
+    /** Matches every request. */
+    public static RequestMatcher anyRequest() {
+        return ANY;
+    }
+
+    /** Matches requests whose method is exactly {@code method}, such as {@code GET} (case-sensitive). */
+    public static RequestMatcher method(String method) {
+        Objects.requireNonNull(method, "method");
+        return new Condition(method, false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return request.method().equals(method) ? null
+                        : "method: expected " + method + " but was " + request.method();
+            }
+        };
+    }
+
+    /** Matches requests whose path (the target before {@code ?}, not decoded) is exactly {@code path}. */
+    public static RequestMatcher path(String path) {
+        requirePath(path);
+        return new Condition("path " + Text.quote(path), false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return request.path().equals(path) ? null : "path: expected " + Text.quote(path) + " but was "
+                        + Text.quote(request.path());
+            }
+        };
+    }
+
+    /** Matches requests whose path starts with {@code prefix}; {@code /api/} matches {@code /api/users}. */
+    public static RequestMatcher pathStartingWith(String prefix) {
+        requirePath(prefix);
+        return new Condition("path starting with " + Text.quote(prefix), false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return request.path().startsWith(prefix) ? null : "path: expected to start with "
+                        + Text.quote(prefix) + " but was " + Text.quote(request.path());
+            }
+        };
+    }
+
+    /**
+     * Matches requests whose path matches the glob {@code glob}: {@code *} is any run of characters within a
+     * segment, {@code **} any run across segments, {@code ?} one character other than {@code /}. So
+     * {@code /users/*} matches {@code /users/42} but not {@code /users/42/orders}; {@code /static/**} matches
+     * both levels.
+     */
+    public static RequestMatcher pathGlob(String glob) {
+        requirePath(glob);
+        Pattern pattern = Pattern.compile(globToRegex(glob));
+        return new Condition("path matching glob " + Text.quote(glob), false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return pattern.matcher(request.path()).matches() ? null
+                        : "path: expected to match glob " + Text.quote(glob) + " but was " + Text.quote(request.path());
+            }
+        };
+    }
+
+    /**
+     * Matches requests whose whole path matches the regular expression {@code regex}.
+     *
+     * @throws java.util.regex.PatternSyntaxException when {@code regex} is not a valid expression
+     */
+    public static RequestMatcher pathMatching(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        return new Condition("path matching regex \"" + regex + "\"", false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return pattern.matcher(request.path()).matches() ? null
+                        : "path: expected to match regex \"" + regex + "\" but was " + Text.quote(request.path());
+            }
+        };
+    }
+
+    /** Matches requests with a query parameter {@code name} equal to {@code value}, both compared decoded. */
+    public static RequestMatcher queryParam(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        return new Condition("query parameter " + name + " = " + Text.quote(value), false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                List<String> values = queryValues(request.query(), name);
+                if (values.contains(value)) {
+                    return null;
+                }
+                return "query parameter " + name + ": expected " + Text.quote(value) + " but was "
+                        + (values.isEmpty() ? "absent" + queryNote(request) : Text.quoteAll(values));
+            }
+        };
+    }
+
+    /** Matches requests with a query parameter {@code name}, with any value or none. */
+    public static RequestMatcher queryParamPresent(String name) {
+        Objects.requireNonNull(name, "name");
+        return new Condition("query parameter " + name + " present", false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return queryValues(request.query(), name).isEmpty()
+                        ? "query parameter " + name + ": expected present but was absent" + queryNote(request)
+                        : null;
+            }
+        };
+    }
+
+    /** Matches requests with a header field {@code name} (any case) whose value is exactly {@code value}. */
+    public static RequestMatcher header(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        return new Condition("header " + name + " = " + Text.quote(value), false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                List<String> values = request.headers(name);
+                return values.contains(value) ? null : "header " + name + ": expected " + Text.quote(value)
+                        + " but was " + (values.isEmpty() ? "absent" : Text.quoteAll(values));
+            }
+        };
+    }
+
+    /** Matches requests with at least one header field {@code name} (any case). */
+    public static RequestMatcher headerPresent(String name) {
+        Objects.requireNonNull(name, "name");
+        return new Condition("header " + name + " present", false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return request.header(name) != null ? null : "header " + name + ": expected present but was absent";
+            }
+        };
+    }
+
+    /**
+     * Matches requests with a header field {@code name} (any case) whose whole value matches {@code regex}.
+     *
+     * @throws java.util.regex.PatternSyntaxException when {@code regex} is not a valid expression
+     */
+    public static RequestMatcher headerMatching(String name, String regex) {
+        Objects.requireNonNull(name, "name");
+        Pattern pattern = Pattern.compile(regex);
+        return new Condition("header " + name + " matching regex \"" + regex + "\"", false) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                List<String> values = request.headers(name);
+                for (String value : values) {
+                    if (pattern.matcher(value).matches()) {
+                        return null;
+                    }
+                }
+                return "header " + name + ": expected to match regex \"" + regex + "\" but was "
+                        + (values.isEmpty() ? "absent" : Text.quoteAll(values));
+            }
+        };
+    }
+
+    /** Matches requests whose body, decoded as UTF-8, is exactly {@code body}. */
+    public static RequestMatcher body(String body) {
+        Objects.requireNonNull(body, "body");
+        return new Condition("body " + Text.preview(body), true) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                String actual = request.bodyAsString();
+                return actual.equals(body) ? null
+                        : "body: expected " + Text.preview(body) + " but was " + Text.body(request);
+            }
+        };
+    }
+
+    /** Matches requests whose body is exactly these bytes (copied). */
+    public static RequestMatcher body(byte[] body) {
+        byte[] expected = body.clone();
+        return new Condition("body of " + expected.length + " bytes", true) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return Arrays.equals(request.body(), expected) && !request.bodyTruncated() ? null
+                        : "body: expected " + expected.length + " given bytes but was " + Text.body(request);
+            }
+        };
+    }
+
+    /** Matches requests whose body, decoded as UTF-8, contains {@code text}. */
+    public static RequestMatcher bodyContaining(String text) {
+        Objects.requireNonNull(text, "text");
+        return new Condition("body containing " + Text.preview(text), true) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return request.bodyAsString().contains(text) ? null
+                        : "body: expected to contain " + Text.preview(text) + " but was " + Text.body(request);
+            }
+        };
+    }
+
+    /**
+     * Matches requests whose body is JSON equal to {@code json}, ignoring whitespace and the order of object
+     * members; array order counts, and numbers compare by value ({@code 1.0} equals {@code 1}). A mismatch
+     * names the first differing place, such as {@code $.user.name}.
+     *
+     * @throws IllegalArgumentException when {@code json} is not JSON, with the offset of the problem
+     */
+    public static RequestMatcher jsonBody(String json) {
+        Object expected = Json.parse(json);
+        String compact = Json.write(expected);
+        return new Condition("JSON body " + Text.cut(compact), true) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                Object actual;
+                try {
+                    actual = Json.parse(request.bodyAsString());
+                } catch (IllegalArgumentException e) {
+                    return "body: expected JSON " + Text.cut(compact) + " but was " + e.getMessage() + ": "
+                            + Text.body(request);
+                }
+                String difference = Json.firstDifference(expected, actual);
+                return difference == null ? null : "JSON body " + difference;
+            }
+        };
+    }
+
+    /**
+     * A matcher from a predicate, described as {@code description} in failure messages.
+     *
+     * @param needsBody whether {@code predicate} reads the body; see {@link RequestMatcher#needsBody()}
+     */
+    public static RequestMatcher matching(String description, boolean needsBody, Predicate<RecordedRequest> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return new Condition(description, needsBody) {
+            @Override
+            @Nullable String mismatch(RecordedRequest request) {
+                return predicate.test(request) ? null : "not " + description;
+            }
+        };
+    }
+
+    /** Matches requests that every one of {@code matchers} matches; mismatches of each are reported. */
+    public static RequestMatcher allOf(RequestMatcher... matchers) {
+        List<RequestMatcher> flat = new ArrayList<>();
+        for (RequestMatcher matcher : matchers) {
+            Objects.requireNonNull(matcher, "matcher");
+            if (matcher instanceof AllOf all) {
+                flat.addAll(all.parts);
+            } else if (matcher instanceof RequestPattern pattern) {
+                flat.addAll(pattern.parts());
+            } else if (matcher != ANY) {
+                flat.add(matcher);
+            }
+        }
+        if (flat.size() == 1) {
+            return flat.get(0);
+        }
+        return flat.isEmpty() ? ANY : new AllOf(List.copyOf(flat));
+    }
+
+    /** The conditions {@code matcher} is made of: its parts when built with {@link #allOf}, else itself. */
+    static List<RequestMatcher> parts(RequestMatcher matcher) {
+        if (matcher instanceof AllOf all) {
+            return all.parts;
+        }
+        if (matcher instanceof RequestPattern pattern) {
+            return pattern.parts();
+        }
+        return matcher == ANY ? List.of() : List.of(matcher);
+    }
+
+    // ---- Implementation -------------------------------------------------------------------------------------
+
+    /** One condition: a description, whether it reads the body, and the mismatch it finds, if any. */
+    private abstract static class Condition implements RequestMatcher {
+        private final String description;
+        private final boolean needsBody;
+
+        Condition(String description, boolean needsBody) {
+            this.description = description;
+            this.needsBody = needsBody;
+        }
+
+        /** Why the request does not match, or null when it does. */
+        abstract @Nullable String mismatch(RecordedRequest request);
+
+        @Override
+        public final boolean matches(RecordedRequest request) {
+            return mismatch(request) == null;
+        }
+
+        @Override
+        public final List<String> mismatches(RecordedRequest request) {
+            String mismatch = mismatch(request);
+            return mismatch == null ? List.of() : List.of(mismatch);
+        }
+
+        @Override
+        public final String describe() {
+            return description;
+        }
+
+        @Override
+        public final boolean needsBody() {
+            return needsBody;
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** See {@link #allOf}. */
+    private static final class AllOf implements RequestMatcher {
+        final List<RequestMatcher> parts;
+        private final boolean needsBody;
+
+        AllOf(List<RequestMatcher> parts) {
+            this.parts = parts;
+            this.needsBody = parts.stream().anyMatch(RequestMatcher::needsBody);
+        }
+
+        @Override
+        public boolean matches(RecordedRequest request) {
+            for (RequestMatcher part : parts) {
+                if (!part.matches(request)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public List<String> mismatches(RecordedRequest request) {
+            List<String> all = new ArrayList<>();
+            for (RequestMatcher part : parts) {
+                all.addAll(part.mismatches(request));
+            }
+            return all;
+        }
+
+        @Override
+        public String describe() {
+            return parts.stream().map(RequestMatcher::describe).collect(Collectors.joining(", "));
+        }
+
+        @Override
+        public boolean needsBody() {
+            return needsBody;
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
+    }
+
+    private static void requirePath(String path) {
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/") && !path.equals("*")) {
+            throw new IllegalArgumentException("a path starts with '/', was " + Text.quote(path)
+                    + "; for the query use queryParam(...)");
+        }
+    }
+
+    static String globToRegex(String glob) {
+        StringBuilder regex = new StringBuilder();
+        StringBuilder literal = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c != '*' && c != '?') {
+                literal.append(c);
+                continue;
+            }
+            if (literal.length() > 0) {
+                regex.append(Pattern.quote(literal.toString()));
+                literal.setLength(0);
+            }
+            if (c == '?') {
+                regex.append("[^/]");
+            } else if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                regex.append(".*");
+                i++;
+            } else {
+                regex.append("[^/]*");
+            }
+        }
+        if (literal.length() > 0) {
+            regex.append(Pattern.quote(literal.toString()));
+        }
+        return regex.toString();
+    }
+
+    /** The decoded values of query parameter {@code name}; a parameter without {@code =} has value "". */
+    static List<String> queryValues(@Nullable String query, String name) {
+        if (query == null || query.isEmpty()) {
+            return List.of();
+        }
+        List<String> values = new ArrayList<>(1);
+        int start = 0;
+        while (start <= query.length()) {
+            int end = query.indexOf('&', start);
+            if (end < 0) {
+                end = query.length();
+            }
+            int equals = query.indexOf('=', start);
+            boolean hasValue = equals >= 0 && equals < end;
+            String key = decode(query.substring(start, hasValue ? equals : end));
+            if (key.equals(name)) {
+                values.add(hasValue ? decode(query.substring(equals + 1, end)) : "");
+            }
+            start = end + 1;
+        }
+        return values;
+    }
+
+    private static String decode(String text) {
+        if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+            return text;
+        }
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text; // a stray '%': compare as sent
+        }
+    }
+
+    private static String queryNote(RecordedRequest request) {
+        String query = request.query();
+        return query == null ? " (no query)" : " (query " + Text.quote(query) + ")";
+    }
+}

@@ -1,0 +1,299 @@
+package dev.devproxy.stub;
+
+import static dev.devproxy.stub.RequestMatchers.matching;
+import static dev.devproxy.stub.RequestPattern.anyRequest;
+import static dev.devproxy.stub.RequestPattern.get;
+import static dev.devproxy.stub.RequestPattern.post;
+import static dev.devproxy.stub.Responses.fault;
+import static dev.devproxy.stub.Responses.json;
+import static dev.devproxy.stub.Responses.status;
+import static dev.devproxy.stub.Responses.text;
+import static dev.devproxy.stub.StubKit.get;
+import static dev.devproxy.stub.StubKit.proxy;
+import static dev.devproxy.stub.StubKit.send;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.devproxy.DevProxy;
+import dev.devproxy.Fault;
+import dev.devproxy.RouteKind;
+import dev.devproxy.stub.StubKit.LocalUpstream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The request journal: what it records, its caps, taking, finding, counting and verifying with messages. */
+@Timeout(30)
+class JournalTest {
+    private final DevProxy proxy = proxy().build().start();
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+    }
+
+    @Test
+    void everyRequestIsRecordedWithHowItWasAnswered() {
+        proxy.stubFor(post("/api/users").willReturn(status(201)));
+
+        send(proxy, "POST", "/api/users?notify=true", "{\"name\":\"Ann\"}", "X-Trace", "t-1");
+        get(proxy, "/echo/me");
+
+        List<JournalEntry> all = proxy.journal().all();
+        assertEquals(2, all.size());
+        JournalEntry created = all.get(0);
+        assertEquals("POST", created.method());
+        assertEquals("/api/users?notify=true", created.target());
+        assertEquals("/api/users", created.request().path());
+        assertEquals("notify=true", created.request().query());
+        assertEquals("t-1", created.header("x-trace"));
+        assertEquals("{\"name\":\"Ann\"}", created.bodyAsString());
+        assertEquals(RouteKind.RESPOND, created.route());
+        assertEquals(201, created.status());
+        assertFalse(created.duration().isNegative());
+        assertEquals(RouteKind.ECHO, all.get(1).route());
+        assertTrue(created.toString().startsWith("POST /api/users?notify=true -> 201 (respond, "), created.toString());
+    }
+
+    @Test
+    void forwardedRequestsAreRecordedToo() {
+        try (LocalUpstream upstream = new LocalUpstream();
+                DevProxy forwarding = proxy().upstream(upstream.upstream()).build().start()) {
+            get(forwarding, "/proxy/items");
+
+            JournalEntry entry = forwarding.journal().all().get(0);
+            assertEquals(RouteKind.FORWARD, entry.route());
+            assertEquals(200, entry.status());
+            assertEquals("/proxy/items", entry.target());
+        }
+    }
+
+    @Test
+    void bodiesBeyondTheCapAreCutButTheirLengthIsKept() {
+        try (DevProxy capped = proxy().journalBodyBytes(10).build().start()) {
+            send(capped, "POST", "/upload", "0123456789abcdefghij");
+
+            JournalEntry entry = capped.journal().all().get(0);
+            assertEquals("0123456789", entry.bodyAsString());
+            assertEquals(20, entry.request().bodyLength());
+            assertTrue(entry.request().bodyTruncated());
+            assertEquals(10, capped.journal().maxBodyBytes());
+        }
+    }
+
+    @Test
+    void theJournalKeepsTheLastRequestsUpToItsCapacityAndSaysHowManyItDropped() {
+        try (DevProxy small = proxy().journalCapacity(3).build().start()) {
+            for (int i = 1; i <= 5; i++) {
+                get(small, "/r" + i);
+            }
+
+            assertEquals(List.of("/r3", "/r4", "/r5"), small.journal().all().stream().map(JournalEntry::target).toList());
+            AssertionError e = assertThrows(AssertionError.class, () -> small.verify(get("/r1")));
+            assertTrue(e.getMessage().endsWith("(The journal keeps the last 3 requests; 2 older requests were dropped.)"),
+                    e.getMessage());
+            assertEquals(3, small.journal().capacity());
+        }
+    }
+
+    @Test
+    void theDefaultsAreDocumented() {
+        assertEquals(1000, proxy.journal().capacity());
+        assertEquals(64 * 1024, proxy.journal().maxBodyBytes());
+    }
+
+    @Test
+    void aProxyBuiltWithoutAJournalSaysSo() {
+        try (DevProxy none = proxy().journalCapacity(0).build().start()) {
+            assertEquals(200, get(none, "/x").statusCode());
+            IllegalStateException e = assertThrows(IllegalStateException.class, none::journal);
+            assertEquals("this proxy keeps no journal: it was built with journalCapacity(0)", e.getMessage());
+        }
+    }
+
+    @Test
+    void findAndCountUseMatchers() {
+        get(proxy, "/a");
+        get(proxy, "/b");
+        get(proxy, "/a", "Accept", "text/plain");
+
+        assertEquals(2, proxy.journal().count(get("/a")));
+        assertEquals(List.of("/b"), proxy.journal().find(get("/b")).stream().map(JournalEntry::target).toList());
+        assertEquals(1, proxy.journal().count(get("/a").withHeader("Accept", "text/plain")));
+        assertEquals(0, proxy.journal().count(post("/a")));
+    }
+
+    @Test
+    void takeRequestHandsOverRequestsInArrivalOrderToAnAsynchronousClient() throws Exception {
+        CompletableFuture<HttpResponse<String>> first = sendAsync("/first");
+        JournalEntry taken = proxy.journal().takeRequest(Duration.ofSeconds(5));
+        assertEquals("/first", taken.target());
+        first.join();
+
+        get(proxy, "/second");
+        get(proxy, "/third");
+        assertEquals("/second", proxy.journal().takeRequest(Duration.ofSeconds(5)).target());
+        assertEquals("/third", proxy.journal().takeRequest(Duration.ofSeconds(5)).target());
+        assertEquals(3, proxy.journal().all().size(), "taking does not remove");
+    }
+
+    @Test
+    void takeRequestFailsWithWhatArrivedBeforeWhenNothingNewArrives() throws Exception {
+        get(proxy, "/only");
+        proxy.journal().takeRequest(Duration.ofSeconds(5));
+
+        AssertionError e = assertThrows(AssertionError.class, () -> proxy.journal().takeRequest(Duration.ofMillis(50)));
+
+        assertTrue(e.getMessage().startsWith("No request arrived within 50 ms; the 1 request that arrived before was"
+                + " already taken:\n  1. GET /only -> 200 (echo, "), e.getMessage());
+    }
+
+    @Test
+    void verifyPassesWhenEnoughRequestsMatched() {
+        get(proxy, "/api/users", "Accept", "application/json");
+        get(proxy, "/api/users", "Accept", "application/json");
+
+        proxy.verify(get("/api/users").withHeader("Accept", "application/json"));
+        proxy.verify(2, get("/api/users"));
+        proxy.verify(0, post("/api/users"));
+    }
+
+    @Test
+    void aFailedVerificationListsWhatWasReceivedAndWhyEachDidNotMatch() {
+        send(proxy, "POST", "/api/users", "{\"name\":\"Bob\"}");
+        get(proxy, "/api/users", "Accept", "text/html");
+
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> proxy.verify(post("/api/users").withJsonBody("{\"name\":\"Ann\"}")));
+
+        String message = e.getMessage().replaceAll("\\(echo, \\d+ ms\\)", "(echo, N ms)");
+        assertEquals("Expected at least one request matching POST /api/users with JSON body {\"name\":\"Ann\"},"
+                + " but none was received.\n"
+                + "Received 2 requests:\n"
+                + "  1. POST /api/users -> 200 (echo, N ms)\n"
+                + "       - JSON body $.name: expected \"Ann\" but was \"Bob\"\n"
+                + "  2. GET /api/users -> 200 (echo, N ms)\n"
+                + "       - method: expected POST but was GET\n"
+                + "       - body: expected JSON {\"name\":\"Ann\"} but was not JSON: unexpected end of input, expected a"
+                + " value at offset 0: empty", message);
+    }
+
+    @Test
+    void aCountVerificationMarksTheRequestsThatMatched() {
+        get(proxy, "/ping");
+        get(proxy, "/ping");
+
+        AssertionError e = assertThrows(AssertionError.class, () -> proxy.verify(1, get("/ping")));
+
+        String message = e.getMessage().replaceAll("\\(echo, \\d+ ms\\)", "(echo, N ms)");
+        assertEquals("Expected exactly 1 request matching GET /ping, but received 2.\n"
+                + "Received 2 requests:\n"
+                + "  1. GET /ping -> 200 (echo, N ms)  <- matches\n"
+                + "  2. GET /ping -> 200 (echo, N ms)  <- matches", message);
+    }
+
+    @Test
+    void aVerificationOnAnEmptyJournalSaysNothingArrived() {
+        AssertionError e = assertThrows(AssertionError.class, () -> proxy.verify(get("/x")));
+        assertEquals("Expected at least one request matching GET /x, but none was received.\n"
+                + "The proxy recorded no requests.", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> proxy.verify(-1, get("/x")));
+    }
+
+    @Test
+    void aRequestIsInTheJournalAsSoonAsItsClientHasTheResponse() {
+        // The engine records after writing the response; the journal waits for requests it has routed, so a
+        // check right after the response never misses one.
+        for (int i = 1; i <= 200; i++) {
+            get(proxy, "/n");
+            assertEquals(i, proxy.journal().count(get("/n")));
+        }
+    }
+
+    @Test
+    void aRequestStillBeingAnsweredIsWaitedFor() throws Exception {
+        CountDownLatch matched = new CountDownLatch(1);
+        proxy.stubFor(get("/slow").and(matching("noticed", false, request -> {
+            matched.countDown();
+            return true;
+        })).willReturn(text(200, "late").delay(Duration.ofMillis(300))));
+
+        CompletableFuture<HttpResponse<String>> response = sendAsync("/slow");
+        assertTrue(matched.await(5, TimeUnit.SECONDS));
+
+        proxy.verify(get("/slow")); // waits for the delayed response, then finds it
+        assertEquals("late", response.get(5, TimeUnit.SECONDS).body());
+    }
+
+    @Test
+    void faultsAreRecordedWithStatusZero() {
+        proxy.stubFor(post("/drop").willReturn(fault(Fault.closeWithoutResponse())));
+
+        assertThrows(RuntimeException.class, () -> send(proxy, "POST", "/drop", "x"));
+
+        JournalEntry entry = proxy.journal().all().get(0);
+        assertEquals(0, entry.status());
+        assertTrue(entry.toString().startsWith("POST /drop -> no response (respond, "), entry.toString());
+    }
+
+    @Test
+    void aRequestWhoseClientGaveUpIsStillRecorded() throws Exception {
+        proxy.stubFor(post("/timeout").willReturn(json(200, "{}").delay(Duration.ofMillis(400))));
+        HttpRequest request = HttpRequest.newBuilder(proxy.baseUri().resolve("/timeout"))
+                .timeout(Duration.ofMillis(100))
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build();
+
+        assertThrows(java.net.http.HttpTimeoutException.class,
+                () -> StubKit.HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
+
+        JournalEntry entry = proxy.journal().takeRequest(Duration.ofSeconds(5));
+        assertEquals("/timeout", entry.target());
+    }
+
+    @Test
+    void resetClearsStubsAndJournalAndForgetsRequestsStillInFlight() throws Exception {
+        CountDownLatch matched = new CountDownLatch(1);
+        proxy.stubFor(get("/slow").and(matching("noticed", false, request -> {
+            matched.countDown();
+            return true;
+        })).willReturn(text(200, "late").delay(Duration.ofMillis(200))));
+        get(proxy, "/before");
+        CompletableFuture<HttpResponse<String>> slow = sendAsync("/slow");
+        assertTrue(matched.await(5, TimeUnit.SECONDS));
+
+        proxy.reset();
+        assertEquals("late", slow.get(5, TimeUnit.SECONDS).body());
+
+        assertTrue(proxy.stubs().list().isEmpty());
+        assertEquals(List.of(), proxy.journal().all(), "the request that began before the reset belongs to before");
+        get(proxy, "/after");
+        assertEquals(List.of("/after"), proxy.journal().all().stream().map(JournalEntry::target).toList());
+    }
+
+    @Test
+    void journalsOfTwoProxiesAreSeparate() {
+        try (DevProxy other = proxy().build().start()) {
+            get(proxy, "/mine");
+            get(other, "/theirs");
+
+            assertEquals(List.of("/mine"), proxy.journal().all().stream().map(JournalEntry::target).toList());
+            assertEquals(List.of("/theirs"), other.journal().all().stream().map(JournalEntry::target).toList());
+            assertEquals(1, other.journal().count(anyRequest()));
+        }
+    }
+
+    private CompletableFuture<HttpResponse<String>> sendAsync(String path) {
+        return StubKit.HTTP.sendAsync(HttpRequest.newBuilder(proxy.baseUri().resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

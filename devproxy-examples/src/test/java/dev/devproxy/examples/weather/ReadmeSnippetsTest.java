@@ -1,0 +1,82 @@
+package dev.devproxy.examples.weather;
+
+import static dev.devproxy.stub.RequestMatchers.pathGlob;
+import static dev.devproxy.stub.RequestPattern.get;
+import static dev.devproxy.stub.RequestPattern.post;
+import static dev.devproxy.stub.Responses.fault;
+import static dev.devproxy.stub.Responses.json;
+import static dev.devproxy.stub.Responses.resource;
+import static dev.devproxy.stub.Responses.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.devproxy.DevProxy;
+import dev.devproxy.Fault;
+import dev.devproxy.Route;
+import dev.devproxy.Upstream;
+import dev.devproxy.junit.DevProxyExtension;
+import dev.devproxy.stub.JournalEntry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The README's other snippets, verbatim between the markers: keep the two in step. */
+class ReadmeSnippetsTest {
+    // README: extension
+    @RegisterExtension
+    static final DevProxyExtension devProxy = new DevProxyExtension(DevProxy.builder()
+            .router(request -> Route.forward(Upstream.of("localhost", 8080), request.target())));
+    // README: end
+
+    @Test
+    void stubs() {
+        DevProxy proxy = devProxy.proxy();
+        // README: stubs
+        proxy.stubFor(get("/v1/forecast").willReturn(status(503))             // first call 503,
+                .thenReturn(json(200, "{\"city\": \"Oslo\", \"temperature\": -3, \"summary\": \"Snow\"}")));  // then 200
+        proxy.stubFor(get(pathGlob("/v1/forecast/*")).willReturn(resource(200, "fixtures/forecast.json")).times(1));
+        proxy.stubFor(post("/v1/observations").withJsonBody("{\"city\": \"Oslo\", \"temperature\": -3}")
+                .willReturn(status(201).delay(Duration.ofMillis(100), Duration.ofMillis(300))));
+        proxy.stubFor(post("/v1/alerts").willReturn(fault(Fault.resetConnection())));
+        // README: end
+
+        WeatherClient client = new WeatherClient(proxy.baseUri(), "my-key", Duration.ofSeconds(2));
+        assertEquals("Snow", client.forecast("Oslo").summary());
+        client.report("Oslo", -3);
+        assertEquals(4, proxy.stubs().list().size());
+    }
+
+    @Test
+    void journal() throws InterruptedException {
+        DevProxy proxy = devProxy.proxy();
+        proxy.stubFor(get("/v1/forecast").willReturn(status(503)));
+        WeatherClient client = new WeatherClient(proxy.baseUri(), "my-key", Duration.ofSeconds(2));
+        assertThrows(WeatherException.class, () -> client.forecast("Paris"));
+
+        // README: journal
+        JournalEntry first = proxy.journal().takeRequest(Duration.ofSeconds(5));  // oldest not taken yet
+        assertEquals("/v1/forecast?city=Paris", first.target());
+        assertEquals(503, first.status());
+        assertEquals(2, proxy.journal().count(get("/v1/forecast")));
+        proxy.verify(2, get("/v1/forecast").withHeader("X-Api-Key", "my-key"));
+        // README: end
+
+        AssertionError failure = assertThrows(AssertionError.class,
+                () -> proxy.verify(get("/v1/forecast").withQueryParam("city", "Oslo")));
+        assertTrue(failure.getMessage().contains("- query parameter city: expected \"Oslo\" but was [\"Paris\"]"),
+                failure.getMessage());
+    }
+
+    @Test
+    void withoutJUnit() {
+        // README: without JUnit
+        try (DevProxy proxy = DevProxy.builder().port(0).build().start()) {
+            proxy.stubFor(get("/v1/cities").willReturn(json(200, "[\"Paris\"]")));
+            WeatherClient client = new WeatherClient(proxy.baseUri(), "my-key", Duration.ofSeconds(1));
+            assertEquals(java.util.List.of("Paris"), client.cities());
+            proxy.verify(get("/v1/cities"));
+        }
+        // README: end
+    }
+}
