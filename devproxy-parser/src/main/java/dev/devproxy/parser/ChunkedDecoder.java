@@ -155,7 +155,7 @@ final class ChunkedDecoder {
             return ParseStatus.NEED_MORE;
         }
         // RFC 9112 section 7.1.2: trailer-section = *( field-line CRLF ), parsed like the header section.
-        ParseError invalid = FieldLineParser.parse(trailerScanner.bytes(), 0, trailers);
+        ParseError invalid = FieldLineParser.parse(trailerScanner.bytes(), 0, trailerScanner.length(), trailers);
         if (invalid != null) {
             error = invalid;
             return ParseStatus.ERROR;

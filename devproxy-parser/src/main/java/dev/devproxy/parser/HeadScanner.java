@@ -1,6 +1,9 @@
 package dev.devproxy.parser;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -82,15 +85,94 @@ final class HeadScanner {
     ParseStatus scan(ByteBuffer input) {
         int position = input.position();
         int limit = input.limit();
-        // The first byte of this call that belongs in storage; empty lines before a request line do not.
-        int copyFrom = phase == Phase.LEADING ? -1 : position;
+        if (phase == Phase.LEADING) {
+            position = skipLeadingEmptyLines(input, position, limit);
+            if (position < 0) {
+                return ParseStatus.ERROR;
+            }
+        }
+        // Copy a chunk into storage (where the head must go anyway), then scan the copy as a byte[], eight bytes
+        // at a time. A head that ends inside a chunk leaves the rest of the chunk unconsumed in the input: at
+        // most one chunk is copied in vain, so pipelined requests cost no more than one at a time.
+        int next = position;
+        while (next < limit) {
+            int chunk = Math.min(limit - next, COPY_CHUNK);
+            ensureRoom(chunk);
+            input.get(next, storage, length, chunk);
+            int scanFrom = length;
+            length += chunk;
+            int headEnd = scanStorage(scanFrom, length);
+            if (headEnd == SCAN_FAILED) {
+                return ParseStatus.ERROR;
+            }
+            if (headEnd >= 0) {
+                int unconsumed = length - headEnd;
+                length = headEnd;
+                input.position(next + chunk - unconsumed);
+                return ParseStatus.END;
+            }
+            next += chunk;
+        }
+        input.position(limit);
+        return ParseStatus.NEED_MORE;
+    }
+
+    /** How much input is copied into storage before it is scanned. */
+    private static final int COPY_CHUNK = 1024;
+    private static final int SCAN_FAILED = -2;
+    private static final int SCAN_INCOMPLETE = -1;
+
+    /**
+     * RFC 9112 section 2.2 asks a server to ignore at least one empty line before the request line. These
+     * bytes are not stored; the first other byte starts the start line.
+     *
+     * @return where the start line begins, {@code limit} when the input ran out first, or -1 on an error
+     */
+    private int skipLeadingEmptyLines(ByteBuffer input, int position, int limit) {
         for (int i = position; i < limit; i++) {
             byte b = input.get(i);
             ParseError failure;
             if (afterCr) {
+                if (b != HttpTokens.LF) {
+                    fail(ParseError.BARE_CR);
+                    return -1;
+                }
+                afterCr = false;
+                failure = countLeadingByte();
+            } else if (b == HttpTokens.CR) {
+                afterCr = true;
+                failure = countLeadingByte();
+            } else if (b == HttpTokens.LF) {
+                failure = bareLfEndsLines ? countLeadingByte() : ParseError.BARE_LF;
+            } else {
+                phase = Phase.START_LINE;
+                return i;
+            }
+            if (failure != null) {
+                fail(failure);
+                return -1;
+            }
+        }
+        return limit;
+    }
+
+    /**
+     * Scans storage bytes {@code [from, to)} for line ends, enforcing line endings and limits in byte order.
+     *
+     * @return the index just past the empty line that ends the section, {@link #SCAN_INCOMPLETE}, or
+     *     {@link #SCAN_FAILED}
+     */
+    private int scanStorage(int from, int to) {
+        byte[] bytes = storage;
+        int i = from;
+        while (i < to) {
+            byte b = bytes[i];
+            ParseError failure;
+            if (afterCr) {
                 // RFC 9112 section 2.2: a CR not followed by LF is invalid.
                 if (b != HttpTokens.LF) {
-                    return fail(ParseError.BARE_CR);
+                    fail(ParseError.BARE_CR);
+                    return SCAN_FAILED;
                 }
                 afterCr = false;
                 failure = endOfLine();
@@ -101,47 +183,88 @@ final class HeadScanner {
                 // RFC 9112 section 2.2: a recipient MAY recognize a single LF as a line terminator; we only do
                 // when asked (Leniency.BARE_LF), since peers that disagree split the same bytes differently.
                 if (!bareLfEndsLines) {
-                    return fail(ParseError.BARE_LF);
+                    fail(ParseError.BARE_LF);
+                    return SCAN_FAILED;
                 }
                 failure = endOfLine();
             } else {
-                if (phase == Phase.LEADING) {
-                    phase = Phase.START_LINE;
-                    copyFrom = i;
-                }
-                failure = countContentByte();
+                // A run of line content: find where it ends without looking at what each byte means, then
+                // account for the whole run at once. The grammar is checked later, on the complete head.
+                int runEnd = findLineEnd(bytes, i + 1, to);
+                failure = countContentRun(runEnd - i);
+                i = runEnd - 1;
             }
             if (failure != null) {
-                return fail(failure);
+                fail(failure);
+                return SCAN_FAILED;
             }
+            i++;
             if (complete) {
-                copy(input, copyFrom, i + 1);
-                input.position(i + 1);
-                return ParseStatus.END;
+                return i;
             }
         }
-        if (copyFrom >= 0) {
-            copy(input, copyFrom, limit);
-        }
-        input.position(limit);
-        return ParseStatus.NEED_MORE;
+        return SCAN_INCOMPLETE;
     }
 
-    private @Nullable ParseError countContentByte() {
-        lineLength++;
-        if (phase == Phase.START_LINE) {
-            if (leadingBytes + lineLength > limits.maxRequestLineLength()) {
-                return ParseError.REQUEST_LINE_TOO_LONG;
+    /** Reads eight bytes of a byte[] as one long, first byte lowest. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+
+    /**
+     * The index of the first CR or LF in {@code bytes[from, to)}, or {@code to}. Words of eight bytes with no
+     * byte below 0x0E cannot hold either and are skipped with one cheap test; a word that might is searched
+     * exactly.
+     */
+    private static int findLineEnd(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = (long) LONGS.get(bytes, i);
+            if (HttpTokens.bytesBelow0x0E(word) != 0) {
+                long matches = HttpTokens.zeroBytes(word ^ CRS) | HttpTokens.zeroBytes(word ^ LFS);
+                if (matches != 0) {
+                    return i + Long.numberOfTrailingZeros(matches) / Byte.SIZE;
+                }
             }
-            return null;
         }
-        if (lineLength == 1 && ++fieldCount > limits.maxHeaderCount()) {
+        for (; i < to; i++) {
+            if (bytes[i] == HttpTokens.CR || bytes[i] == HttpTokens.LF) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    private void ensureRoom(int more) {
+        if (length + more > storage.length) {
+            int needed = length + more;
+            // Bounded: the limits fail the scan long before the storage passes maxStorage plus one chunk.
+            int grown = Math.max(needed, Math.min(Math.max(INITIAL_CAPACITY, storage.length * 2), maxStorage + COPY_CHUNK));
+            storage = Arrays.copyOf(storage, grown);
+        }
+    }
+
+    /**
+     * Accounts for {@code count} content bytes of the current line at once, reporting the error that counting
+     * them one by one would have met first: a new field line counts toward the field limit at its first byte;
+     * then, at each byte, the line limit is checked before the section limit.
+     */
+    private @Nullable ParseError countContentRun(int count) {
+        if (phase == Phase.START_LINE) {
+            lineLength += count;
+            return leadingBytes + lineLength > limits.maxRequestLineLength() ? ParseError.REQUEST_LINE_TOO_LONG : null;
+        }
+        if (lineLength == 0 && ++fieldCount > limits.maxHeaderCount()) {
             return ParseError.TOO_MANY_HEADERS;
         }
-        if (lineLength > limits.maxHeaderLineLength()) {
-            return ParseError.HEADER_LINE_TOO_LONG;
+        int lineRoom = limits.maxHeaderLineLength() - lineLength;
+        int sectionRoom = limits.maxHeaderSectionSize() - sectionBytes;
+        if (count > lineRoom || count > sectionRoom) {
+            return lineRoom <= sectionRoom ? ParseError.HEADER_LINE_TOO_LONG : ParseError.HEADER_SECTION_TOO_LARGE;
         }
-        return countSectionByte();
+        lineLength += count;
+        sectionBytes += count;
+        return null;
     }
 
     private @Nullable ParseError countTerminatorByte() {
@@ -195,17 +318,6 @@ final class HeadScanner {
                 return countSectionByte();
             }
         }
-    }
-
-    private void copy(ByteBuffer input, int from, int to) {
-        int count = to - from;
-        if (length + count > storage.length) {
-            int needed = length + count;
-            int grown = Math.max(needed, Math.min(Math.max(INITIAL_CAPACITY, storage.length * 2), maxStorage));
-            storage = Arrays.copyOf(storage, grown);
-        }
-        input.get(from, storage, length, count);
-        length += count;
     }
 
     private ParseStatus fail(ParseError failure) {

@@ -122,6 +122,38 @@ final class HttpTokens {
     private HttpTokens() {
     }
 
+    private static final long LOW_SEVEN_BITS = 0x7F7F7F7F7F7F7F7FL;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long DELS = 0x7F7F7F7F7F7F7F7FL;
+
+    /**
+     * The high bit of each byte of {@code word} that is zero, and nothing else: adding 0x7F to the low seven
+     * bits of a byte never carries into the next byte, so unlike the classic {@code (x - 0x01..) & ~x} trick
+     * there are no false marks, and any byte order may be used to find the first.
+     */
+    static long zeroBytes(long word) {
+        long lowBitsCarried = (word & LOW_SEVEN_BITS) + LOW_SEVEN_BITS;
+        return ~(lowBitsCarried | word | LOW_SEVEN_BITS);
+    }
+
+    /** The high bit of each byte of {@code word} below 0x0E (so possibly CR or LF), and nothing else. */
+    static long bytesBelow0x0E(long word) {
+        // Low seven bits plus 0x72 reach 0x80 exactly when they are 0x0E or more; no carry crosses a byte.
+        return ~(((word & LOW_SEVEN_BITS) + 0x7272727272727272L) | word) & HIGH_BITS;
+    }
+
+    /**
+     * Whether all eight bytes of {@code word} are plain field-value bytes: SP, VCHAR or obs-text, that is not
+     * below 0x20 and not DEL (RFC 9110 section 5.5). HTAB is valid but not plain: a word holding one, or a
+     * control, is left to the byte-by-byte check.
+     */
+    static boolean allPlainFieldValue(long word) {
+        // A byte is below 0x20 when its high bit is clear and its low seven bits plus 0x60 stay below 0x80;
+        // again no carry crosses a byte.
+        long belowSpace = ~(((word & LOW_SEVEN_BITS) + 0x6060606060606060L) | word) & HIGH_BITS;
+        return (belowSpace | zeroBytes(word ^ DELS)) == 0;
+    }
+
     static boolean isTchar(byte b) {
         return TCHAR[b & 0xFF];
     }

@@ -36,7 +36,7 @@ final class RequestHeadParser {
         if (fieldsStart < 0) {
             return failure;
         }
-        ParseError invalid = FieldLineParser.parse(bytes, fieldsStart, head.headers);
+        ParseError invalid = FieldLineParser.parse(bytes, fieldsStart, length, head.headers);
         if (invalid == null) {
             invalid = checkHost(head.headers, head.version);
         }

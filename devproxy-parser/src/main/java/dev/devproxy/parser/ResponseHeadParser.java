@@ -29,7 +29,7 @@ final class ResponseHeadParser {
         if (fieldsStart < 0) {
             return failure;
         }
-        ParseError invalid = FieldLineParser.parse(bytes, fieldsStart, head.headers);
+        ParseError invalid = FieldLineParser.parse(bytes, fieldsStart, length, head.headers);
         if (invalid != null) {
             return invalid;
         }
