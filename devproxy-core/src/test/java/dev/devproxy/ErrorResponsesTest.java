@@ -78,6 +78,8 @@ class ErrorResponsesTest {
             assertErrorResponse(response, status, reason);
             client.assertClosedByServer();
         }
+        // The response is written before the request is counted: let the loops finish before reading metrics.
+        TestSupport.awaitEventLoopsIdle(proxy);
         assertEquals(1, proxy.server().metrics().errors(ErrorKind.BAD_REQUEST));
         assertEquals(1, proxy.server().metrics().requests(RouteKind.REJECT, status / 100));
         TestSupport.awaitNoOpenConnections(proxy);

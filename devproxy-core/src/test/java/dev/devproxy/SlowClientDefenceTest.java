@@ -5,20 +5,33 @@ import static dev.devproxy.TestSupport.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The defences beyond the seed's flat timeouts: shedding idle and stalled connections when the cap is reached
- * (so slowloris cannot starve honest clients while every timeout works as written), and a body deadline that
- * stretches with the data received (so slow honest uploads finish).
+ * (so slowloris cannot starve honest clients while every timeout works as written), then bodies arriving below
+ * the minimum rate and responses their client has stopped reading (so R-U-Dead-Yet and slow read cannot either),
+ * and a body deadline that stretches with the data received (so slow honest uploads finish).
  */
 @Timeout(30)
 class SlowClientDefenceTest {
     private static final String PARTIAL_HEAD = "GET /slow HTTP/1.1\r\nHost: h\r\nX-Slow: ";
+    /** More than the kernel's socket buffers take at once, so a client that reads slowly makes the writes wait. */
+    private static final byte[] MEDIUM = new byte[8 << 20];
+    private static final Route BIG_RESPONSE = Route.respond(Response.newBuilder(200).body(new byte[16 << 20]).build());
+    private static final Route MEDIUM_RESPONSE = Route.respond(Response.newBuilder(200).body(MEDIUM).build());
+    private static final Router BIG_ON_BIG = request -> switch (request.path()) {
+        case "/big" -> BIG_RESPONSE;
+        case "/medium" -> MEDIUM_RESPONSE;
+        default -> Route.echo();
+    };
 
     @Test
     void honestClientFindsASlotWhileSlowlorisHoldsEveryOne() {
@@ -86,6 +99,76 @@ class SlowClientDefenceTest {
             waiting.assertNothingArrivesWithin(Duration.ofMillis(50));
 
             busy.close();
+            assertEquals(200, waiting.readResponse(Duration.ofSeconds(3)).status());
+        }
+    }
+
+    @Test
+    void bodyTricklingBelowTheMinimumRateIsShedWhenAnotherClientWaits() {
+        // The body timeout is the default 30 s: without shedding, the trickle would hold the only slot that long.
+        try (DevProxy proxy = proxy().maxConnections(1).minBodyRate(1_000).build().start();
+                RawClient trickle = RawClient.connect(proxy);
+                RawClient waiting = RawClient.connect(proxy)) {
+            trickle.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n").send(new byte[10]);
+            waiting.send("GET /waiting HTTP/1.1\r\nHost: h\r\n\r\n");
+
+            assertEquals(200, waiting.readResponse(Duration.ofSeconds(4)).status());
+            assertEquals(408, trickle.readResponse().status());
+        }
+    }
+
+    @Test
+    void bodyArrivingFasterThanTheMinimumRateIsNotShed() {
+        try (DevProxy proxy = proxy().maxConnections(1).minBodyRate(1_000).build().start();
+                RawClient upload = RawClient.connect(proxy);
+                RawClient waiting = RawClient.connect(proxy)) {
+            upload.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 3400\r\n\r\n");
+            waiting.send("GET /waiting HTTP/1.1\r\nHost: h\r\n\r\n");
+            for (int i = 0; i < 34; i++) { // 100 bytes every 50 ms: 2,000 B/s for 1.7 s, past the 1 s shedding age
+                upload.send(new byte[100]);
+                LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            }
+            waiting.assertNothingArrivesWithin(Duration.ofMillis(10));
+
+            assertEquals(200, upload.readResponse().status());
+            upload.close();
+            assertEquals(200, waiting.readResponse(Duration.ofSeconds(3)).status());
+        }
+    }
+
+    @Test
+    void clientThatStopsReadingItsResponseIsShedWhenAnotherClientWaits() {
+        // The write timeout is the default 30 s: without shedding, the reader would hold the only slot that long.
+        try (DevProxy proxy = proxy().maxConnections(1).router(BIG_ON_BIG).build().start();
+                RawClient reader = RawClient.connect(proxy.address(), 4096);
+                RawClient waiting = RawClient.connect(proxy)) {
+            reader.send("GET /big HTTP/1.1\r\nHost: h\r\n\r\n"); // and never reads
+            waiting.send("GET /waiting HTTP/1.1\r\nHost: h\r\n\r\n");
+
+            // Shed once no byte of its response could be written for 3 s.
+            assertEquals(200, waiting.readResponse(Duration.ofSeconds(8)).status());
+            reader.awaitConnectionEnd(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void clientReadingItsResponseSteadilyIsNotShed() throws IOException {
+        try (DevProxy proxy = proxy().maxConnections(1).router(BIG_ON_BIG).build().start();
+                RawClient reader = RawClient.connect(proxy.address(), 4096);
+                RawClient waiting = RawClient.connect(proxy)) {
+            reader.send("GET /medium HTTP/1.1\r\nHost: h\r\n\r\n");
+            waiting.send("GET /waiting HTTP/1.1\r\nHost: h\r\n\r\n");
+            InputStream in = reader.socket().getInputStream();
+            byte[] piece = new byte[64 * 1024];
+            long received = 0;
+            long whole = MEDIUM.length + 60; // the body and a head of at least 60 bytes (the Date field alone: 37)
+            for (int n; received < whole && (n = in.read(piece)) > 0; ) {
+                received += n; // what fits the small window, every millisecond: a few MB/s, in lumps
+                LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+            }
+            assertTrue(received >= whole, "received " + received + " bytes");
+
+            reader.close();
             assertEquals(200, waiting.readResponse(Duration.ofSeconds(3)).status());
         }
     }

@@ -21,8 +21,10 @@ import dev.devproxy.proxy.ProxyTestKit.RawResponse;
 import dev.devproxy.proxy.ProxyTestKit.Script;
 import dev.devproxy.proxy.ProxyTestKit.ScriptedUpstream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +43,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -63,6 +68,7 @@ class ProxyFailureTest {
     private static ScriptedUpstream healthy;
     private static DevProxy proxy;
     private static int descriptorsAtStart;
+    private static int threadsAtStart;
 
     /** The misbehaving upstream of the running test. */
     private ScriptedUpstream failing;
@@ -85,6 +91,7 @@ class ProxyFailureTest {
                 })
                 .build().start();
         descriptorsAtStart = ProxyTestKit.openFileDescriptors();
+        threadsAtStart = ManagementFactory.getThreadMXBean().getThreadCount();
     }
 
     @AfterAll
@@ -228,6 +235,48 @@ class ProxyFailureTest {
             peer.readRequest();
             peer.send(response);
             peer.awaitClosedByProxy();
+        });
+        long before = errorCount(proxy, ErrorKind.UPSTREAM_PROTOCOL);
+
+        assertAnsweredWithError(502, "BAD GATEWAY");
+
+        assertEquals(before + 1, errorCount(proxy, ErrorKind.UPSTREAM_PROTOCOL));
+        assertNextRequestIsServed();
+    }
+
+    static Stream<Arguments> responseHeadsOverTheLimits() {
+        String ok = "HTTP/1.1 200 OK\r\n";
+        return Stream.of(
+                Arguments.of("a status line over 4 KiB", "HTTP/1.1 200 " + "r".repeat(5_000) + "\r\n\r\n"),
+                Arguments.of("a header line over 8 KiB", ok + "X-Long: " + "v".repeat(9_000) + "\r\n\r\n"),
+                Arguments.of("101 header fields", ok + "X-Many: v\r\n".repeat(101) + "Content-Length: 0\r\n\r\n"),
+                Arguments.of("a header section over 64 KiB", ok + ("X-Pad: " + "p".repeat(2_000) + "\r\n").repeat(34)
+                        + "Content-Length: 0\r\n\r\n"),
+                Arguments.of("header lines without end", null));
+    }
+
+    /**
+     * The response parser has the request parser's head limits: an upstream cannot make the proxy buffer a head
+     * without bound. The 502 comes as soon as a limit is crossed, even while the upstream is still sending.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("responseHeadsOverTheLimits")
+    void responseHeadOverTheLimitsIsAnswered502AndTheNextRequestIsServed(String name, String head) throws Exception {
+        failWith(peer -> {
+            peer.readRequest();
+            try {
+                if (head != null) {
+                    peer.send(head);
+                } else {
+                    peer.send("HTTP/1.1 200 OK\r\n");
+                    for (int i = 0; i < 1_000_000; i++) {
+                        peer.send("X-Endless-" + i + ": v\r\n");
+                    }
+                }
+                peer.awaitClosedByProxy();
+            } catch (SocketException closedByTheProxy) {
+                // The proxy gave up on the head and closed while the upstream was still writing: expected.
+            }
         });
         long before = errorCount(proxy, ErrorKind.UPSTREAM_PROTOCOL);
 
@@ -445,7 +494,7 @@ class ProxyFailureTest {
 
     @Test
     @Order(Integer.MAX_VALUE)
-    void noConnectionBufferOrDescriptorOutlivesTheFailures() {
+    void noConnectionBufferDescriptorOrThreadOutlivesTheFailures() {
         // Closing the healthy upstream retires the proxy's pooled connections to it too.
         healthy.close();
 
@@ -456,5 +505,8 @@ class ProxyFailureTest {
             ProxyTestKit.await("open descriptors are back near " + descriptorsAtStart, Duration.ofSeconds(10),
                     () -> ProxyTestKit.openFileDescriptors() <= descriptorsAtStart + 8);
         }
+        // Each failing upstream's threads stopped with it; the proxy's loops are the ones it started with.
+        ProxyTestKit.await("live threads are back near " + threadsAtStart, Duration.ofSeconds(10),
+                () -> ManagementFactory.getThreadMXBean().getThreadCount() <= threadsAtStart + 4);
     }
 }

@@ -20,9 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A flat cap alone loses to slowloris: an attacker who keeps every slot busy with requests that never
  * finish keeps honest clients in the backlog while every timeout works as written. So while accepting is
  * paused, the acceptor asks every loop, every {@value #SHED_INTERVAL_MILLIS} ms, to shed connections that have
- * done nothing useful for at least {@value #SHED_MIN_AGE_MILLIS} ms: idle persistent connections first, then
- * the oldest requests whose head is still incomplete (see {@link ClientConnection#shed}). A client that sends
- * its request promptly is never shed, so it finds a slot within about a shedding interval.
+ * done nothing useful for at least {@value #SHED_MIN_AGE_MILLIS} ms: idle persistent connections first, then,
+ * oldest stall first, requests whose head is still incomplete, bodies arriving below the minimum body rate, and
+ * responses whose client has not let a byte be written for {@value #SHED_MIN_WRITE_STALL_MILLIS} ms (see
+ * {@link ClientConnection#shed}). A client that sends its request promptly and reads its response is never
+ * shed, so it finds a slot within about a shedding interval.
  */
 final class Acceptor implements IoHandler {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
@@ -41,6 +43,7 @@ final class Acceptor implements IoHandler {
 
     static final long SHED_INTERVAL_MILLIS = 200;
     static final long SHED_MIN_AGE_MILLIS = 1000;
+    static final long SHED_MIN_WRITE_STALL_MILLIS = 3000;
 
     Acceptor(ServerSocketChannel server, EventLoop[] loops, ServerContext context) throws IOException {
         this.server = server;
@@ -119,8 +122,9 @@ final class Acceptor implements IoHandler {
             return;
         }
         long olderThan = home.now() - SHED_MIN_AGE_MILLIS * 1_000_000L;
+        long writeStalledBefore = home.now() - SHED_MIN_WRITE_STALL_MILLIS * 1_000_000L;
         for (EventLoop loop : loops) {
-            loop.execute(() -> ClientConnection.shed(loop, shedQuotaPerLoop, olderThan));
+            loop.execute(() -> ClientConnection.shed(loop, shedQuotaPerLoop, olderThan, writeStalledBefore));
         }
         shedding = home.schedule(SHED_INTERVAL_MILLIS * 1_000_000L, this::shedRound);
     }

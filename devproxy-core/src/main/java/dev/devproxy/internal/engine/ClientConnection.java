@@ -70,6 +70,9 @@ final class ClientConnection extends Timed {
     private boolean announceKeepAlive;
     private boolean headRequest;
     private long bodyBytesReceived;
+    /** Time the current body spent paused by backpressure, and since when it is paused; not the client's doing. */
+    private long bodyPausedNanos;
+    private long bodyPauseStartNanos;
     private String method = "-";
     private RouteKind route = RouteKind.REJECT;
 
@@ -117,21 +120,42 @@ final class ClientConnection extends Timed {
 
     /**
      * Closes up to {@code quota} connections of {@code loop} that are of no use to anyone, to make room under
-     * the connection cap: idle ones (no byte of a request yet) first, then those whose head has been coming in
-     * since before {@code olderThanNanos}, oldest first. Idle ones close quietly; stalled ones get a 408
-     * without lingering, since their slot is what is wanted. On the loop's thread.
+     * the connection cap: idle ones (no byte of a request yet) first, oldest first; then the stalled ones,
+     * oldest stall first: heads that have been coming in since before {@code olderThanNanos}, bodies that have
+     * been coming in since before it at less than {@code minBodyRate} on average, and responses whose client
+     * has let no byte be written since before {@code writeStalledBeforeNanos}. Idle ones close quietly; stalled
+     * requests get a 408 without lingering, since their slot is what is wanted; stalled responses are cut off,
+     * as by the write timeout. On the loop's thread.
+     *
+     * <p>Slow bodies and slow readers are shed too because their own timeouts (30 s by default) let an
+     * attacker who sends a byte now and then (R-U-Dead-Yet), or reads one now and then (slow read), hold every
+     * slot for that long, and reconnect faster than the timeouts free them. A body paused by backpressure is
+     * not the client's doing and is never shed. A response write gets longer than a request before it counts
+     * as stalled: the kernel lets a writer go on only once a third of its send buffer (up to megabytes) has
+     * drained, so an honest client reading a large response at a modest rate makes progress in lumps.
      */
-    static void shed(EventLoop loop, int quota, long olderThanNanos) {
+    static void shed(EventLoop loop, int quota, long olderThanNanos, long writeStalledBeforeNanos) {
         List<ClientConnection> idle = new ArrayList<>();
         List<ClientConnection> stalled = new ArrayList<>();
+        long now = loop.now();
         for (Timed item : loop.timedSnapshot()) {
-            if (item instanceof ClientConnection connection && connection.state == State.READING_HEAD
-                    && connection.pendingWrites.isEmpty() && connection.waitingSince() - olderThanNanos < 0) {
-                (connection.requestStarted ? stalled : idle).add(connection);
+            if (!(item instanceof ClientConnection connection)) {
+                continue;
+            }
+            if (!connection.pendingWrites.isEmpty()) {
+                if (connection.lastWriteProgress - writeStalledBeforeNanos < 0) {
+                    stalled.add(connection);
+                }
+            } else if (connection.waitingSince() - olderThanNanos < 0) {
+                if (connection.state == State.READING_HEAD) {
+                    (connection.requestStarted ? stalled : idle).add(connection);
+                } else if (connection.isSlowBody(now)) {
+                    stalled.add(connection);
+                }
             }
         }
         idle.sort(Comparator.comparingLong(ClientConnection::waitingSince));
-        stalled.sort(Comparator.comparingLong(ClientConnection::waitingSince));
+        stalled.sort(Comparator.comparingLong(ClientConnection::stalledSince));
         int shed = 0;
         for (ClientConnection connection : idle) {
             if (shed++ >= quota) {
@@ -143,6 +167,11 @@ final class ClientConnection extends Timed {
             if (shed++ >= quota) {
                 return;
             }
+            if (!connection.pendingWrites.isEmpty()) {
+                connection.context.sink.error(ErrorKind.WRITE_TIMEOUT);
+                connection.close();
+                continue;
+            }
             connection.context.sink.error(ErrorKind.REQUEST_TIMEOUT);
             connection.inputClosed = true; // no lingering: the slot is what is wanted
             connection.fail(408, null, null);
@@ -150,9 +179,31 @@ final class ClientConnection extends Timed {
         }
     }
 
-    /** Since when a connection reading a head has been at it: its request's first byte, or the start of idling. */
+    /** Since when a stalled connection has made no progress: its last write, or since it began waiting. */
+    private long stalledSince() {
+        return pendingWrites.isEmpty() ? waitingSince() : lastWriteProgress;
+    }
+
+    /**
+     * Since when a connection has been waiting on its client: for a head, its request's first byte or the start
+     * of idling; for a body, the start of the body.
+     */
     private long waitingSince() {
+        if (state == State.READING_BODY) {
+            return stageStartNanos;
+        }
         return requestStarted ? requestStartNanos : stageStartNanos;
+    }
+
+    /**
+     * Whether the body being read has come in at less than the minimum body rate, over the time since it started
+     * that it was not paused by backpressure.
+     */
+    private boolean isSlowBody(long now) {
+        long rate = context.config.minBodyRate();
+        long clientMillis = (now - stageStartNanos - bodyPausedNanos) / 1_000_000;
+        return state == State.READING_BODY && stage == Stage.BODY && !readPaused && rate > 0
+                && bodyBytesReceived < clientMillis * rate / 1_000;
     }
 
     private boolean isBetweenRequests() {
@@ -252,6 +303,7 @@ final class ClientConnection extends Timed {
                         Exchange current = exchange;
                         if (current != null && !current.onRequestBody(source, parser.bodyOffset(), parser.bodyLength())) {
                             readPaused = true;
+                            bodyPauseStartNanos = loop.now();
                             return;
                         }
                     }
@@ -285,6 +337,7 @@ final class ClientConnection extends Timed {
     private void onHead(RequestHead head) {
         state = State.READING_BODY;
         bodyBytesReceived = 0;
+        bodyPausedNanos = 0;
         setStage(Stage.BODY, loop.now() + context.bodyTimeoutNanos);
         method = head.method();
         requestKeepAlive = head.keepAlive();
@@ -339,6 +392,7 @@ final class ClientConnection extends Timed {
         readPaused = false;
         if (state == State.READING_BODY) {
             // The body clock restarts: the wait was the other side's, not the client's.
+            bodyPausedNanos += loop.now() - bodyPauseStartNanos;
             setStage(Stage.BODY, loop.now() + context.bodyTimeoutNanos);
         }
         process();
@@ -642,7 +696,11 @@ final class ClientConnection extends Timed {
         }
         readPaused = false;
         closeAfterFlush = true;
-        route = RouteKind.REJECT;
+        // A request the engine refuses (bad syntax, too slow, a router's rejection) counts as REJECT whatever route
+        // was chosen; a route that failed on its own account (an upstream's 502/504) keeps its label.
+        if (kind == null || kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.REQUEST_TIMEOUT) {
+            route = RouteKind.REJECT;
+        }
         byte[] body = Responses.errorBody(status);
         ByteBuffer head = startHead(status);
         Responses.field(head, "Content-Type", "text/plain; charset=utf-8");
