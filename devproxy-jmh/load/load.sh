@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# DevProxy against nginx under load, on one machine, in one run:
+#
+#   - DevProxy echo            vs  nginx `return 200 "ok"`
+#   - DevProxy proxy → nginx   vs  nginx `proxy_pass` (keep-alive pool of 64) → the same upstream nginx
+#
+# Every server runs on CPU 0 (taskset), every load generator on CPU 1. Each target gets a discarded 5 s wrk
+# warm-up, then, three times over and taking turns, `wrk -t1 -c100 -d10s --latency` and `hey -n 25000 -c 100`.
+# One table follows: medians of the three runs for req/s, p50 and p99, the sum of errors, and DevProxy's
+# ratios to the nginx row it is compared with. Then a fresh DevProxy holds 1,000 and then 10,000 idle
+# keep-alive connections (hold_connections.py), reporting heap and RSS per connection and whether requests on
+# other connections still succeed.
+#
+# Not part of CI. Run it from anywhere in the repository, as root (it installs wrk, hey, nginx and taskset
+# when they are missing), on a machine with at least 2 CPUs. All traffic stays on 127.0.0.1; every load run is
+# bounded in requests or time. Where several people share a machine, run it under the shared lock, and
+# build first (the script's own build would otherwise wait on that lock forever):
+#
+#   flock /tmp/mvn.lock ./mvnw -B -ntp -q -DskipTests package
+#   SKIP_BUILD=1 flock /tmp/mvn.lock devproxy-jmh/load/load.sh
+#
+# Settings (environment): REPEATS (3), DURATION (10s), HEY_REQUESTS (25000), CONNECTIONS (100),
+# HEAP (512m: DevProxy's -Xms and -Xmx), HOLD_COUNTS (1000,10000), SKIP_BUILD (0), SKIP_HOLD (0),
+# JFR (0; 1 records a flight recording of DevProxy during the measured runs into the results directory),
+# RESULTS (a new /tmp/devproxy-load.XXXXXX; raw outputs stay there).
+set -euo pipefail
+
+REPEATS=${REPEATS:-3}
+DURATION=${DURATION:-10s}
+HEY_REQUESTS=${HEY_REQUESTS:-25000}
+CONNECTIONS=${CONNECTIONS:-100}
+HEAP=${HEAP:-512m}
+HOLD_COUNTS=${HOLD_COUNTS:-1000,10000}
+SERVER_CPU=0
+LOAD_CPU=1
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+JAR="$ROOT/devproxy-core/target/devproxy-core-0.1.0-SNAPSHOT.jar"
+# Serial GC: pinned to one CPU the JVM would choose it anyway; naming it keeps the flags complete.
+JVM_FLAGS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC)
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- Tools ------------------------------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v hey >/dev/null 2>&1 || missing+=(hey)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if [ "$(nproc)" -lt 2 ]; then
+    echo "needs at least 2 CPUs: one for the servers, one for the load generator" >&2
+    exit 1
+fi
+# 10,000 held connections need 10,000 descriptors in the client and as many in DevProxy.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" -lt 10200 ]; then
+    log "warning: ulimit -n is $(ulimit -n); holding 10,000 connections needs about 10,200 per process"
+fi
+
+# ---- Build ------------------------------------------------------------------------------------------------
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; then
+    log "building"
+    (cd "$ROOT" && ./mvnw -q -B -ntp -DskipTests -pl devproxy-core -am package)
+fi
+
+# ---- Scratch space and cleanup ----------------------------------------------------------------------------
+RESULTS=${RESULTS:-$(mktemp -d /tmp/devproxy-load.XXXXXX)}
+mkdir -p "$RESULTS/raw" "$RESULTS/nginx/tmp"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT INT TERM
+
+# A port nothing listens on now (bash's /dev/tcp connect fails), below the ephemeral range: the upstream
+# connections this script churns through leave ports of that range in TIME_WAIT, where nginx cannot bind.
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+free_port() {
+    local port
+    for _ in $(seq 1 100); do
+        port=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    echo "no free port found" >&2
+    return 1
+}
+
+wait_for() { # url what
+    for _ in $(seq 1 150); do
+        if curl -s -o /dev/null "$1"; then
+            return
+        fi
+        sleep 0.2
+    done
+    echo "$2 did not come up at $1" >&2
+    return 1
+}
+
+# ---- nginx: an upstream, and a front with `return 200` and `proxy_pass` ------------------------------------
+UPSTREAM_PORT=$(free_port)
+NGINX_RETURN_PORT=$(free_port)
+NGINX_PROXY_PORT=$(free_port)
+nginx_conf() { # name servers...
+    local name=$1
+    shift
+    cat > "$RESULTS/nginx/$name.conf" <<CONF
+daemon off;
+worker_processes 1;
+error_log $RESULTS/nginx/$name-error.log warn;
+pid $RESULTS/nginx/$name.pid;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $RESULTS/nginx/tmp/$name-body;
+    proxy_temp_path $RESULTS/nginx/tmp/$name-proxy;
+    fastcgi_temp_path $RESULTS/nginx/tmp/$name-fastcgi;
+    uwsgi_temp_path $RESULTS/nginx/tmp/$name-uwsgi;
+    scgi_temp_path $RESULTS/nginx/tmp/$name-scgi;
+    # nginx closes a client connection after 1000 requests by default; DevProxy never does.
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    $*
+}
+CONF
+}
+nginx_conf upstream "server { listen 127.0.0.1:$UPSTREAM_PORT; location / { return 200 \"ok\"; } }"
+nginx_conf front "
+    upstream u { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; keepalive_requests 1000000; }
+    server { listen 127.0.0.1:$NGINX_RETURN_PORT; location / { return 200 \"ok\"; } }
+    server {
+        listen 127.0.0.1:$NGINX_PROXY_PORT;
+        # Like DevProxy's /proxy/ prefix: stripped before forwarding.
+        location /proxy/ { proxy_pass http://u/; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
+    }"
+for name in upstream front; do
+    taskset -c "$SERVER_CPU" "$NGINX" -c "$RESULTS/nginx/$name.conf" -p "$RESULTS/nginx" &
+    PIDS+=($!)
+done
+wait_for "http://127.0.0.1:$UPSTREAM_PORT/" "nginx upstream"
+wait_for "http://127.0.0.1:$NGINX_RETURN_PORT/" "nginx return"
+wait_for "http://127.0.0.1:$NGINX_PROXY_PORT/proxy/" "nginx proxy_pass"
+
+# ---- DevProxy ---------------------------------------------------------------------------------------------
+start_devproxy() { # port log extra-jvm-flags... -- extra-proxy-flags...
+    local port=$1 logfile=$2
+    shift 2
+    local jvm=() proxy=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do jvm+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    proxy=("$@")
+    taskset -c "$SERVER_CPU" java "${JVM_FLAGS[@]}" ${jvm[@]+"${jvm[@]}"} -jar "$JAR" \
+        --port "$port" --upstream-host 127.0.0.1 --upstream-port "$UPSTREAM_PORT" \
+        --io-threads 1 --max-connections 20000 ${proxy[@]+"${proxy[@]}"} > "$logfile" 2>&1 &
+    DEVPROXY_PID=$!
+    PIDS+=("$DEVPROXY_PID")
+    wait_for "http://127.0.0.1:$port/ready" DevProxy
+}
+DEVPROXY_PORT=$(free_port)
+JFR_FLAGS=()
+if [ "${JFR:-0}" = 1 ]; then
+    JFR_FLAGS=(-XX:StartFlightRecording=filename="$RESULTS/devproxy.jfr",settings=profile)
+fi
+start_devproxy "$DEVPROXY_PORT" "$RESULTS/devproxy.log" ${JFR_FLAGS[@]+"${JFR_FLAGS[@]}"}
+LOAD_PID=$DEVPROXY_PID
+
+declare -A URL=(
+    [devproxy-echo]="http://127.0.0.1:$DEVPROXY_PORT/"
+    [nginx-return]="http://127.0.0.1:$NGINX_RETURN_PORT/"
+    [devproxy-proxy]="http://127.0.0.1:$DEVPROXY_PORT/proxy/"
+    [nginx-proxy]="http://127.0.0.1:$NGINX_PROXY_PORT/proxy/"
+)
+TARGETS=(devproxy-echo nginx-return devproxy-proxy nginx-proxy)
+for target in "${TARGETS[@]}"; do
+    status=$(curl -s -o /dev/null -w '%{http_code}' "${URL[$target]}")
+    if [ "$status" != 200 ]; then
+        echo "$target answered $status at ${URL[$target]}" >&2
+        exit 1
+    fi
+done
+
+# ---- Load -------------------------------------------------------------------------------------------------
+# CPU seconds (all CPUs) the machine spent busy, and those spent by this script's processes: the servers
+# (from /proc, threads and nginx workers included) and the finished load generators (bash's `times`).
+busy_seconds() { # all busy time but softirq; then softirq, where the kernel moves loopback packets
+    awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f %.2f", ($2 + $3 + $4 + $7 + $9) / hz, $8 / hz }' /proc/stat
+}
+own_seconds() {
+    local ticks=0 pid children
+    for pid in "${PIDS[@]}"; do
+        children=$(pgrep -P "$pid" || true)
+        for p in "$pid" $children; do
+            if [ -r "/proc/$p/stat" ]; then
+                ticks=$((ticks + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+            fi
+        done
+    done
+    local generators
+    generators=$(times | awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }')
+    awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v g="$generators" 'BEGIN { printf "%.2f", t / hz + g }'
+}
+BUSY_BEFORE=$(busy_seconds)
+OWN_BEFORE=$(own_seconds)
+LOAD_STARTED=$(date +%s)
+for target in "${TARGETS[@]}"; do
+    log "warm-up: wrk 5s against $target"
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d5s "${URL[$target]}" > "$RESULTS/warmup.$target.txt"
+done
+for rep in $(seq 1 "$REPEATS"); do
+    for target in "${TARGETS[@]}"; do
+        log "run $rep/$REPEATS: wrk and hey against $target"
+        taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "${URL[$target]}" \
+            > "$RESULTS/raw/$target.wrk.$rep.txt"
+        taskset -c "$LOAD_CPU" hey -n "$HEY_REQUESTS" -c "$CONNECTIONS" "${URL[$target]}" \
+            > "$RESULTS/raw/$target.hey.$rep.txt"
+    done
+done
+BUSY_AFTER=$(busy_seconds)
+OWN_AFTER=$(own_seconds)
+LOAD_SECONDS=$(($(date +%s) - LOAD_STARTED))
+DEVPROXY_ERRORS=$(curl -s "http://127.0.0.1:$DEVPROXY_PORT/metrics" | awk '/^devproxy_errors_total/ && $2 != 0' || true)
+if [ "${JFR:-0}" = 1 ]; then
+    jcmd "$LOAD_PID" JFR.dump filename="$RESULTS/devproxy.jfr" >/dev/null
+fi
+kill "$LOAD_PID"
+wait "$LOAD_PID" 2>/dev/null || true
+
+# ---- Idle connections -------------------------------------------------------------------------------------
+HOLD_OUT=""
+if [ "${SKIP_HOLD:-0}" != 1 ]; then
+    HOLD_PORT=$(free_port)
+    # A fresh JVM with its heap touched up front, so RSS grows only with what the connections add outside the
+    # heap; the keep-alive timeout is raised above the time the 10,000 take to open and measure.
+    start_devproxy "$HOLD_PORT" "$RESULTS/devproxy-hold.log" -XX:+AlwaysPreTouch -- --keep-alive-timeout 600
+    log "holding idle connections: $HOLD_COUNTS"
+    HOLD_OUT=$(taskset -c "$LOAD_CPU" python3 "$HERE/hold_connections.py" --port "$HOLD_PORT" \
+        --pid "$DEVPROXY_PID" --counts "$HOLD_COUNTS" --wrk "taskset -c $LOAD_CPU wrk") || true
+    kill "$DEVPROXY_PID"
+    wait "$DEVPROXY_PID" 2>/dev/null || true
+fi
+
+# ---- Report -----------------------------------------------------------------------------------------------
+JAVA_VERSION=$(java -version 2>&1 | sed -n 2p)
+echo
+echo "## Load: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "Machine: $(nproc) CPUs ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr); $JAVA_VERSION;"
+echo "$("$NGINX" -v 2>&1 | sed 's/.*: //'); wrk $(dpkg-query -W -f '${Version}' wrk 2>/dev/null || echo '?'); hey $(dpkg-query -W -f '${Version}' hey 2>/dev/null || echo '?')."
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]; then
+    COMMIT="$COMMIT with uncommitted changes"
+fi
+echo "DevProxy built from $COMMIT."
+echo "Servers on CPU $SERVER_CPU, load generators on CPU $LOAD_CPU. DevProxy: java ${JVM_FLAGS[*]} -jar devproxy-core.jar --io-threads 1 --max-connections 20000 (journal off in the standalone jar)."
+echo "nginx: worker_processes 1, access_log off, keepalive_requests 1000000; proxy_pass through upstream keepalive 64."
+echo "Each of $REPEATS runs: wrk -t1 -c$CONNECTIONS -d$DURATION --latency, then hey -n $HEY_REQUESTS -c $CONNECTIONS; targets take turns; one 5 s wrk warm-up each first."
+echo
+python3 "$HERE/summarize.py" "$RESULTS/raw"
+echo
+echo "DevProxy's own error counters after the runs: ${DEVPROXY_ERRORS:-none} (wrk and hey stop with requests"
+echo "in flight; DevProxy counts those as client_abort)."
+read -r busy_before softirq_before <<< "$BUSY_BEFORE"
+read -r busy_after softirq_after <<< "$BUSY_AFTER"
+awk -v b="$busy_after" -v a="$busy_before" -v sb="$softirq_before" -v sa="$softirq_after" -v o="$OWN_AFTER" \
+    -v p="$OWN_BEFORE" -v s="$LOAD_SECONDS" -v n="$(nproc)" 'BEGIN {
+    printf "CPU time while measuring (%d s wall, %d CPUs): %.1f s in this script'"'"'s processes, %.1f s in softirq\n", \
+        s, n, o - p, sa - sb
+    printf "(the loopback network stack), %.1f s elsewhere (other processes): a large figure there means the\n", \
+        (b - a) - (o - p)
+    printf "numbers are disturbed.\n" }'
+
+if [ -n "$HOLD_OUT" ]; then
+    echo
+    echo "## Idle keep-alive connections (fresh DevProxy, ${JVM_FLAGS[*]} -XX:+AlwaysPreTouch, --keep-alive-timeout 600)"
+    echo
+    echo "$HOLD_OUT"
+fi
+echo
+echo "Raw outputs: $RESULTS"
