@@ -59,6 +59,22 @@ public record Config(
     /**
      * Checks every setting.
      *
+     * @param host the address to bind; not blank
+     * @param port the port to bind, 0 to 65535; 0 picks a free one
+     * @param upstream where the standard router forwards {@code /proxy/*}
+     * @param maxConnections most client connections open at once, at least 1
+     * @param limits the request parser's limits
+     * @param requestLineTimeout time to receive the request line; positive
+     * @param headerTimeout time to receive the header section after the request line; positive
+     * @param bodyTimeout time to receive the body after the head; positive
+     * @param minBodyRate bytes a second that earn a body one more second beyond the body timeout; 0 or more
+     * @param keepAliveTimeout how long an idle persistent connection is kept; positive
+     * @param writeTimeout how long a response write may make no progress; positive
+     * @param upstreamConnectTimeout time to connect to an upstream; positive
+     * @param upstreamTimeout time for an upstream to answer, and most time between two reads; positive
+     * @param shutdownGrace how long {@link DevProxy#close()} lets requests in flight finish; zero or more
+     * @param ioThreads the number of event-loop threads, at least 1
+     * @param accessLog whether to log one line per request
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -93,12 +109,22 @@ public record Config(
         }
     }
 
-    /** The defaults: the seed design's limits and timeouts, bound to 127.0.0.1:8889, upstream localhost:3001. */
+    /**
+     * The defaults: the seed design's limits and timeouts, bound to 127.0.0.1:8889, upstream localhost:3001.
+     *
+     * @return the default configuration
+     */
     public static Config defaults() {
         return new Builder().build();
     }
 
-    /** The defaults overridden by this process's environment variables. @see #fromEnv(Map) */
+    /**
+     * The defaults overridden by this process's environment variables.
+     *
+     * @return the configuration for this process's environment
+     * @see #fromEnv(Map)
+     * @throws IllegalArgumentException naming the variable and its value when a value is malformed or out of range
+     */
     public static Config fromEnv() {
         return fromEnv(System.getenv());
     }
@@ -106,6 +132,8 @@ public record Config(
     /**
      * The defaults overridden by the given environment; variables it does not know are ignored.
      *
+     * @param environment variable names mapped to their values, such as {@link System#getenv()}
+     * @return the defaults with the known variables applied
      * @throws IllegalArgumentException naming the variable and its value when a value is malformed or out of
      *     range
      */
@@ -113,12 +141,20 @@ public record Config(
         return Setting.fromEnvironment(environment).build();
     }
 
-    /** A builder holding this configuration, to change some settings. */
+    /**
+     * A builder holding this configuration, to change some settings.
+     *
+     * @return a new builder starting from this configuration
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** A builder holding the defaults. */
+    /**
+     * A builder holding the defaults.
+     *
+     * @return a new builder starting from {@link #defaults()}
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -177,25 +213,60 @@ public record Config(
             accessLog = config.accessLog;
         }
 
-        /** The address to bind. */
+        /**
+         * The address to bind.
+         *
+         * @param host the address to bind; not blank
+         * @return this builder
+         */
         public Builder host(String host) { this.host = host; return this; }
 
-        /** The port to bind; 0 picks a free one. */
+        /**
+         * The port to bind; 0 picks a free one.
+         *
+         * @param port the port to bind, 0 to 65535; 0 picks a free one
+         * @return this builder
+         */
         public Builder port(int port) { this.port = port; return this; }
 
-        /** The standard router's upstream. */
+        /**
+         * The standard router's upstream.
+         *
+         * @param upstream the host and port to forward to
+         * @return this builder
+         */
         public Builder upstream(Upstream upstream) { this.upstream = upstream; return this; }
 
-        /** The standard router's upstream host, keeping its port. */
+        /**
+         * The standard router's upstream host, keeping its port.
+         *
+         * @param host the upstream's host name or address
+         * @return this builder
+         */
         public Builder upstreamHost(String host) { this.upstream = Upstream.of(host, upstream.port()); return this; }
 
-        /** The standard router's upstream port, keeping its host. */
+        /**
+         * The standard router's upstream port, keeping its host.
+         *
+         * @param port the upstream's port
+         * @return this builder
+         */
         public Builder upstreamPort(int port) { this.upstream = Upstream.of(upstream.host(), port); return this; }
 
-        /** The most client connections open at once. */
+        /**
+         * The most client connections open at once.
+         *
+         * @param maxConnections the limit, at least 1
+         * @return this builder
+         */
         public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
 
-        /** The request parser's limits, all at once. */
+        /**
+         * The request parser's limits, all at once.
+         *
+         * @param limits the limits; replaces any single limit set before
+         * @return this builder
+         */
         public Builder limits(ParserLimits limits) {
             maxRequestLineLength = limits.maxRequestLineLength();
             maxHeaderLineLength = limits.maxHeaderLineLength();
@@ -206,55 +277,140 @@ public record Config(
             return this;
         }
 
-        /** The longest request line, in bytes (414 beyond). */
+        /**
+         * The longest request line, in bytes (414 beyond).
+         *
+         * @param bytes the limit in bytes, at least 16
+         * @return this builder
+         */
         public Builder maxRequestLineLength(int bytes) { this.maxRequestLineLength = bytes; return this; }
 
-        /** The longest header field line, in bytes (431 beyond). */
+        /**
+         * The longest header field line, in bytes (431 beyond).
+         *
+         * @param bytes the limit in bytes, at least 16
+         * @return this builder
+         */
         public Builder maxHeaderLineLength(int bytes) { this.maxHeaderLineLength = bytes; return this; }
 
-        /** The most header fields in a request (431 beyond). */
+        /**
+         * The most header fields in a request (431 beyond).
+         *
+         * @param count the limit, at least 1
+         * @return this builder
+         */
         public Builder maxHeaderCount(int count) { this.maxHeaderCount = count; return this; }
 
-        /** The most bytes in a header section (431 beyond). */
+        /**
+         * The most bytes in a header section (431 beyond).
+         *
+         * @param bytes the limit in bytes, at least the longest header field line
+         * @return this builder
+         */
         public Builder maxHeaderSectionSize(int bytes) { this.maxHeaderSectionSize = bytes; return this; }
 
-        /** The largest request body, in bytes (413 beyond). */
+        /**
+         * The largest request body, in bytes (413 beyond).
+         *
+         * @param bytes the limit in bytes, 0 or more; {@link Long#MAX_VALUE} for no limit
+         * @return this builder
+         */
         public Builder maxBodySize(long bytes) { this.maxBodySize = bytes; return this; }
 
-        /** Time to receive the request line. */
+        /**
+         * Time to receive the request line.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder requestLineTimeout(Duration timeout) { this.requestLineTimeout = timeout; return this; }
 
-        /** Time to receive the header section after the request line. */
+        /**
+         * Time to receive the header section after the request line.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder headerTimeout(Duration timeout) { this.headerTimeout = timeout; return this; }
 
-        /** Time to receive the body after the head. */
+        /**
+         * Time to receive the body after the head.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder bodyTimeout(Duration timeout) { this.bodyTimeout = timeout; return this; }
 
-        /** Bytes a second that earn a body one more second beyond the body timeout; 0 for a flat timeout. */
+        /**
+         * Bytes a second that earn a body one more second beyond the body timeout; 0 for a flat timeout.
+         *
+         * @param bytesPerSecond the rate, 0 or more; 0 for a flat body timeout
+         * @return this builder
+         */
         public Builder minBodyRate(long bytesPerSecond) { this.minBodyRate = bytesPerSecond; return this; }
 
-        /** How long an idle persistent connection is kept. */
+        /**
+         * How long an idle persistent connection is kept.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder keepAliveTimeout(Duration timeout) { this.keepAliveTimeout = timeout; return this; }
 
-        /** How long a response write may make no progress before the client is cut off. */
+        /**
+         * How long a response write may make no progress before the client is cut off.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder writeTimeout(Duration timeout) { this.writeTimeout = timeout; return this; }
 
-        /** Time to connect to an upstream. */
+        /**
+         * Time to connect to an upstream.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder upstreamConnectTimeout(Duration timeout) { this.upstreamConnectTimeout = timeout; return this; }
 
-        /** Time for an upstream to answer, and most time between two reads of its response. */
+        /**
+         * Time for an upstream to answer, and most time between two reads of its response.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder upstreamTimeout(Duration timeout) { this.upstreamTimeout = timeout; return this; }
 
-        /** How long {@code close()} lets requests in flight finish. */
+        /**
+         * How long {@code close()} lets requests in flight finish.
+         *
+         * @param grace the grace period; zero or more
+         * @return this builder
+         */
         public Builder shutdownGrace(Duration grace) { this.shutdownGrace = grace; return this; }
 
-        /** The number of event-loop threads. */
+        /**
+         * The number of event-loop threads.
+         *
+         * @param ioThreads the number of threads, at least 1
+         * @return this builder
+         */
         public Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
 
-        /** Whether to write an access log line per request. */
+        /**
+         * Whether to write an access log line per request.
+         *
+         * @param accessLog true to log one line per request
+         * @return this builder
+         */
         public Builder accessLog(boolean accessLog) { this.accessLog = accessLog; return this; }
 
-        /** Returns the configuration. @throws IllegalArgumentException naming the first setting out of range */
+        /**
+         * Returns the configuration.
+         *
+         * @return a new configuration holding the settings
+         * @throws IllegalArgumentException naming the first setting out of range
+         */
         public Config build() {
             ParserLimits limits = new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount,
                     maxHeaderSectionSize, maxBodySize, maxChunkLineLength);

@@ -66,7 +66,11 @@ public final class DevProxy implements AutoCloseable {
         this.clock = builder.clock;
     }
 
-    /** A builder with every setting at its default (see {@link Config}). */
+    /**
+     * A builder with every setting at its default (see {@link Config}).
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -90,12 +94,18 @@ public final class DevProxy implements AutoCloseable {
      * The stubs, asked before the router for every request; add and remove them at any time, from any thread.
      * Unless built with {@link Builder#strictStubbing(boolean) strictStubbing(true)}, a request no stub matches
      * goes on to the router.
+     *
+     * @return this proxy's stubs
      */
     public Stubs stubs() {
         return stubs;
     }
 
-    /** Whether a request no stub matches is answered 404 instead of going to the router. */
+    /**
+     * Whether a request no stub matches is answered 404 instead of going to the router.
+     *
+     * @return true when unmatched requests are answered 404
+     */
     public boolean strictStubbing() {
         return strictStubbing;
     }
@@ -103,6 +113,7 @@ public final class DevProxy implements AutoCloseable {
     /**
      * Registers {@code stub} after those already registered: {@code stubs().add(stub)}.
      *
+     * @param stub the stub to register
      * @return the registration, to count its uses or remove it
      */
     public RegisteredStub stubFor(Stub stub) {
@@ -112,6 +123,7 @@ public final class DevProxy implements AutoCloseable {
     /**
      * The requests this proxy answered; see {@link RequestJournal} for when a request appears.
      *
+     * @return this proxy's request journal
      * @throws IllegalStateException when built with {@code journalCapacity(0)}
      */
     public RequestJournal journal() {
@@ -124,6 +136,7 @@ public final class DevProxy implements AutoCloseable {
     /**
      * Checks that at least one request matched {@code matcher}: {@code journal().verify(matcher)}.
      *
+     * @param matcher what a request must match
      * @throws AssertionError when none did, listing what was received and why each did not match
      * @throws IllegalStateException when built with {@code journalCapacity(0)}
      */
@@ -134,6 +147,8 @@ public final class DevProxy implements AutoCloseable {
     /**
      * Checks that exactly {@code times} requests matched {@code matcher}: {@code journal().verify(times, matcher)}.
      *
+     * @param times the expected number of matching requests, 0 or more
+     * @param matcher what a request must match
      * @throws AssertionError when the count differs, listing what was received
      * @throws IllegalStateException when built with {@code journalCapacity(0)}
      */
@@ -149,22 +164,41 @@ public final class DevProxy implements AutoCloseable {
         }
     }
 
-    /** The configuration this proxy runs with. */
+    /**
+     * The configuration this proxy runs with.
+     *
+     * @return the configuration given to the builder
+     */
     public Config config() {
         return config;
     }
 
-    /** The bound port (the real one when configured with port 0). @throws IllegalStateException before start */
+    /**
+     * The bound port (the real one when configured with port 0).
+     *
+     * @return the port the proxy listens on
+     * @throws IllegalStateException before start
+     */
     public int port() {
         return running().address().getPort();
     }
 
-    /** The bound address. @throws IllegalStateException before start */
+    /**
+     * The bound address.
+     *
+     * @return the address the proxy listens on
+     * @throws IllegalStateException before start
+     */
     public InetSocketAddress address() {
         return running().address();
     }
 
-    /** {@code http://host:port/} of the bound address. @throws IllegalStateException before start */
+    /**
+     * {@code http://host:port/} of the bound address.
+     *
+     * @return the base URI, ending in {@code /}
+     * @throws IllegalStateException before start
+     */
     public URI baseUri() {
         InetSocketAddress address = running().address();
         String host = address.getAddress().getHostAddress();
@@ -174,17 +208,32 @@ public final class DevProxy implements AutoCloseable {
         return URI.create("http://" + host + ":" + address.getPort() + "/");
     }
 
-    /** The built-in metrics' totals now. @throws IllegalStateException before start */
+    /**
+     * The built-in metrics' totals now.
+     *
+     * @return a snapshot of the built-in counters
+     * @throws IllegalStateException before start
+     */
     public MetricsSnapshot metrics() {
         return running().metrics().snapshot();
     }
 
-    /** The built-in metrics as served at {@code /metrics}. @throws IllegalStateException before start */
+    /**
+     * The built-in metrics as served at {@code /metrics}.
+     *
+     * @return the metrics in the text format served at {@code /metrics}
+     * @throws IllegalStateException before start
+     */
     public String metricsText() {
         return running().metrics().renderPrometheus();
     }
 
-    /** Client connections open now. @throws IllegalStateException before start */
+    /**
+     * Client connections open now.
+     *
+     * @return the number of open client connections
+     * @throws IllegalStateException before start
+     */
     public int openConnections() {
         return running().openConnections();
     }
@@ -229,60 +278,148 @@ public final class DevProxy implements AutoCloseable {
         private Builder() {
         }
 
-        /** Replaces every setting with those of {@code config}. */
+        /**
+         * Replaces every setting with those of {@code config}.
+         *
+         * @param config the settings to start from; later setters change them
+         * @return this builder
+         */
         public Builder config(Config config) { this.config = config.toBuilder(); return this; }
 
-        /** The address to bind, default 127.0.0.1. */
+        /**
+         * The address to bind, default 127.0.0.1.
+         *
+         * @param host the address to bind; not blank
+         * @return this builder
+         */
         public Builder host(String host) { config.host(host); return this; }
 
-        /** The port to bind, default 8889; 0 picks a free port, read back with {@link DevProxy#port()}. */
+        /**
+         * The port to bind, default 8889; 0 picks a free port, read back with {@link DevProxy#port()}.
+         *
+         * @param port the port to bind, 0 to 65535; 0 picks a free one
+         * @return this builder
+         */
         public Builder port(int port) { config.port(port); return this; }
 
-        /** Where the standard router forwards {@code /proxy/*}, default localhost:3001. */
+        /**
+         * Where the standard router forwards {@code /proxy/*}, default localhost:3001.
+         *
+         * @param upstream the host and port to forward to
+         * @return this builder
+         */
         public Builder upstream(Upstream upstream) { config.upstream(upstream); return this; }
 
-        /** Most client connections open at once, default 1000; more wait in the accept backlog. */
+        /**
+         * Most client connections open at once, default 1000; more wait in the accept backlog.
+         *
+         * @param maxConnections the limit, at least 1
+         * @return this builder
+         */
         public Builder maxConnections(int maxConnections) { config.maxConnections(maxConnections); return this; }
 
-        /** The request parser's limits, default {@link ParserLimits#defaults()}. */
+        /**
+         * The request parser's limits, default {@link ParserLimits#defaults()}.
+         *
+         * @param limits the limits
+         * @return this builder
+         */
         public Builder limits(ParserLimits limits) { config.limits(limits); return this; }
 
-        /** Time to receive the request line, default 5 s; 408 beyond. */
+        /**
+         * Time to receive the request line, default 5 s; 408 beyond.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder requestLineTimeout(Duration timeout) { config.requestLineTimeout(timeout); return this; }
 
-        /** Time to receive the header section after the request line, default 10 s; 408 beyond. */
+        /**
+         * Time to receive the header section after the request line, default 10 s; 408 beyond.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder headerTimeout(Duration timeout) { config.headerTimeout(timeout); return this; }
 
-        /** Time to receive the body after the head, default 30 s; 408 beyond. */
+        /**
+         * Time to receive the body after the head, default 30 s; 408 beyond.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder bodyTimeout(Duration timeout) { config.bodyTimeout(timeout); return this; }
 
-        /** Bytes a second that earn a body one more second beyond the body timeout, default 500; 0 for none. */
+        /**
+         * Bytes a second that earn a body one more second beyond the body timeout, default 500; 0 for none.
+         *
+         * @param bytesPerSecond the rate, 0 or more; 0 for a flat body timeout
+         * @return this builder
+         */
         public Builder minBodyRate(long bytesPerSecond) { config.minBodyRate(bytesPerSecond); return this; }
 
-        /** How long an idle persistent connection is kept, default 30 s. */
+        /**
+         * How long an idle persistent connection is kept, default 30 s.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder keepAliveTimeout(Duration timeout) { config.keepAliveTimeout(timeout); return this; }
 
-        /** How long a response write may make no progress before the client is cut off, default 30 s. */
+        /**
+         * How long a response write may make no progress before the client is cut off, default 30 s.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder writeTimeout(Duration timeout) { config.writeTimeout(timeout); return this; }
 
-        /** Time to connect to an upstream, default 5 s; 504 beyond. */
+        /**
+         * Time to connect to an upstream, default 5 s; 504 beyond.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder upstreamConnectTimeout(Duration timeout) { config.upstreamConnectTimeout(timeout); return this; }
 
-        /** Time for an upstream to answer, and between two reads of its response, default 30 s; 504 beyond. */
+        /**
+         * Time for an upstream to answer, and between two reads of its response, default 30 s; 504 beyond.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
         public Builder upstreamTimeout(Duration timeout) { config.upstreamTimeout(timeout); return this; }
 
-        /** How long {@link DevProxy#close()} lets requests in flight finish, default 5 s. */
+        /**
+         * How long {@link DevProxy#close()} lets requests in flight finish, default 5 s.
+         *
+         * @param grace the grace period; zero or more
+         * @return this builder
+         */
         public Builder shutdownGrace(Duration grace) { config.shutdownGrace(grace); return this; }
 
-        /** Event-loop threads, default the number of available processors. */
+        /**
+         * Event-loop threads, default the number of available processors.
+         *
+         * @param ioThreads the number of threads, at least 1
+         * @return this builder
+         */
         public Builder ioThreads(int ioThreads) { config.ioThreads(ioThreads); return this; }
 
-        /** Whether to log a line per request on logger {@code dev.devproxy.access}, default false. */
+        /**
+         * Whether to log a line per request on logger {@code dev.devproxy.access}, default false.
+         *
+         * @param accessLog true to log one line per request
+         * @return this builder
+         */
         public Builder accessLog(boolean accessLog) { config.accessLog(accessLog); return this; }
 
         /**
          * The router for requests no stub matches, default {@link Router#standard(Upstream)} with the configured
          * upstream.
+         *
+         * @param router the router to use
+         * @return this builder
          */
         public Builder router(Router router) { this.router = Objects.requireNonNull(router, "router"); return this; }
 
@@ -290,12 +427,19 @@ public final class DevProxy implements AutoCloseable {
          * Whether a request no stub matches gets a 404 listing the closest stubs and why each did not match
          * (true), or goes on to the router (false, the default). Strict stubbing cannot be combined with
          * {@link #router(Router)}, which it would never ask.
+         *
+         * @param strict true to answer unmatched requests 404
+         * @return this builder
          */
         public Builder strictStubbing(boolean strict) { this.strictStubbing = strict; return this; }
 
         /**
          * The most requests the {@linkplain DevProxy#journal() journal} keeps, default 1000; older ones are
          * dropped. 0 keeps no journal, so that no request is copied.
+         *
+         * @param capacity the most requests kept, 0 or more; 0 disables the journal
+         * @return this builder
+         * @throws IllegalArgumentException if {@code capacity} is negative
          */
         public Builder journalCapacity(int capacity) {
             if (capacity < 0) {
@@ -305,7 +449,13 @@ public final class DevProxy implements AutoCloseable {
             return this;
         }
 
-        /** The most body bytes the journal keeps per request, default 65536 (64 KiB); the rest is only counted. */
+        /**
+         * The most body bytes the journal keeps per request, default 65536 (64 KiB); the rest is only counted.
+         *
+         * @param bytes the most body bytes kept per request, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
         public Builder journalBodyBytes(int bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("journalBodyBytes must be at least 0, was " + bytes);
@@ -314,7 +464,12 @@ public final class DevProxy implements AutoCloseable {
             return this;
         }
 
-        /** Adds a sink that receives every metrics event, after the built-in one. */
+        /**
+         * Adds a sink that receives every metrics event, after the built-in one.
+         *
+         * @param sink the sink to add
+         * @return this builder
+         */
         public Builder addMetricsSink(MetricsSink sink) { sinks.add(Objects.requireNonNull(sink, "sink")); return this; }
 
         /** The clock timeouts read; for tests. */
@@ -323,6 +478,7 @@ public final class DevProxy implements AutoCloseable {
         /**
          * Returns an unstarted proxy with these settings.
          *
+         * @return a new, unstarted proxy
          * @throws IllegalArgumentException naming the first setting out of range
          */
         public DevProxy build() {

@@ -23,7 +23,11 @@ public enum ErrorKind {
     /** An upstream closed or reset its connection in the middle of a response. */
     UPSTREAM_ABORT;
 
-    /** The lower-case name used as a metric label, such as {@code bad_request}. */
+    /**
+     * The lower-case name used as a metric label, such as {@code bad_request}.
+     *
+     * @return the label, such as {@code bad_request}
+     */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -7,7 +7,11 @@ package dev.devproxy;
 public sealed interface Fault permits Fault.CloseWithoutResponse, Fault.ResetConnection, Fault.MalformedResponse,
         Fault.DribbleBody {
 
-    /** Simulates a server that accepts a request and then closes the connection without a byte of response. */
+    /**
+     * Simulates a server that accepts a request and then closes the connection without a byte of response.
+     *
+     * @return the fault
+     */
     static Fault closeWithoutResponse() {
         return CloseWithoutResponse.INSTANCE;
     }
@@ -15,12 +19,18 @@ public sealed interface Fault permits Fault.CloseWithoutResponse, Fault.ResetCon
     /**
      * Simulates a crashed server or a middlebox cutting the connection: the connection is reset (TCP RST).
      * Whether the client sees a reset or an end of stream can depend on what it was doing at that moment.
+     *
+     * @return the fault
      */
     static Fault resetConnection() {
         return ResetConnection.INSTANCE;
     }
 
-    /** Simulates a broken server: bytes that are not an HTTP response, then the connection closes. */
+    /**
+     * Simulates a broken server: bytes that are not an HTTP response, then the connection closes.
+     *
+     * @return the fault
+     */
     static Fault malformedResponse() {
         return MalformedResponse.INSTANCE;
     }
@@ -29,6 +39,8 @@ public sealed interface Fault permits Fault.CloseWithoutResponse, Fault.ResetCon
      * Simulates a slow network or server: the response is sent in full, but at most {@code bytesPerSecond}
      * bytes a second (in pieces every 100 ms). Client timeouts then fire or not depending on their settings.
      *
+     * @param bytesPerSecond the most bytes sent per second, at least 1
+     * @return the fault
      * @throws IllegalArgumentException when {@code bytesPerSecond} is less than 1
      */
     static Fault dribbleBody(int bytesPerSecond) {
@@ -59,7 +71,10 @@ public sealed interface Fault permits Fault.CloseWithoutResponse, Fault.ResetCon
      * @param bytesPerSecond the most bytes sent per second, at least 1
      */
     record DribbleBody(int bytesPerSecond) implements Fault {
-        /** @throws IllegalArgumentException when {@code bytesPerSecond} is less than 1 */
+        /**
+         * @param bytesPerSecond the most bytes sent per second, at least 1
+         * @throws IllegalArgumentException when {@code bytesPerSecond} is less than 1
+         */
         public DribbleBody {
             if (bytesPerSecond < 1) {
                 throw new IllegalArgumentException("bytesPerSecond must be at least 1, was " + bytesPerSecond);

@@ -17,6 +17,7 @@ public final class Main {
      * Starts the proxy and blocks until the JVM is asked to stop. Exits with status 2 on a bad setting.
      *
      * @param args flags such as {@code --port 8080}; {@code --help} lists them all
+     * @throws InterruptedException when the main thread is interrupted while it waits for the proxy to stop
      */
     public static void main(String[] args) throws InterruptedException {
         Config config;

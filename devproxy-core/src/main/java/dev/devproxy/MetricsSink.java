@@ -32,11 +32,19 @@ public interface MetricsSink {
             long bytesOut) {
     }
 
-    /** Should be called when a failure of the given kind happened. */
+    /**
+     * Should be called when a failure of the given kind happened.
+     *
+     * @param kind what went wrong
+     */
     default void error(ErrorKind kind) {
     }
 
-    /** A sink that records nothing. */
+    /**
+     * A sink that records nothing.
+     *
+     * @return a sink whose methods do nothing
+     */
     static MetricsSink noop() {
         return NoopMetricsSink.INSTANCE;
     }

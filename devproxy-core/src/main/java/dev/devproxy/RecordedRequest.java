@@ -26,18 +26,40 @@ public record RecordedRequest(String method, String target, String path, @Nullab
         List<Map.Entry<String, String>> headers, byte[] body, long bodyLength, String remoteAddress,
         Instant receivedAt) {
 
-    /** Copies the header list; the body array is kept as given (callers hand over a fresh copy). */
+    /**
+     * Copies the header list; the body array is kept as given (callers hand over a fresh copy).
+     *
+     * @param method the method, such as {@code GET}
+     * @param target the request-target exactly as sent
+     * @param path the path of the target, not decoded
+     * @param query the query without its {@code ?}, not decoded, or null when absent
+     * @param version {@code HTTP/1.0} or {@code HTTP/1.1}
+     * @param headers the header fields in arrival order; copied
+     * @param body the body bytes, or its first bytes when the body is longer; kept, not copied
+     * @param bodyLength the length of the whole body
+     * @param remoteAddress the client's {@code host:port}
+     * @param receivedAt when the request's first byte arrived
+     */
     public RecordedRequest {
         headers = List.copyOf(headers);
         Objects.requireNonNull(body, "body");
     }
 
-    /** Whether {@link #body()} holds only the first bytes of a longer body. */
+    /**
+     * Whether {@link #body()} holds only the first bytes of a longer body.
+     *
+     * @return true when {@link #bodyLength()} exceeds the length of {@link #body()}
+     */
     public boolean bodyTruncated() {
         return body.length < bodyLength;
     }
 
-    /** The value of the first header field named {@code name}, ignoring case, or null. */
+    /**
+     * The value of the first header field named {@code name}, ignoring case, or null.
+     *
+     * @param name the field name, compared ignoring case
+     * @return the first such field's value, or null when there is none
+     */
     public @Nullable String header(String name) {
         for (Map.Entry<String, String> field : headers) {
             if (field.getKey().equalsIgnoreCase(name)) {
@@ -47,7 +69,12 @@ public record RecordedRequest(String method, String target, String path, @Nullab
         return null;
     }
 
-    /** The values of every header field named {@code name}, ignoring case, in order. */
+    /**
+     * The values of every header field named {@code name}, ignoring case, in order.
+     *
+     * @param name the field name, compared ignoring case
+     * @return the values of the matching fields; empty when there is none
+     */
     public List<String> headers(String name) {
         List<String> values = new ArrayList<>();
         for (Map.Entry<String, String> field : headers) {
@@ -58,7 +85,11 @@ public record RecordedRequest(String method, String target, String path, @Nullab
         return values;
     }
 
-    /** The body decoded as UTF-8 (malformed bytes replaced). */
+    /**
+     * The body decoded as UTF-8 (malformed bytes replaced).
+     *
+     * @return the body as text
+     */
     public String bodyAsString() {
         return new String(body, java.nio.charset.StandardCharsets.UTF_8);
     }

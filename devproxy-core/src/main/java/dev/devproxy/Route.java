@@ -7,7 +7,11 @@ package dev.devproxy;
 public sealed interface Route
         permits Route.Echo, Route.Forward, Route.Respond, Route.Metrics, Route.Reject, Route.Pass, Route.AfterBody {
 
-    /** Answer 200 with a JSON description of the request (the body is read in full first). */
+    /**
+     * Answer 200 with a JSON description of the request (the body is read in full first).
+     *
+     * @return the echo route
+     */
     static Route echo() {
         return Echo.INSTANCE;
     }
@@ -16,19 +20,30 @@ public sealed interface Route
      * Forward the request to {@code upstream} with the request-target replaced by {@code target}, and stream the
      * response back.
      *
+     * @param upstream where to send the request
      * @param target an origin-form target such as {@code /api/users?x=1}
+     * @return a forward route
      * @throws IllegalArgumentException when the target does not start with {@code /} or has spaces or controls
      */
     static Route forward(Upstream upstream, String target) {
         return new Forward(upstream, target);
     }
 
-    /** Answer with this response (the request body is read and discarded first). */
+    /**
+     * Answer with this response (the request body is read and discarded first).
+     *
+     * @param response the response to answer with
+     * @return a route answering {@code response}
+     */
     static Route respond(Response response) {
         return new Respond(response);
     }
 
-    /** Answer with the built-in metrics in Prometheus text format. */
+    /**
+     * Answer with the built-in metrics in Prometheus text format.
+     *
+     * @return the metrics route
+     */
     static Route metrics() {
         return Metrics.INSTANCE;
     }
@@ -37,12 +52,18 @@ public sealed interface Route
      * Answer with an error response in DevProxy's error format and close the connection.
      *
      * @param status 400 to 599
+     * @return a reject route
+     * @throws IllegalArgumentException when {@code status} is not 400 to 599
      */
     static Route reject(int status) {
         return new Reject(status);
     }
 
-    /** Not decided here: the next router of a chain built with {@link Router#orElse} decides. */
+    /**
+     * Not decided here: the next router of a chain built with {@link Router#orElse} decides.
+     *
+     * @return the pass route
+     */
     static Route pass() {
         return Pass.INSTANCE;
     }
@@ -53,6 +74,9 @@ public sealed interface Route
      * held in memory, within the body limit, so use this only where the decision needs the body, such as
      * stubs that match on it. {@code decide} runs on an event-loop thread, must not block, and must not
      * answer {@code afterBody} again; {@link Route#pass()} from it is answered 404.
+     *
+     * @param decide chooses the route from the complete request
+     * @return a route that reads the body before deciding
      */
     static Route afterBody(java.util.function.Function<RecordedRequest, Route> decide) {
         return new AfterBody(decide);
@@ -91,7 +115,11 @@ public sealed interface Route
      * @param target the origin-form request-target to send
      */
     record Forward(Upstream upstream, String target) implements Route {
-        /** @throws IllegalArgumentException when the target is not origin-form or has spaces or controls */
+        /**
+         * @param upstream where to send the request
+         * @param target the origin-form request-target to send
+         * @throws IllegalArgumentException when the target is not origin-form or has spaces or controls
+         */
         public Forward {
             if (!target.startsWith("/")) {
                 throw new IllegalArgumentException("forward target must start with '/', was '" + target + "'");
@@ -119,7 +147,10 @@ public sealed interface Route
      * @param status the status to answer, 400 to 599
      */
     record Reject(int status) implements Route {
-        /** @throws IllegalArgumentException when the status is not 400 to 599 */
+        /**
+         * @param status the status to answer, 400 to 599
+         * @throws IllegalArgumentException when the status is not 400 to 599
+         */
         public Reject {
             if (status < 400 || status > 599) {
                 throw new IllegalArgumentException("reject status must be 400 to 599, was " + status);

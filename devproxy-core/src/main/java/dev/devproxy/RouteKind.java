@@ -15,7 +15,11 @@ public enum RouteKind {
     /** Rejected with an error status by the router, or by the engine before any route was chosen. */
     REJECT;
 
-    /** The lower-case name used as a metric label, such as {@code echo}. */
+    /**
+     * The lower-case name used as a metric label, such as {@code echo}.
+     *
+     * @return the label, such as {@code echo}
+     */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -31,7 +31,12 @@ public interface Router {
      */
     Route route(RequestHead request);
 
-    /** A router that asks this one, then {@code next} when this one answers {@link Route#pass()}. */
+    /**
+     * A router that asks this one, then {@code next} when this one answers {@link Route#pass()}.
+     *
+     * @param next the router to ask when this one passes
+     * @return the chained router
+     */
     default Router orElse(Router next) {
         return request -> {
             Route route = route(request);
@@ -44,6 +49,9 @@ public interface Router {
      * forwarded to {@code upstream} with the prefix stripped ({@code /proxy/api?x=1} becomes {@code /api?x=1},
      * {@code /proxy} and {@code /proxy/} become {@code /}), and everything else is echoed. {@code /proxyfoo} is
      * echoed, not forwarded.
+     *
+     * @param upstream where {@code /proxy} requests are forwarded
+     * @return the standard router
      */
     static Router standard(Upstream upstream) {
         return new StandardRouter(upstream);

@@ -11,7 +11,11 @@ import java.util.Locale;
  */
 public record Upstream(String host, int port) {
 
-    /** @throws IllegalArgumentException when the host is empty or the port is out of range */
+    /**
+     * @param host a host name or IP address literal, without brackets; not empty and without spaces
+     * @param port 1 to 65535
+     * @throws IllegalArgumentException when the host is empty or the port is out of range
+     */
     public Upstream {
         if (host.isEmpty() || host.indexOf(' ') >= 0) {
             throw new IllegalArgumentException("upstream host must be a non-empty name or address, was '" + host + "'");
@@ -21,7 +25,14 @@ public record Upstream(String host, int port) {
         }
     }
 
-    /** An upstream at {@code host:port}. */
+    /**
+     * An upstream at {@code host:port}.
+     *
+     * @param host a host name or IP address literal, without brackets; not empty
+     * @param port 1 to 65535
+     * @return the upstream
+     * @throws IllegalArgumentException when the host is empty or the port is out of range
+     */
     public static Upstream of(String host, int port) {
         return new Upstream(host, port);
     }
@@ -29,6 +40,8 @@ public record Upstream(String host, int port) {
     /**
      * Parses {@code http://host:port} (a trailing {@code /} is allowed; the port defaults to 80).
      *
+     * @param uri the URI, such as {@code http://localhost:3001}
+     * @return the upstream it names
      * @throws IllegalArgumentException when {@code uri} is not such a URI
      */
     public static Upstream parse(String uri) {
@@ -51,7 +64,11 @@ public record Upstream(String host, int port) {
         return new Upstream(host, parsed.getPort() == -1 ? 80 : parsed.getPort());
     }
 
-    /** The value of a {@code Host} field naming this upstream: {@code host:port}, IPv6 literals bracketed. */
+    /**
+     * The value of a {@code Host} field naming this upstream: {@code host:port}, IPv6 literals bracketed.
+     *
+     * @return the authority, such as {@code localhost:3001} or {@code [::1]:3001}
+     */
     public String authority() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }

@@ -99,6 +99,7 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
      * free port. The builder is checked now (a bad setting fails where the field is declared) and should not
      * be changed afterwards.
      *
+     * @param builder the settings for every proxy this extension starts
      * @throws IllegalArgumentException when the builder's settings are invalid
      */
     public DevProxyExtension(DevProxy.Builder builder) {
@@ -114,6 +115,7 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
      * The proxy of the test or class running now, for tests that hold the extension in a field rather than
      * take a {@code DevProxy} parameter.
      *
+     * @return the running proxy
      * @throws IllegalStateException when no test of a class that registers this extension is running, or when
      *     this extension runs more than one proxy at once (an instance shared by concurrent test classes or
      *     tests): take a {@code DevProxy} parameter then
@@ -134,27 +136,51 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
                 + " take a DevProxy parameter in the test method instead");
     }
 
-    /** {@code proxy().baseUri()}: {@code http://127.0.0.1:port/}. */
+    /**
+     * {@code proxy().baseUri()}: {@code http://127.0.0.1:port/}.
+     *
+     * @return the running proxy's base URI
+     */
     public URI baseUri() {
         return proxy().baseUri();
     }
 
-    /** {@code proxy().stubFor(stub)}. */
+    /**
+     * {@code proxy().stubFor(stub)}.
+     *
+     * @param stub the stub to register
+     * @return the registration, to count its uses or remove it
+     */
     public RegisteredStub stubFor(Stub stub) {
         return proxy().stubFor(stub);
     }
 
-    /** {@code proxy().journal()}. */
+    /**
+     * {@code proxy().journal()}.
+     *
+     * @return the running proxy's request journal
+     */
     public RequestJournal journal() {
         return proxy().journal();
     }
 
-    /** {@code proxy().verify(matcher)}: at least one request matched. @throws AssertionError when none did */
+    /**
+     * {@code proxy().verify(matcher)}: at least one request matched.
+     *
+     * @param matcher what a request must match
+     * @throws AssertionError when none did
+     */
     public void verify(RequestMatcher matcher) {
         proxy().verify(matcher);
     }
 
-    /** {@code proxy().verify(times, matcher)}. @throws AssertionError when the count differs */
+    /**
+     * {@code proxy().verify(times, matcher)}.
+     *
+     * @param times the expected number of matching requests, 0 or more
+     * @param matcher what a request must match
+     * @throws AssertionError when the count differs
+     */
     public void verify(int times, RequestMatcher matcher) {
         proxy().verify(times, matcher);
     }

@@ -40,12 +40,16 @@ public @interface DevProxyTest {
      * Whether a request no stub matches gets a 404 listing the closest stubs, and fails the test after it
      * ends, as does a stub the test registered and never used. Default false: such requests go on to the
      * standard routing.
+     *
+     * @return whether stubbing is strict
      */
     boolean strictStubbing() default false;
 
     /**
      * Whether each test gets its own proxy (true) or the class shares one, reset between tests (false, the
      * default, and faster). Tests running concurrently in one class need their own.
+     *
+     * @return whether each test gets its own proxy
      */
     boolean proxyPerTest() default false;
 }

@@ -17,29 +17,53 @@ import org.jspecify.annotations.Nullable;
  * @param duration from the request's first byte to the end of its response
  */
 public record JournalEntry(RecordedRequest request, RouteKind route, int status, Duration duration) {
-    /** Checks for null. */
+    /**
+     * Checks for null.
+     *
+     * @param request the request, its body cut at the journal's body cap
+     * @param route what answered the request
+     * @param status the status sent, or 0 when the connection closed without a response
+     * @param duration from the request's first byte to the end of its response
+     */
     public JournalEntry {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(duration, "duration");
     }
 
-    /** The request's method. */
+    /**
+     * The request's method.
+     *
+     * @return the method, such as {@code GET}
+     */
     public String method() {
         return request.method();
     }
 
-    /** The request-target exactly as sent, such as {@code /api/users?page=2}. */
+    /**
+     * The request-target exactly as sent, such as {@code /api/users?page=2}.
+     *
+     * @return the request-target
+     */
     public String target() {
         return request.target();
     }
 
-    /** The first value of request header {@code name} (any case), or null. */
+    /**
+     * The first value of request header {@code name} (any case), or null.
+     *
+     * @param name the field name, compared ignoring case
+     * @return the first such field's value, or null when there is none
+     */
     public @Nullable String header(String name) {
         return request.header(name);
     }
 
-    /** The request body (as kept) decoded as UTF-8. */
+    /**
+     * The request body (as kept) decoded as UTF-8.
+     *
+     * @return the kept body as text
+     */
     public String bodyAsString() {
         return request.bodyAsString();
     }

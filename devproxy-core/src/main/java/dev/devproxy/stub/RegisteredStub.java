@@ -6,17 +6,31 @@ package dev.devproxy.stub;
  */
 public interface RegisteredStub {
 
-    /** The stub definition. */
+    /**
+     * The stub definition.
+     *
+     * @return the stub this registration holds
+     */
     Stub stub();
 
-    /** How many requests this registration has answered since it was added or last {@link #resetUses() reset}. */
+    /**
+     * How many requests this registration has answered since it was added or last {@link #resetUses() reset}.
+     *
+     * @return the number of requests answered, 0 or more
+     */
     int uses();
 
-    /** Whether it has answered {@link Stub#maxUses()} requests, so that it no longer matches. */
+    /**
+     * Whether it has answered {@link Stub#maxUses()} requests, so that it no longer matches.
+     *
+     * @return true when the stub no longer matches because its uses are spent
+     */
     boolean isUsedUp();
 
     /**
      * Where it was registered, such as {@code UsersTest.java:42}, for failure messages; empty when unknown.
+     *
+     * @return the source location, or an empty string
      */
     String registeredAt();
 

@@ -23,19 +23,41 @@ import java.util.List;
  */
 public interface RequestJournal {
 
-    /** The most requests kept; older ones are dropped, and counted in failure messages. */
+    /**
+     * The most requests kept; older ones are dropped, and counted in failure messages.
+     *
+     * @return the capacity, at least 1
+     */
     int capacity();
 
-    /** The most body bytes kept per request; the rest is counted in the request's body length. */
+    /**
+     * The most body bytes kept per request; the rest is counted in the request's body length.
+     *
+     * @return the body cap in bytes, 0 or more
+     */
     int maxBodyBytes();
 
-    /** Every request kept, oldest first. */
+    /**
+     * Every request kept, oldest first.
+     *
+     * @return the kept requests, oldest first
+     */
     List<JournalEntry> all();
 
-    /** The requests kept that {@code matcher} matches, oldest first. */
+    /**
+     * The requests kept that {@code matcher} matches, oldest first.
+     *
+     * @param matcher what a request must match
+     * @return the matching requests, oldest first; empty when none matched
+     */
     List<JournalEntry> find(RequestMatcher matcher);
 
-    /** How many requests kept {@code matcher} matches. */
+    /**
+     * How many requests kept {@code matcher} matches.
+     *
+     * @param matcher what a request must match
+     * @return the number of kept requests that match
+     */
     int count(RequestMatcher matcher);
 
     /**
@@ -43,6 +65,8 @@ public interface RequestJournal {
      * that send asynchronously. Each request is taken once; {@link #clear()} starts over. Does not remove the
      * request from {@link #all()}.
      *
+     * @param timeout the longest time to wait
+     * @return the oldest request not taken before
      * @throws AssertionError when none arrives in time, saying how many arrived and were taken before
      * @throws InterruptedException when the thread is interrupted while waiting
      */
@@ -51,6 +75,7 @@ public interface RequestJournal {
     /**
      * Checks that at least one request matched {@code matcher}.
      *
+     * @param matcher what a request must match
      * @throws AssertionError when none did, listing the requests received and why each did not match
      */
     void verify(RequestMatcher matcher);
@@ -58,6 +83,8 @@ public interface RequestJournal {
     /**
      * Checks that exactly {@code times} requests matched {@code matcher}; {@code verify(0, m)} checks none did.
      *
+     * @param times the expected number of matching requests, 0 or more
+     * @param matcher what a request must match
      * @throws AssertionError when the count differs, listing the requests received and why each did or did not
      *     match
      * @throws IllegalArgumentException when {@code times} is negative

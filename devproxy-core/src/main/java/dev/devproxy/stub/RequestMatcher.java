@@ -24,6 +24,7 @@ public interface RequestMatcher {
      *
      * @param request the request; when {@link #needsBody()} is false, stubs may pass a copy of the head only,
      *     with an empty body
+     * @return true when the request meets every condition of this matcher
      */
     boolean matches(RecordedRequest request);
 
@@ -31,6 +32,8 @@ public interface RequestMatcher {
      * What this matcher accepts, for failure messages, such as {@code header Accept = "application/json"}.
      * The default names the implementing class, or says "a custom matcher" for a lambda; wrap lambdas with
      * {@link RequestMatchers#matching(String, boolean, java.util.function.Predicate)} to describe them.
+     *
+     * @return a one-line description
      */
     default String describe() {
         Class<?> type = getClass();
@@ -42,6 +45,9 @@ public interface RequestMatcher {
     /**
      * Why {@code request} does not match, one line per unmet condition, such as
      * {@code path: expected "/users" but was "/user"}; empty exactly when it matches.
+     *
+     * @param request the request to check
+     * @return the unmet conditions, one line each; empty when the request matches
      */
     default List<String> mismatches(RecordedRequest request) {
         return matches(request) ? List.of() : List.of("did not match " + describe());
@@ -52,12 +58,19 @@ public interface RequestMatcher {
      * other conditions match needs it, so that other traffic streams. The default is true, which is always
      * correct; return false only when {@link #matches} reads nothing but the method, target, path, query and
      * header fields.
+     *
+     * @return whether {@link #matches} may read the body
      */
     default boolean needsBody() {
         return true;
     }
 
-    /** A matcher that requires both this one and {@code other}; mismatches of both are reported. */
+    /**
+     * A matcher that requires both this one and {@code other}; mismatches of both are reported.
+     *
+     * @param other the other matcher
+     * @return a matcher that matches when both match
+     */
     default RequestMatcher and(RequestMatcher other) {
         return RequestMatchers.allOf(this, other);
     }

@@ -35,12 +35,21 @@ public final class RequestMatchers {
     private RequestMatchers() {
     }
 
-    /** Matches every request. */
+    /**
+     * Matches every request.
+     *
+     * @return a matcher that matches every request
+     */
     public static RequestMatcher anyRequest() {
         return ANY;
     }
 
-    /** Matches requests whose method is exactly {@code method}, such as {@code GET} (case-sensitive). */
+    /**
+     * Matches requests whose method is exactly {@code method}, such as {@code GET} (case-sensitive).
+     *
+     * @param method the method token, such as {@code GET}
+     * @return a new matcher
+     */
     public static RequestMatcher method(String method) {
         Objects.requireNonNull(method, "method");
         return new Condition(method, false) {
@@ -52,7 +61,13 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests whose path (the target before {@code ?}, not decoded) is exactly {@code path}. */
+    /**
+     * Matches requests whose path (the target before {@code ?}, not decoded) is exactly {@code path}.
+     *
+     * @param path the path, starting with {@code /} (or {@code *} alone)
+     * @return a new matcher
+     * @throws IllegalArgumentException when {@code path} neither starts with {@code /} nor is {@code *}
+     */
     public static RequestMatcher path(String path) {
         requirePath(path);
         return new Condition("path " + Text.quote(path), false) {
@@ -64,7 +79,13 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests whose path starts with {@code prefix}; {@code /api/} matches {@code /api/users}. */
+    /**
+     * Matches requests whose path starts with {@code prefix}; {@code /api/} matches {@code /api/users}.
+     *
+     * @param prefix the prefix, starting with {@code /} (or {@code *} alone)
+     * @return a new matcher
+     * @throws IllegalArgumentException when {@code prefix} neither starts with {@code /} nor is {@code *}
+     */
     public static RequestMatcher pathStartingWith(String prefix) {
         requirePath(prefix);
         return new Condition("path starting with " + Text.quote(prefix), false) {
@@ -81,6 +102,10 @@ public final class RequestMatchers {
      * segment, {@code **} any run across segments, {@code ?} one character other than {@code /}. So
      * {@code /users/*} matches {@code /users/42} but not {@code /users/42/orders}; {@code /static/**} matches
      * both levels.
+     *
+     * @param glob the glob, starting with {@code /} (or {@code *} alone)
+     * @return a new matcher
+     * @throws IllegalArgumentException when {@code glob} neither starts with {@code /} nor is {@code *}
      */
     public static RequestMatcher pathGlob(String glob) {
         requirePath(glob);
@@ -97,6 +122,8 @@ public final class RequestMatchers {
     /**
      * Matches requests whose whole path matches the regular expression {@code regex}.
      *
+     * @param regex a {@link Pattern} the whole path must match
+     * @return a new matcher
      * @throws java.util.regex.PatternSyntaxException when {@code regex} is not a valid expression
      */
     public static RequestMatcher pathMatching(String regex) {
@@ -110,7 +137,13 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests with a query parameter {@code name} equal to {@code value}, both compared decoded. */
+    /**
+     * Matches requests with a query parameter {@code name} equal to {@code value}, both compared decoded.
+     *
+     * @param name the parameter name, decoded
+     * @param value the expected value, decoded
+     * @return a new matcher
+     */
     public static RequestMatcher queryParam(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
@@ -127,7 +160,12 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests with a query parameter {@code name}, with any value or none. */
+    /**
+     * Matches requests with a query parameter {@code name}, with any value or none.
+     *
+     * @param name the parameter name, decoded
+     * @return a new matcher
+     */
     public static RequestMatcher queryParamPresent(String name) {
         Objects.requireNonNull(name, "name");
         return new Condition("query parameter " + name + " present", false) {
@@ -140,7 +178,13 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests with a header field {@code name} (any case) whose value is exactly {@code value}. */
+    /**
+     * Matches requests with a header field {@code name} (any case) whose value is exactly {@code value}.
+     *
+     * @param name the field name, compared ignoring case
+     * @param value the expected value
+     * @return a new matcher
+     */
     public static RequestMatcher header(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
@@ -154,7 +198,12 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests with at least one header field {@code name} (any case). */
+    /**
+     * Matches requests with at least one header field {@code name} (any case).
+     *
+     * @param name the field name, compared ignoring case
+     * @return a new matcher
+     */
     public static RequestMatcher headerPresent(String name) {
         Objects.requireNonNull(name, "name");
         return new Condition("header " + name + " present", false) {
@@ -168,6 +217,9 @@ public final class RequestMatchers {
     /**
      * Matches requests with a header field {@code name} (any case) whose whole value matches {@code regex}.
      *
+     * @param name the field name, compared ignoring case
+     * @param regex a {@link Pattern} the whole value must match
+     * @return a new matcher
      * @throws java.util.regex.PatternSyntaxException when {@code regex} is not a valid expression
      */
     public static RequestMatcher headerMatching(String name, String regex) {
@@ -188,7 +240,12 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests whose body, decoded as UTF-8, is exactly {@code body}. */
+    /**
+     * Matches requests whose body, decoded as UTF-8, is exactly {@code body}.
+     *
+     * @param body the expected body text
+     * @return a new matcher
+     */
     public static RequestMatcher body(String body) {
         Objects.requireNonNull(body, "body");
         return new Condition("body " + Text.preview(body), true) {
@@ -201,7 +258,12 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests whose body is exactly these bytes (copied). */
+    /**
+     * Matches requests whose body is exactly these bytes (copied).
+     *
+     * @param body the expected body bytes; copied, so later changes to the array do not count
+     * @return a new matcher
+     */
     public static RequestMatcher body(byte[] body) {
         byte[] expected = body.clone();
         return new Condition("body of " + expected.length + " bytes", true) {
@@ -213,7 +275,12 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests whose body, decoded as UTF-8, contains {@code text}. */
+    /**
+     * Matches requests whose body, decoded as UTF-8, contains {@code text}.
+     *
+     * @param text the text the body must contain
+     * @return a new matcher
+     */
     public static RequestMatcher bodyContaining(String text) {
         Objects.requireNonNull(text, "text");
         return new Condition("body containing " + Text.preview(text), true) {
@@ -230,6 +297,8 @@ public final class RequestMatchers {
      * members; array order counts, and numbers compare by value ({@code 1.0} equals {@code 1}). A mismatch
      * names the first differing place, such as {@code $.user.name}.
      *
+     * @param json the expected JSON document
+     * @return a new matcher
      * @throws IllegalArgumentException when {@code json} is not JSON, with the offset of the problem
      */
     public static RequestMatcher jsonBody(String json) {
@@ -254,7 +323,10 @@ public final class RequestMatchers {
     /**
      * A matcher from a predicate, described as {@code description} in failure messages.
      *
+     * @param description what the predicate checks, for failure messages
      * @param needsBody whether {@code predicate} reads the body; see {@link RequestMatcher#needsBody()}
+     * @param predicate the test; true when the request matches
+     * @return a new matcher
      */
     public static RequestMatcher matching(String description, boolean needsBody, Predicate<RecordedRequest> predicate) {
         Objects.requireNonNull(predicate, "predicate");
@@ -266,7 +338,12 @@ public final class RequestMatchers {
         };
     }
 
-    /** Matches requests that every one of {@code matchers} matches; mismatches of each are reported. */
+    /**
+     * Matches requests that every one of {@code matchers} matches; mismatches of each are reported.
+     *
+     * @param matchers the matchers to combine
+     * @return a matcher that matches when all of {@code matchers} do
+     */
     public static RequestMatcher allOf(RequestMatcher... matchers) {
         List<RequestMatcher> flat = new ArrayList<>();
         for (RequestMatcher matcher : matchers) {

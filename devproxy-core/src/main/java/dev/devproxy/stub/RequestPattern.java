@@ -33,131 +33,259 @@ public final class RequestPattern implements RequestMatcher {
         this.needsBody = parts.stream().anyMatch(RequestMatcher::needsBody);
     }
 
-    /** {@code GET} requests to exactly {@code path}. */
+    /**
+     * {@code GET} requests to exactly {@code path}.
+     *
+     * @param path the path to match exactly, before {@code ?} and not decoded
+     * @return a new pattern
+     */
     public static RequestPattern get(String path) {
         return request("GET", path);
     }
 
-    /** {@code GET} requests whose path {@code pathMatcher} matches, such as {@code pathGlob("/users/*")}. */
+    /**
+     * {@code GET} requests whose path {@code pathMatcher} matches, such as {@code pathGlob("/users/*")}.
+     *
+     * @param pathMatcher the matcher the request's path must satisfy
+     * @return a new pattern
+     */
     public static RequestPattern get(RequestMatcher pathMatcher) {
         return request("GET", pathMatcher);
     }
 
-    /** {@code POST} requests to exactly {@code path}. */
+    /**
+     * {@code POST} requests to exactly {@code path}.
+     *
+     * @param path the path to match exactly, before {@code ?} and not decoded
+     * @return a new pattern
+     */
     public static RequestPattern post(String path) {
         return request("POST", path);
     }
 
-    /** {@code POST} requests whose path {@code pathMatcher} matches. */
+    /**
+     * {@code POST} requests whose path {@code pathMatcher} matches.
+     *
+     * @param pathMatcher the matcher the request's path must satisfy
+     * @return a new pattern
+     */
     public static RequestPattern post(RequestMatcher pathMatcher) {
         return request("POST", pathMatcher);
     }
 
-    /** {@code PUT} requests to exactly {@code path}. */
+    /**
+     * {@code PUT} requests to exactly {@code path}.
+     *
+     * @param path the path to match exactly, before {@code ?} and not decoded
+     * @return a new pattern
+     */
     public static RequestPattern put(String path) {
         return request("PUT", path);
     }
 
-    /** {@code PUT} requests whose path {@code pathMatcher} matches. */
+    /**
+     * {@code PUT} requests whose path {@code pathMatcher} matches.
+     *
+     * @param pathMatcher the matcher the request's path must satisfy
+     * @return a new pattern
+     */
     public static RequestPattern put(RequestMatcher pathMatcher) {
         return request("PUT", pathMatcher);
     }
 
-    /** {@code PATCH} requests to exactly {@code path}. */
+    /**
+     * {@code PATCH} requests to exactly {@code path}.
+     *
+     * @param path the path to match exactly, before {@code ?} and not decoded
+     * @return a new pattern
+     */
     public static RequestPattern patch(String path) {
         return request("PATCH", path);
     }
 
-    /** {@code PATCH} requests whose path {@code pathMatcher} matches. */
+    /**
+     * {@code PATCH} requests whose path {@code pathMatcher} matches.
+     *
+     * @param pathMatcher the matcher the request's path must satisfy
+     * @return a new pattern
+     */
     public static RequestPattern patch(RequestMatcher pathMatcher) {
         return request("PATCH", pathMatcher);
     }
 
-    /** {@code DELETE} requests to exactly {@code path}. */
+    /**
+     * {@code DELETE} requests to exactly {@code path}.
+     *
+     * @param path the path to match exactly, before {@code ?} and not decoded
+     * @return a new pattern
+     */
     public static RequestPattern delete(String path) {
         return request("DELETE", path);
     }
 
-    /** {@code DELETE} requests whose path {@code pathMatcher} matches. */
+    /**
+     * {@code DELETE} requests whose path {@code pathMatcher} matches.
+     *
+     * @param pathMatcher the matcher the request's path must satisfy
+     * @return a new pattern
+     */
     public static RequestPattern delete(RequestMatcher pathMatcher) {
         return request("DELETE", pathMatcher);
     }
 
-    /** {@code HEAD} requests to exactly {@code path}. */
+    /**
+     * {@code HEAD} requests to exactly {@code path}.
+     *
+     * @param path the path to match exactly, before {@code ?} and not decoded
+     * @return a new pattern
+     */
     public static RequestPattern head(String path) {
         return request("HEAD", path);
     }
 
-    /** {@code OPTIONS} requests to exactly {@code path}. */
+    /**
+     * {@code OPTIONS} requests to exactly {@code path}.
+     *
+     * @param path the path to match exactly, before {@code ?} and not decoded
+     * @return a new pattern
+     */
     public static RequestPattern options(String path) {
         return request("OPTIONS", path);
     }
 
-    /** Requests with any method to exactly {@code path}. */
+    /**
+     * Requests with any method to exactly {@code path}.
+     *
+     * @param path the path to match exactly, before {@code ?} and not decoded
+     * @return a new pattern
+     */
     public static RequestPattern anyMethod(String path) {
         return new RequestPattern("any method " + path, List.of(RequestMatchers.path(path)));
     }
 
-    /** Requests with any method whose path {@code pathMatcher} matches. */
+    /**
+     * Requests with any method whose path {@code pathMatcher} matches.
+     *
+     * @param pathMatcher the matcher the request's path must satisfy
+     * @return a new pattern
+     */
     public static RequestPattern anyMethod(RequestMatcher pathMatcher) {
         return new RequestPattern("any method, " + pathMatcher.describe(), List.of(pathMatcher));
     }
 
-    /** Requests with exactly {@code method} (case-sensitive) to exactly {@code path}. */
+    /**
+     * Requests with exactly {@code method} (case-sensitive) to exactly {@code path}.
+     *
+     * @param method the method token, such as {@code GET}
+     * @param path the path to match exactly, before {@code ?} and not decoded
+     * @return a new pattern
+     */
     public static RequestPattern request(String method, String path) {
         return new RequestPattern(method + " " + path, List.of(RequestMatchers.method(method),
                 RequestMatchers.path(path)));
     }
 
-    /** Requests with exactly {@code method} whose path {@code pathMatcher} matches. */
+    /**
+     * Requests with exactly {@code method} whose path {@code pathMatcher} matches.
+     *
+     * @param method the method token, such as {@code GET}
+     * @param pathMatcher the matcher the request's path must satisfy
+     * @return a new pattern
+     */
     public static RequestPattern request(String method, RequestMatcher pathMatcher) {
         return new RequestPattern(method + " " + pathMatcher.describe(), List.of(RequestMatchers.method(method),
                 pathMatcher));
     }
 
-    /** Every request, to narrow with {@code with...}: {@code anyRequest().withHeader("X-Debug", "1")}. */
+    /**
+     * Every request, to narrow with {@code with...}: {@code anyRequest().withHeader("X-Debug", "1")}.
+     *
+     * @return a new pattern that matches every request
+     */
     public static RequestPattern anyRequest() {
         return new RequestPattern("any request", List.of());
     }
 
-    /** This pattern, also requiring query parameter {@code name} to equal {@code value} (both decoded). */
+    /**
+     * This pattern, also requiring query parameter {@code name} to equal {@code value} (both decoded).
+     *
+     * @param name the parameter name, decoded
+     * @param value the expected value, decoded
+     * @return a new pattern with the added condition
+     */
     public RequestPattern withQueryParam(String name, String value) {
         return and(RequestMatchers.queryParam(name, value));
     }
 
-    /** This pattern, also requiring a query parameter {@code name}. */
+    /**
+     * This pattern, also requiring a query parameter {@code name}.
+     *
+     * @param name the parameter name, decoded
+     * @return a new pattern with the added condition
+     */
     public RequestPattern withQueryParamPresent(String name) {
         return and(RequestMatchers.queryParamPresent(name));
     }
 
-    /** This pattern, also requiring a header field {@code name} (any case) equal to {@code value}. */
+    /**
+     * This pattern, also requiring a header field {@code name} (any case) equal to {@code value}.
+     *
+     * @param name the field name, compared ignoring case
+     * @param value the expected value
+     * @return a new pattern with the added condition
+     */
     public RequestPattern withHeader(String name, String value) {
         return and(RequestMatchers.header(name, value));
     }
 
-    /** This pattern, also requiring a header field {@code name}. */
+    /**
+     * This pattern, also requiring a header field {@code name}.
+     *
+     * @param name the field name, compared ignoring case
+     * @return a new pattern with the added condition
+     */
     public RequestPattern withHeaderPresent(String name) {
         return and(RequestMatchers.headerPresent(name));
     }
 
-    /** This pattern, also requiring a header field {@code name} whose whole value matches {@code regex}. */
+    /**
+     * This pattern, also requiring a header field {@code name} whose whole value matches {@code regex}.
+     *
+     * @param name the field name, compared ignoring case
+     * @param regex a {@link java.util.regex.Pattern} the whole value must match
+     * @return a new pattern with the added condition
+     */
     public RequestPattern withHeaderMatching(String name, String regex) {
         return and(RequestMatchers.headerMatching(name, regex));
     }
 
-    /** This pattern, also requiring the body, as UTF-8, to be exactly {@code body}. */
+    /**
+     * This pattern, also requiring the body, as UTF-8, to be exactly {@code body}.
+     *
+     * @param body the expected body text
+     * @return a new pattern with the added condition
+     */
     public RequestPattern withBody(String body) {
         return and(RequestMatchers.body(body));
     }
 
-    /** This pattern, also requiring the body, as UTF-8, to contain {@code text}. */
+    /**
+     * This pattern, also requiring the body, as UTF-8, to contain {@code text}.
+     *
+     * @param text the text the body must contain
+     * @return a new pattern with the added condition
+     */
     public RequestPattern withBodyContaining(String text) {
         return and(RequestMatchers.bodyContaining(text));
     }
 
     /**
      * This pattern, also requiring the body to be JSON equal to {@code json}, ignoring whitespace and member
-     * order. @throws IllegalArgumentException when {@code json} is not JSON
+     * order.
+     *
+     * @param json the expected JSON document
+     * @return a new pattern with the added condition
+     * @throws IllegalArgumentException when {@code json} is not JSON
      */
     public RequestPattern withJsonBody(String json) {
         return and(RequestMatchers.jsonBody(json));
@@ -171,12 +299,22 @@ public final class RequestPattern implements RequestMatcher {
         return new RequestPattern(head, more);
     }
 
-    /** A stub that answers requests this pattern matches with {@code response}. */
+    /**
+     * A stub that answers requests this pattern matches with {@code response}.
+     *
+     * @param response the response to answer with
+     * @return a new stub, not yet registered
+     */
     public Stub willReturn(Response response) {
         return Stub.of(this, response);
     }
 
-    /** A stub that answers requests this pattern matches with {@code response.build()}. */
+    /**
+     * A stub that answers requests this pattern matches with {@code response.build()}.
+     *
+     * @param response the builder of the response to answer with; built once, now
+     * @return a new stub, not yet registered
+     */
     public Stub willReturn(Response.Builder response) {
         return willReturn(response.build());
     }

@@ -20,17 +20,34 @@ public final class Responses {
     private Responses() {
     }
 
-    /** An empty response with {@code status}, 200 to 599. @throws IllegalArgumentException when out of range */
+    /**
+     * An empty response with {@code status}, 200 to 599.
+     *
+     * @param status the status code, 200 to 599
+     * @return a new builder
+     * @throws IllegalArgumentException when out of range
+     */
     public static Response.Builder status(int status) {
         return Response.newBuilder(status);
     }
 
-    /** An empty 200 response. */
+    /**
+     * An empty 200 response.
+     *
+     * @return a new builder
+     */
     public static Response.Builder ok() {
         return Response.newBuilder(200);
     }
 
-    /** A {@code text/plain; charset=utf-8} response. */
+    /**
+     * A {@code text/plain; charset=utf-8} response.
+     *
+     * @param status the status code, 200 to 599
+     * @param body the body text, encoded as UTF-8
+     * @return a new builder
+     * @throws IllegalArgumentException when {@code status} is out of range
+     */
     public static Response.Builder text(int status, String body) {
         return Response.newBuilder(status).header("Content-Type", "text/plain; charset=utf-8").body(body);
     }
@@ -39,6 +56,9 @@ public final class Responses {
      * An {@code application/json} response. The body is checked to be JSON, so that a typo in a fixture fails
      * here; for a deliberately broken body use {@code status(200).header("Content-Type", ...).body(...)}.
      *
+     * @param status the status code, 200 to 599
+     * @param json the body, a JSON document
+     * @return a new builder
      * @throws IllegalArgumentException when {@code json} is not JSON, with the offset of the problem
      */
     public static Response.Builder json(int status, String json) {
@@ -46,7 +66,16 @@ public final class Responses {
         return Response.newBuilder(status).header("Content-Type", "application/json").body(json);
     }
 
-    /** A response with these bytes (copied) as its body and {@code contentType}. */
+    /**
+     * A response with these bytes (copied) as its body and {@code contentType}.
+     *
+     * @param status the status code, 200 to 599
+     * @param body the body bytes
+     * @param contentType the {@code Content-Type} field value, such as {@code image/png}
+     * @return a new builder
+     * @throws IllegalArgumentException when {@code status} is out of range or {@code contentType} is not a valid
+     *     field value
+     */
     public static Response.Builder bytes(int status, byte[] body, String contentType) {
         return Response.newBuilder(status).header("Content-Type", contentType).body(body);
     }
@@ -57,6 +86,9 @@ public final class Responses {
      * content type is guessed from the extension ({@code .json}, {@code .html}, {@code .txt}, {@code .xml},
      * {@code .csv}; anything else is {@code application/octet-stream}).
      *
+     * @param status the status code, 200 to 599
+     * @param name the resource's name
+     * @return a new builder
      * @throws IllegalArgumentException when there is no such resource
      * @throws UncheckedIOException when it cannot be read
      */
@@ -81,6 +113,9 @@ public final class Responses {
      * A response whose body is the file {@code file}, read now, with a content type guessed as for
      * {@link #resource}.
      *
+     * @param status the status code, 200 to 599
+     * @param file the file to read
+     * @return a new builder
      * @throws UncheckedIOException when the file cannot be read
      */
     public static Response.Builder file(int status, Path file) {
@@ -95,6 +130,9 @@ public final class Responses {
      * A response that simulates {@code fault} instead of answering normally, such as
      * {@code fault(Fault.resetConnection())}; see {@link Fault} for what each one does. For
      * {@link Fault#dribbleBody} give the response to dribble instead: {@code json(200, "...").fault(...)}.
+     *
+     * @param fault the fault to simulate
+     * @return a new builder with status 200
      */
     public static Response.Builder fault(Fault fault) {
         return Response.newBuilder(200).fault(fault);

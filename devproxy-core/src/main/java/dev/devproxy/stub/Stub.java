@@ -35,6 +35,10 @@ public record Stub(RequestMatcher matcher, List<Response> responses, int maxUses
     /**
      * Checks and copies.
      *
+     * @param matcher which requests this stub answers
+     * @param responses the responses, in the order they are used; at least one; copied
+     * @param maxUses the most requests it answers, at least 1; {@link #UNLIMITED} for no limit
+     * @param name a name for failure messages, or null to describe the stub by its matcher
      * @throws IllegalArgumentException when there is no response or {@code maxUses} is less than 1
      */
     public Stub {
@@ -48,19 +52,35 @@ public record Stub(RequestMatcher matcher, List<Response> responses, int maxUses
         }
     }
 
-    /** A stub answering every request {@code matcher} matches with {@code response}. */
+    /**
+     * A stub answering every request {@code matcher} matches with {@code response}.
+     *
+     * @param matcher which requests the stub answers
+     * @param response the response to answer every one of them with
+     * @return a new stub without a use limit or name
+     */
     public static Stub of(RequestMatcher matcher, Response response) {
         return new Stub(matcher, List.of(response), UNLIMITED, null);
     }
 
-    /** This stub with {@code next} added to its sequence: it answers after the responses before it. */
+    /**
+     * This stub with {@code next} added to its sequence: it answers after the responses before it.
+     *
+     * @param next the response to add at the end of the sequence
+     * @return a new stub with the longer sequence
+     */
     public Stub thenReturn(Response next) {
         List<Response> sequence = new ArrayList<>(responses);
         sequence.add(Objects.requireNonNull(next, "next"));
         return new Stub(matcher, sequence, maxUses, name);
     }
 
-    /** {@link #thenReturn(Response)} with {@code next.build()}. */
+    /**
+     * {@link #thenReturn(Response)} with {@code next.build()}.
+     *
+     * @param next the builder of the response to add; built once, now
+     * @return a new stub with the longer sequence
+     */
     public Stub thenReturn(Response.Builder next) {
         return thenReturn(next.build());
     }
@@ -68,18 +88,30 @@ public record Stub(RequestMatcher matcher, List<Response> responses, int maxUses
     /**
      * This stub limited to {@code uses} requests; after that it no longer matches.
      *
+     * @param uses the most requests to answer, at least 1
+     * @return a new stub with that limit
      * @throws IllegalArgumentException when {@code uses} is less than 1
      */
     public Stub times(int uses) {
         return new Stub(matcher, responses, uses, name);
     }
 
-    /** This stub with a name that failure messages use. */
+    /**
+     * This stub with a name that failure messages use.
+     *
+     * @param name the name
+     * @return a new stub with that name
+     */
     public Stub named(String name) {
         return new Stub(matcher, responses, maxUses, Objects.requireNonNull(name, "name"));
     }
 
-    /** The response for the request this stub answers as its {@code use}-th, counting from 0. */
+    /**
+     * The response for the request this stub answers as its {@code use}-th, counting from 0.
+     *
+     * @param use the number of requests this stub answered before this one, 0 or more
+     * @return the response at that place in the sequence, or the last one once the sequence is used up
+     */
     public Response responseFor(int use) {
         return responses.get(Math.min(use, responses.size() - 1));
     }
@@ -87,6 +119,8 @@ public record Stub(RequestMatcher matcher, List<Response> responses, int maxUses
     /**
      * One line for failure messages: the name if any, the matcher, and the responses, such as
      * {@code GET /api/users -> 503, then 200 (at most 2 times)}.
+     *
+     * @return the description
      */
     public String describe() {
         String answers = responses.stream().map(Stub::summary).collect(Collectors.joining(", then "));

@@ -64,6 +64,7 @@ public final class Stubs implements Router {
     /**
      * Registers {@code stub} after those already registered; it answers from the next request on.
      *
+     * @param stub the stub to register
      * @return the registration, to count its uses or remove it
      */
     public RegisteredStub add(Stub stub) {
@@ -80,6 +81,7 @@ public final class Stubs implements Router {
     /**
      * Removes a registration made by this registry.
      *
+     * @param stub the registration to remove
      * @return whether it was registered
      */
     public boolean remove(RegisteredStub stub) {
@@ -107,12 +109,20 @@ public final class Stubs implements Router {
         unmatchedCount.set(0);
     }
 
-    /** The registrations, in matching order. */
+    /**
+     * The registrations, in matching order.
+     *
+     * @return a snapshot of the registrations
+     */
     public List<RegisteredStub> list() {
         return List.of(entries);
     }
 
-    /** The registrations that have answered no request, in matching order. */
+    /**
+     * The registrations that have answered no request, in matching order.
+     *
+     * @return a snapshot of the unused registrations
+     */
     public List<RegisteredStub> unused() {
         List<RegisteredStub> unused = new ArrayList<>();
         for (Entry entry : entries) {
@@ -152,6 +162,8 @@ public final class Stubs implements Router {
     /**
      * The requests that {@link #orElseNotFound()} answered 404 since the last {@link #clear()} or
      * {@link #clearUnmatched()}, oldest first; at most the last 100.
+     *
+     * @return a snapshot of the unmatched requests, oldest first
      */
     public List<UnmatchedRequest> unmatchedRequests() {
         return List.copyOf(unmatched);
@@ -166,6 +178,9 @@ public final class Stubs implements Router {
     /**
      * Explains how the registered stubs see {@code request}: which stub answers it, or the closest stubs and,
      * for each, the conditions it misses. Does not count as a use.
+     *
+     * @param request the request to explain
+     * @return a multi-line explanation
      */
     public String explain(RecordedRequest request) {
         Entry[] snapshot = entries;
@@ -202,6 +217,8 @@ public final class Stubs implements Router {
      * A router for strict stubbing: these stubs, and a 404 for every request none matches. The 404's
      * {@code text/plain} body lists the closest stubs and why each did not match; the request is also kept
      * in {@link #unmatchedRequests()} so that a test can fail on it.
+     *
+     * @return a router that answers from these stubs or with 404
      */
     public Router orElseNotFound() {
         return request -> decide(request, null, true);

@@ -77,22 +77,43 @@ public final class HeaderFields {
         return offsets[INTS_PER_FIELD * Objects.checkIndex(index, size) + which];
     }
 
-    /** The number of field lines. */
+    /**
+     * The number of field lines.
+     *
+     * @return the number of field lines, 0 or more
+     */
     public int size() {
         return size;
     }
 
-    /** The name of field line {@code index}, as sent. @throws IndexOutOfBoundsException if out of range */
+    /**
+     * The name of field line {@code index}, as sent.
+     *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @return the field name, decoded as ISO-8859-1
+     * @throws IndexOutOfBoundsException if out of range
+     */
     public String name(int index) {
         return latin1(nameStart(index), nameEnd(index));
     }
 
-    /** The value of field line {@code index}, trimmed, decoded as ISO-8859-1 (obs-text survives byte for byte). */
+    /**
+     * The value of field line {@code index}, trimmed, decoded as ISO-8859-1 (obs-text survives byte for byte).
+     *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @return the trimmed field value, possibly empty
+     */
     public String value(int index) {
         return latin1(valueStart(index), valueEnd(index));
     }
 
-    /** Whether field line {@code index} is named {@code name}, ignoring ASCII case. Allocates nothing. */
+    /**
+     * Whether field line {@code index} is named {@code name}, ignoring ASCII case. Allocates nothing.
+     *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @param name the field name to compare with
+     * @return whether the names are equal, ignoring ASCII case
+     */
     public boolean nameEquals(int index, String name) {
         return HttpTokens.equalsIgnoreCase(bytes, nameStart(index), nameEnd(index), name);
     }
@@ -100,6 +121,10 @@ public final class HeaderFields {
     /**
      * Whether the comma-separated value of field line {@code index} lists {@code token}, ignoring ASCII case
      * and optional whitespace, as in {@code Connection: keep-alive, Upgrade}. Allocates nothing.
+     *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @param token the token to look for, without commas or surrounding whitespace
+     * @return whether one of the comma-separated elements equals {@code token}, ignoring ASCII case
      */
     public boolean valueHasToken(int index, String token) {
         int end = valueEnd(index);
@@ -115,7 +140,13 @@ public final class HeaderFields {
         return false;
     }
 
-    /** The index of the first field line named {@code name} at or after {@code from}, or -1. */
+    /**
+     * The index of the first field line named {@code name} at or after {@code from}, or -1.
+     *
+     * @param name the field name to look for, compared ignoring ASCII case
+     * @param from the index to start at; 0 searches every field line
+     * @return the index of the matching field line, or -1 when there is none
+     */
     public int indexOf(String name, int from) {
         for (int i = Math.max(from, 0); i < size; i++) {
             if (nameEquals(i, name)) {
@@ -125,18 +156,33 @@ public final class HeaderFields {
         return -1;
     }
 
-    /** Whether any field line is named {@code name}. */
+    /**
+     * Whether any field line is named {@code name}.
+     *
+     * @param name the field name to look for, compared ignoring ASCII case
+     * @return whether at least one field line has that name
+     */
     public boolean contains(String name) {
         return indexOf(name, 0) >= 0;
     }
 
-    /** The value of the first field line named {@code name}, or null when there is none. */
+    /**
+     * The value of the first field line named {@code name}, or null when there is none.
+     *
+     * @param name the field name to look for, compared ignoring ASCII case
+     * @return the trimmed value of the first such field line, or null
+     */
     public @Nullable String get(String name) {
         int index = indexOf(name, 0);
         return index < 0 ? null : value(index);
     }
 
-    /** The values of every field line named {@code name}, in order; empty when there is none. */
+    /**
+     * The values of every field line named {@code name}, in order; empty when there is none.
+     *
+     * @param name the field name to look for, compared ignoring ASCII case
+     * @return the trimmed values of the matching field lines, in the order sent
+     */
     public List<String> getAll(String name) {
         List<String> values = new ArrayList<>(2);
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
@@ -145,12 +191,22 @@ public final class HeaderFields {
         return values;
     }
 
-    /** The length in bytes of the name of field line {@code index}. */
+    /**
+     * The length in bytes of the name of field line {@code index}.
+     *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @return the name's length in bytes
+     */
     public int nameLength(int index) {
         return nameEnd(index) - nameStart(index);
     }
 
-    /** The length in bytes of the trimmed value of field line {@code index}. */
+    /**
+     * The length in bytes of the trimmed value of field line {@code index}.
+     *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @return the trimmed value's length in bytes, possibly 0
+     */
     public int valueLength(int index) {
         return valueEnd(index) - valueStart(index);
     }
@@ -158,6 +214,8 @@ public final class HeaderFields {
     /**
      * Copies the name of field line {@code index} into {@code dst} at its position, advancing it.
      *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @param dst the buffer to write the name into
      * @throws java.nio.BufferOverflowException if {@code dst} has fewer than {@link #nameLength} bytes left
      */
     public void putName(int index, ByteBuffer dst) {
@@ -167,6 +225,8 @@ public final class HeaderFields {
     /**
      * Copies the trimmed value of field line {@code index} into {@code dst} at its position, advancing it.
      *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @param dst the buffer to write the value into
      * @throws java.nio.BufferOverflowException if {@code dst} has fewer than {@link #valueLength} bytes left
      */
     public void putValue(int index, ByteBuffer dst) {

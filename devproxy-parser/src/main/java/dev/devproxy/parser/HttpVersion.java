@@ -13,7 +13,11 @@ public enum HttpVersion {
         this.text = text;
     }
 
-    /** The version as it appears on the wire, such as {@code HTTP/1.1}. */
+    /**
+     * The version as it appears on the wire, such as {@code HTTP/1.1}.
+     *
+     * @return the wire form, such as {@code HTTP/1.1}
+     */
     public String text() {
         return text;
     }

@@ -75,7 +75,11 @@ public enum ParseError {
         this.status = status;
     }
 
-    /** The HTTP status a server should answer a request that fails this way: 400, 413, 414, 431, 501 or 505. */
+    /**
+     * The HTTP status a server should answer a request that fails this way: 400, 413, 414, 431, 501 or 505.
+     *
+     * @return the status code to answer with: 400, 413, 414, 431, 501 or 505
+     */
     public int status() {
         return status;
     }

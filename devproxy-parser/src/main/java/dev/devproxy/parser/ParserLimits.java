@@ -40,6 +40,12 @@ public record ParserLimits(
     /**
      * Checks the limits are usable.
      *
+     * @param maxRequestLineLength longest request line (or status line) accepted, in bytes, at least 16
+     * @param maxHeaderLineLength longest single field line accepted, in bytes, at least 16
+     * @param maxHeaderCount most field lines in one header or trailer section, at least 1
+     * @param maxHeaderSectionSize most bytes in one header or trailer section, at least {@code maxHeaderLineLength}
+     * @param maxBodySize most decoded body bytes in one message, at least 0; {@link Long#MAX_VALUE} for no limit
+     * @param maxChunkLineLength longest chunk-size line (size and extensions), in bytes, at least 16
      * @throws IllegalArgumentException naming the first limit out of range
      */
     public ParserLimits {
@@ -51,42 +57,82 @@ public record ParserLimits(
         requireAtLeast("maxChunkLineLength", maxChunkLineLength, 16);
     }
 
-    /** The seed design's limits: 4096, 8192, 100, 65536, 10,000,000 and 4096. */
+    /**
+     * The seed design's limits: 4096, 8192, 100, 65536, 10,000,000 and 4096.
+     *
+     * @return the default limits
+     */
     public static ParserLimits defaults() {
         return DEFAULTS;
     }
 
-    /** Returns a copy with {@code maxRequestLineLength} replaced. */
+    /**
+     * Returns a copy with {@code maxRequestLineLength} replaced.
+     *
+     * @param value the new limit, at least 16
+     * @return a copy with that limit
+     * @throws IllegalArgumentException if {@code value} is out of range
+     */
     public ParserLimits withMaxRequestLineLength(int value) {
         return new ParserLimits(value, maxHeaderLineLength, maxHeaderCount, maxHeaderSectionSize, maxBodySize,
                 maxChunkLineLength);
     }
 
-    /** Returns a copy with {@code maxHeaderLineLength} replaced. */
+    /**
+     * Returns a copy with {@code maxHeaderLineLength} replaced.
+     *
+     * @param value the new limit, at least 16 and at most {@code maxHeaderSectionSize}
+     * @return a copy with that limit
+     * @throws IllegalArgumentException if {@code value} is out of range
+     */
     public ParserLimits withMaxHeaderLineLength(int value) {
         return new ParserLimits(maxRequestLineLength, value, maxHeaderCount, maxHeaderSectionSize, maxBodySize,
                 maxChunkLineLength);
     }
 
-    /** Returns a copy with {@code maxHeaderCount} replaced. */
+    /**
+     * Returns a copy with {@code maxHeaderCount} replaced.
+     *
+     * @param value the new limit, at least 1
+     * @return a copy with that limit
+     * @throws IllegalArgumentException if {@code value} is out of range
+     */
     public ParserLimits withMaxHeaderCount(int value) {
         return new ParserLimits(maxRequestLineLength, maxHeaderLineLength, value, maxHeaderSectionSize, maxBodySize,
                 maxChunkLineLength);
     }
 
-    /** Returns a copy with {@code maxHeaderSectionSize} replaced. */
+    /**
+     * Returns a copy with {@code maxHeaderSectionSize} replaced.
+     *
+     * @param value the new limit, at least {@code maxHeaderLineLength}
+     * @return a copy with that limit
+     * @throws IllegalArgumentException if {@code value} is out of range
+     */
     public ParserLimits withMaxHeaderSectionSize(int value) {
         return new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount, value, maxBodySize,
                 maxChunkLineLength);
     }
 
-    /** Returns a copy with {@code maxBodySize} replaced. */
+    /**
+     * Returns a copy with {@code maxBodySize} replaced.
+     *
+     * @param value the new limit, at least 0; {@link Long#MAX_VALUE} for no limit
+     * @return a copy with that limit
+     * @throws IllegalArgumentException if {@code value} is out of range
+     */
     public ParserLimits withMaxBodySize(long value) {
         return new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount, maxHeaderSectionSize, value,
                 maxChunkLineLength);
     }
 
-    /** Returns a copy with {@code maxChunkLineLength} replaced. */
+    /**
+     * Returns a copy with {@code maxChunkLineLength} replaced.
+     *
+     * @param value the new limit, at least 16
+     * @return a copy with that limit
+     * @throws IllegalArgumentException if {@code value} is out of range
+     */
     public ParserLimits withMaxChunkLineLength(int value) {
         return new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount, maxHeaderSectionSize,
                 maxBodySize, value);

@@ -48,22 +48,39 @@ public final class RequestHead {
     RequestHead() {
     }
 
-    /** The method, such as {@code GET}; case-sensitive (RFC 9110 section 9.1). */
+    /**
+     * The method, such as {@code GET}; case-sensitive (RFC 9110 section 9.1).
+     *
+     * @return the method token, as sent
+     */
     public String method() {
         return knownMethod != null ? knownMethod : latin1(0, methodEnd);
     }
 
-    /** Whether the method is exactly {@code method} (case-sensitive). Allocates nothing. */
+    /**
+     * Whether the method is exactly {@code method} (case-sensitive). Allocates nothing.
+     *
+     * @param method the method to compare with, such as {@code GET}
+     * @return whether the request's method equals {@code method} exactly
+     */
     public boolean methodIs(String method) {
         return HttpTokens.equalsExactly(bytes, 0, methodEnd, method);
     }
 
-    /** The request-target exactly as sent. */
+    /**
+     * The request-target exactly as sent.
+     *
+     * @return the request-target, decoded as ISO-8859-1
+     */
     public String target() {
         return latin1(targetStart, targetEnd);
     }
 
-    /** The form of the request-target. */
+    /**
+     * The form of the request-target.
+     *
+     * @return origin, absolute, authority or asterisk form
+     */
     public TargetForm targetForm() {
         return targetForm;
     }
@@ -71,6 +88,8 @@ public final class RequestHead {
     /**
      * The path of the target, not decoded: for origin-form the part before {@code ?}; for absolute-form the
      * path after the authority ({@code /} when empty); {@code *} and the authority for the other forms.
+     *
+     * @return the path, not decoded
      */
     public String path() {
         if (pathStart == pathEnd) {
@@ -80,37 +99,66 @@ public final class RequestHead {
         return latin1(pathStart, pathEnd);
     }
 
-    /** The query of the target without its {@code ?}, not decoded, or null when the target has none. */
+    /**
+     * The query of the target without its {@code ?}, not decoded, or null when the target has none.
+     *
+     * @return the query, not decoded, or null
+     */
     public @Nullable String query() {
         return queryStart < 0 ? null : latin1(queryStart, targetEnd);
     }
 
-    /** Copies the request-target's bytes into {@code dst} at its position, advancing it. */
+    /**
+     * Copies the request-target's bytes into {@code dst} at its position, advancing it.
+     *
+     * @param dst the buffer to write into
+     * @throws java.nio.BufferOverflowException if {@code dst} has fewer than {@link #targetLength()} bytes left
+     */
     public void putTarget(ByteBuffer dst) {
         dst.put(bytes, targetStart, targetLength());
     }
 
-    /** The length in bytes of the request-target. */
+    /**
+     * The length in bytes of the request-target.
+     *
+     * @return the request-target's length in bytes
+     */
     public int targetLength() {
         return targetEnd - targetStart;
     }
 
-    /** The protocol version. */
+    /**
+     * The protocol version.
+     *
+     * @return HTTP/1.0 or HTTP/1.1
+     */
     public HttpVersion version() {
         return version;
     }
 
-    /** The header section. */
+    /**
+     * The header section.
+     *
+     * @return the request's header fields
+     */
     public HeaderFields headers() {
         return headers;
     }
 
-    /** How the body is delimited: {@link BodyKind#NONE}, {@link BodyKind#CONTENT_LENGTH} or {@link BodyKind#CHUNKED}. */
+    /**
+     * How the body is delimited: {@link BodyKind#NONE}, {@link BodyKind#CONTENT_LENGTH} or {@link BodyKind#CHUNKED}.
+     *
+     * @return how the body is delimited
+     */
     public BodyKind bodyKind() {
         return bodyKind;
     }
 
-    /** The declared Content-Length, or -1 when the body is not delimited by one. */
+    /**
+     * The declared Content-Length, or -1 when the body is not delimited by one.
+     *
+     * @return the Content-Length value, or -1
+     */
     public long contentLength() {
         return contentLength;
     }
@@ -118,6 +166,8 @@ public final class RequestHead {
     /**
      * Whether the connection may carry another request after this one (RFC 9112 section 9.3): HTTP/1.1 unless
      * {@code Connection: close}; HTTP/1.0 only with {@code Connection: keep-alive}.
+     *
+     * @return whether the connection may be reused after this request
      */
     public boolean keepAlive() {
         return keepAlive;
@@ -126,6 +176,8 @@ public final class RequestHead {
     /**
      * Whether the request carries {@code Expect: 100-continue} (RFC 9110 section 10.1.1). Always false for
      * HTTP/1.0, whose expectation a server "MUST ignore" (same section).
+     *
+     * @return whether the client waits for {@code 100 Continue} before sending the body
      */
     public boolean expectsContinue() {
         return expectsContinue;
@@ -134,6 +186,8 @@ public final class RequestHead {
     /**
      * The number of bytes the head took on the wire, request line to the empty line included. Empty lines
      * skipped before the request line are not counted.
+     *
+     * @return the head's length in bytes
      */
     public int headLength() {
         return headLength;

@@ -52,7 +52,12 @@ public final class RequestParser {
         this(ParserLimits.defaults(), Set.of());
     }
 
-    /** A parser with the given limits and leniencies. */
+    /**
+     * A parser with the given limits and leniencies.
+     *
+     * @param limits the size limits to enforce
+     * @param leniencies the deviations from RFC 9112 to tolerate; empty for none
+     */
     public RequestParser(ParserLimits limits, Set<Leniency> leniencies) {
         Objects.requireNonNull(limits, "limits");
         boolean bareLfEndsLines = leniencies.contains(Leniency.BARE_LF);
@@ -65,6 +70,7 @@ public final class RequestParser {
      * Consumes bytes from {@code input}, from its position up to its limit, and reports the next event.
      * The position advances past every byte consumed; the limit and contents are left alone.
      *
+     * @param input the bytes received; its position is advanced past those consumed
      * @return what was found; after {@link ParseStatus#ERROR} every call returns it again
      */
     public ParseStatus parse(ByteBuffer input) {
@@ -127,7 +133,12 @@ public final class RequestParser {
         };
     }
 
-    /** The head of the current message. @throws IllegalStateException before the first {@link ParseStatus#HEAD} */
+    /**
+     * The head of the current message.
+     *
+     * @return the head of the message being parsed
+     * @throws IllegalStateException before the first {@link ParseStatus#HEAD}
+     */
     public RequestHead head() {
         if (!headSeen) {
             throw new IllegalStateException("no request head has been parsed");
@@ -135,22 +146,39 @@ public final class RequestParser {
         return head;
     }
 
-    /** After {@link ParseStatus#BODY}: the absolute index of the body run in the buffer last given. */
+    /**
+     * After {@link ParseStatus#BODY}: the absolute index of the body run in the buffer last given.
+     *
+     * @return the index in that buffer of the body run's first byte
+     */
     public int bodyOffset() {
         return body.bodyOffset();
     }
 
-    /** After {@link ParseStatus#BODY}: the length of the body run, at least 1. */
+    /**
+     * After {@link ParseStatus#BODY}: the length of the body run, at least 1.
+     *
+     * @return the number of body bytes in the run
+     */
     public int bodyLength() {
         return body.bodyLength();
     }
 
-    /** After {@link ParseStatus#END} of a chunked message: its trailer fields (empty otherwise). */
+    /**
+     * After {@link ParseStatus#END} of a chunked message: its trailer fields (empty otherwise).
+     *
+     * @return the trailer fields, possibly empty
+     */
     public HeaderFields trailers() {
         return body.trailers();
     }
 
-    /** After {@link ParseStatus#ERROR}: what was wrong. @throws IllegalStateException before an error */
+    /**
+     * After {@link ParseStatus#ERROR}: what was wrong.
+     *
+     * @return the error that stopped the parser
+     * @throws IllegalStateException before an error
+     */
     public ParseError error() {
         if (error == null) {
             throw new IllegalStateException("the parser has not failed");
@@ -158,12 +186,20 @@ public final class RequestParser {
         return error;
     }
 
-    /** Whether the parser is between messages: nothing of a next message has been consumed yet. */
+    /**
+     * Whether the parser is between messages: nothing of a next message has been consumed yet.
+     *
+     * @return whether the parser is between messages
+     */
     public boolean isIdle() {
         return state == State.HEAD && scanner.isIdle();
     }
 
-    /** Whether the parser has consumed part of a head that is not yet complete. */
+    /**
+     * Whether the parser has consumed part of a head that is not yet complete.
+     *
+     * @return whether a head is partly read
+     */
     public boolean isReadingHead() {
         return state == State.HEAD && !scanner.isIdle();
     }
@@ -171,6 +207,8 @@ public final class RequestParser {
     /**
      * Whether the request line of the head being read has arrived in full, so only field lines are missing.
      * Servers use it to time the request line and the header section separately.
+     *
+     * @return whether the request line of the head being read is complete
      */
     public boolean hasRequestLine() {
         return state == State.HEAD && scanner.isInFields();

@@ -45,7 +45,12 @@ public final class ResponseParser {
         this(ParserLimits.defaults().withMaxBodySize(Long.MAX_VALUE), Set.of());
     }
 
-    /** A parser with the given limits and leniencies. */
+    /**
+     * A parser with the given limits and leniencies.
+     *
+     * @param limits the size limits to enforce
+     * @param leniencies the deviations from RFC 9112 to tolerate; empty for none
+     */
     public ResponseParser(ParserLimits limits, Set<Leniency> leniencies) {
         Objects.requireNonNull(limits, "limits");
         boolean bareLfEndsLines = leniencies.contains(Leniency.BARE_LF);
@@ -58,12 +63,19 @@ public final class ResponseParser {
      * Declares whether the next response answers a HEAD request, which has no body whatever its head says
      * (RFC 9112 section 6.3, rule 1). Call it before that response's first byte; it holds for one final
      * response, through any 1xx responses before it.
+     *
+     * @param headRequest true when the request being answered is a HEAD request
      */
     public void expectResponseToHead(boolean headRequest) {
         toHeadRequest = headRequest;
     }
 
-    /** Consumes bytes from {@code input} and reports the next event, exactly as {@link RequestParser#parse}. */
+    /**
+     * Consumes bytes from {@code input} and reports the next event, exactly as {@link RequestParser#parse}.
+     *
+     * @param input the bytes received; its position is advanced past those consumed
+     * @return what was found; after {@link ParseStatus#ERROR} every call returns it again
+     */
     public ParseStatus parse(ByteBuffer input) {
         return switch (state) {
             case HEAD -> parseHead(input);
@@ -133,7 +145,12 @@ public final class ResponseParser {
         };
     }
 
-    /** The head of the current message. @throws IllegalStateException before the first {@link ParseStatus#HEAD} */
+    /**
+     * The head of the current message.
+     *
+     * @return the head of the message being parsed
+     * @throws IllegalStateException before the first {@link ParseStatus#HEAD}
+     */
     public ResponseHead head() {
         if (!headSeen) {
             throw new IllegalStateException("no response head has been parsed");
@@ -141,22 +158,39 @@ public final class ResponseParser {
         return head;
     }
 
-    /** After {@link ParseStatus#BODY}: the absolute index of the body run in the buffer last given. */
+    /**
+     * After {@link ParseStatus#BODY}: the absolute index of the body run in the buffer last given.
+     *
+     * @return the index in that buffer of the body run's first byte
+     */
     public int bodyOffset() {
         return body.bodyOffset();
     }
 
-    /** After {@link ParseStatus#BODY}: the length of the body run, at least 1. */
+    /**
+     * After {@link ParseStatus#BODY}: the length of the body run, at least 1.
+     *
+     * @return the number of body bytes in the run
+     */
     public int bodyLength() {
         return body.bodyLength();
     }
 
-    /** After {@link ParseStatus#END} of a chunked message: its trailer fields (empty otherwise). */
+    /**
+     * After {@link ParseStatus#END} of a chunked message: its trailer fields (empty otherwise).
+     *
+     * @return the trailer fields, possibly empty
+     */
     public HeaderFields trailers() {
         return body.trailers();
     }
 
-    /** After {@link ParseStatus#ERROR}: what was wrong. @throws IllegalStateException before an error */
+    /**
+     * After {@link ParseStatus#ERROR}: what was wrong.
+     *
+     * @return the error that stopped the parser
+     * @throws IllegalStateException before an error
+     */
     public ParseError error() {
         if (error == null) {
             throw new IllegalStateException("the parser has not failed");
@@ -164,7 +198,11 @@ public final class ResponseParser {
         return error;
     }
 
-    /** Whether the parser is between messages: nothing of a next message has been consumed yet. */
+    /**
+     * Whether the parser is between messages: nothing of a next message has been consumed yet.
+     *
+     * @return whether the parser is between messages
+     */
     public boolean isIdle() {
         return state == State.HEAD && scanner.isIdle();
     }
