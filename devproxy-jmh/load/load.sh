@@ -195,9 +195,10 @@ done
 
 # ---- Load -------------------------------------------------------------------------------------------------
 # CPU seconds (all CPUs) the machine spent busy, and those spent by this script's processes: the servers
-# (from /proc, threads and nginx workers included) and the finished load generators (bash's `times`).
-busy_seconds() { # all busy time but softirq; then softirq, where the kernel moves loopback packets
-    awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f %.2f", ($2 + $3 + $4 + $7 + $9) / hz, $8 / hz }' /proc/stat
+# (from /proc, threads and nginx workers included) and the finished load generators (bash's `times`, which
+# must run in this shell, not in a $(...) subshell: it reports the calling shell's children).
+busy_seconds() { # user, nice, system, irq, softirq and steal; not idle or iowait
+    awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
 }
 own_seconds() {
     local ticks=0 pid children
@@ -210,10 +211,11 @@ own_seconds() {
         done
     done
     local generators
-    generators=$(times | awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }')
+    generators=$(awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }' "$RESULTS/times.txt")
     awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v g="$generators" 'BEGIN { printf "%.2f", t / hz + g }'
 }
 BUSY_BEFORE=$(busy_seconds)
+times > "$RESULTS/times.txt"
 OWN_BEFORE=$(own_seconds)
 LOAD_STARTED=$(date +%s)
 for target in "${TARGETS[@]}"; do
@@ -230,6 +232,7 @@ for rep in $(seq 1 "$REPEATS"); do
     done
 done
 BUSY_AFTER=$(busy_seconds)
+times > "$RESULTS/times.txt"
 OWN_AFTER=$(own_seconds)
 LOAD_SECONDS=$(($(date +%s) - LOAD_STARTED))
 DEVPROXY_ERRORS=$(curl -s "http://127.0.0.1:$DEVPROXY_PORT/metrics" | awk '/^devproxy_errors_total/ && $2 != 0' || true)
@@ -244,8 +247,11 @@ HOLD_OUT=""
 if [ "${SKIP_HOLD:-0}" != 1 ]; then
     HOLD_PORT=$(free_port)
     # A fresh JVM with its heap touched up front, so RSS grows only with what the connections add outside the
-    # heap; the keep-alive timeout is raised above the time the 10,000 take to open and measure.
-    start_devproxy "$HOLD_PORT" "$RESULTS/devproxy-hold.log" -XX:+AlwaysPreTouch -- --keep-alive-timeout 600
+    # heap. MarkSweepDeadRatio=0: otherwise a full GC may leave dead objects in place as filler (up to 5% of
+    # the old generation), and the connections of the previous round would count in the next baseline. The
+    # keep-alive timeout is raised above the time the 10,000 take to open and measure.
+    HOLD_FLAGS=(-XX:+AlwaysPreTouch -XX:MarkSweepDeadRatio=0)
+    start_devproxy "$HOLD_PORT" "$RESULTS/devproxy-hold.log" "${HOLD_FLAGS[@]}" -- --keep-alive-timeout 600
     log "holding idle connections: $HOLD_COUNTS"
     HOLD_OUT=$(taskset -c "$LOAD_CPU" python3 "$HERE/hold_connections.py" --port "$HOLD_PORT" \
         --pid "$DEVPROXY_PID" --counts "$HOLD_COUNTS" --wrk "taskset -c $LOAD_CPU wrk") || true
@@ -273,19 +279,18 @@ python3 "$HERE/summarize.py" "$RESULTS/raw"
 echo
 echo "DevProxy's own error counters after the runs: ${DEVPROXY_ERRORS:-none} (wrk and hey stop with requests"
 echo "in flight; DevProxy counts those as client_abort)."
-read -r busy_before softirq_before <<< "$BUSY_BEFORE"
-read -r busy_after softirq_after <<< "$BUSY_AFTER"
-awk -v b="$busy_after" -v a="$busy_before" -v sb="$softirq_before" -v sa="$softirq_after" -v o="$OWN_AFTER" \
-    -v p="$OWN_BEFORE" -v s="$LOAD_SECONDS" -v n="$(nproc)" 'BEGIN {
-    printf "CPU time while measuring (%d s wall, %d CPUs): %.1f s in this script'"'"'s processes, %.1f s in softirq\n", \
-        s, n, o - p, sa - sb
-    printf "(the loopback network stack), %.1f s elsewhere (other processes): a large figure there means the\n", \
-        (b - a) - (o - p)
-    printf "numbers are disturbed.\n" }'
+# Busy time includes softirq, where the kernel moves loopback packets: here it also shows in the times of
+# the processes that send them, so both sides count it.
+awk -v b="$BUSY_AFTER" -v a="$BUSY_BEFORE" -v o="$OWN_AFTER" -v p="$OWN_BEFORE" -v s="$LOAD_SECONDS" \
+    -v n="$(nproc)" 'BEGIN {
+    printf "CPU time while measuring (%d s wall, %d CPUs): %.1f s busy, %.1f s of it in this script'"'"'s processes:\n", \
+        s, n, b - a, o - p
+    printf "%.1f s elsewhere. More than a few seconds there means something else ran and disturbed the numbers.\n", \
+        (b - a) - (o - p) }'
 
 if [ -n "$HOLD_OUT" ]; then
     echo
-    echo "## Idle keep-alive connections (fresh DevProxy, ${JVM_FLAGS[*]} -XX:+AlwaysPreTouch, --keep-alive-timeout 600)"
+    echo "## Idle keep-alive connections (fresh DevProxy, ${JVM_FLAGS[*]} ${HOLD_FLAGS[*]}, --keep-alive-timeout 600)"
     echo
     echo "$HOLD_OUT"
 fi

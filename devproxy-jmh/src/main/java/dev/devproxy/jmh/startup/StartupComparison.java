@@ -247,11 +247,10 @@ public final class StartupComparison {
 
     private static void print(Map<Tool, List<Sample>> fresh, Map<Tool, List<Long>> launchToAnswer,
             Map<Tool, List<Sample>> warm) {
-        String row = "| %-19s | %17s | %16s | %17s | %12s | %10s |%n";
-        System.out.printf(Locale.ROOT, row, "median, ms", "fresh JVM: start", "fresh JVM: JVM", "warm JVM: start",
-                "warm: start", "warm: stop");
-        System.out.printf(Locale.ROOT, row, "", "→ first answer", "launch → answer", "→ first answer",
-                "and stub", "");
+        String row = "| %-19s | %21s | %26s | %20s | %18s | %10s |%n";
+        System.out.println("Start-up, medians in ms:");
+        System.out.printf(Locale.ROOT, row, "server", "fresh: start → answer", "fresh: JVM launch → answer",
+                "warm: start → answer", "warm: start + stub", "warm: stop");
         System.out.printf(Locale.ROOT, row, "---", "---:", "---:", "---:", "---:", "---:");
         double devproxyFresh = median(map(fresh.get(Tool.DEVPROXY), Sample::startToAnswer));
         double devproxyWarm = median(map(warm.get(Tool.DEVPROXY), Sample::startToAnswer));
