@@ -75,6 +75,77 @@ final class FieldLineParser {
         return null;
     }
 
+    /** {@link #parseUnscanned}: the bytes ran out before the empty line. */
+    static final int UNSCANNED_INCOMPLETE = -1;
+    /** {@link #parseUnscanned}: a line breaks a rule or a limit, or ends otherwise than in CRLF. */
+    static final int UNSCANNED_REJECTED = -2;
+
+    /**
+     * Parses field lines from {@code bytes[position]} that no {@link HeadScanner} has seen: the one-pass path for
+     * a head that arrived whole. It finds each line's end itself and checks what the scanner would have checked
+     * (CRLF terminators, the line, count and section limits), but reports no error: any line it does not accept
+     * outright, or running out of bytes, sends the caller back to the scanner, which then finds the same bytes
+     * valid or reports the error the incremental path reports. So the result never depends on the path taken.
+     *
+     * <p>{@code bytes[available]} must be a byte no loop below accepts (the caller puts a zero there), so every
+     * loop stops at the end of the input without a bounds check of its own.
+     *
+     * @return the index just past the empty line that ends the section, {@link #UNSCANNED_INCOMPLETE}, or
+     *     {@link #UNSCANNED_REJECTED}
+     */
+    static int parseUnscanned(byte[] bytes, int position, int available, HeaderFields fields, ParserLimits limits) {
+        fields.clear(bytes);
+        int maxLine = limits.maxHeaderLineLength();
+        int sectionRoom = limits.maxHeaderSectionSize();
+        int countRoom = limits.maxHeaderCount();
+        int p = position;
+        while (true) {
+            if (p + 1 >= available) {
+                return UNSCANNED_INCOMPLETE;
+            }
+            if (bytes[p] == HttpTokens.CR) {
+                return bytes[p + 1] == HttpTokens.LF ? p + 2 : UNSCANNED_REJECTED;
+            }
+            int lineStart = p;
+            int nameStart = p;
+            while (HttpTokens.isTchar(bytes[p])) {
+                p++;
+            }
+            int nameEnd = p;
+            if (bytes[p] != ':' || nameStart == nameEnd) {
+                return p >= available ? UNSCANNED_INCOMPLETE : UNSCANNED_REJECTED;
+            }
+            p++;
+            while (HttpTokens.isWhitespace(bytes[p])) {
+                p++;
+            }
+            int valueStart = p;
+            while (p + Long.BYTES <= available && HttpTokens.allPlainFieldValue((long) LONGS.get(bytes, p))) {
+                p += Long.BYTES;
+            }
+            while (HttpTokens.isFieldValue(bytes[p])) {
+                p++;
+            }
+            if (p + 1 >= available) {
+                return UNSCANNED_INCOMPLETE;
+            }
+            if (bytes[p] != HttpTokens.CR || bytes[p + 1] != HttpTokens.LF) {
+                return UNSCANNED_REJECTED;
+            }
+            int lineLength = p - lineStart;
+            sectionRoom -= lineLength + 2;
+            if (lineLength > maxLine || sectionRoom < 0 || --countRoom < 0) {
+                return UNSCANNED_REJECTED;
+            }
+            int valueEnd = p;
+            while (valueEnd > valueStart && HttpTokens.isWhitespace(bytes[valueEnd - 1])) {
+                valueEnd--;
+            }
+            fields.add(nameStart, nameEnd, valueStart, valueEnd);
+            p += 2;
+        }
+    }
+
     /** Why a field name stopped at {@code bytes[p]}, which is neither a tchar nor the colon. */
     private static ParseError misplacedColon(byte[] bytes, int p, boolean nameEmpty) {
         int colon = p;

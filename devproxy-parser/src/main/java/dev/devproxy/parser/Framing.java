@@ -179,16 +179,33 @@ final class Framing {
         contentLengthValue = ABSENT;
         connectionClose = false;
         connectionKeepAlive = false;
+        if (!fields.hasFramingNames()) {
+            return;
+        }
         for (int i = 0; i < fields.size(); i++) {
-            if (fields.nameEquals(i, "Transfer-Encoding")) {
-                hasTransferEncoding = true;
-                collectCodings(fields.bytes(), fields.valueStart(i), fields.valueEnd(i));
-            } else if (fields.nameEquals(i, "Content-Length")) {
-                hasContentLength = true;
-                collectContentLengths(fields.bytes(), fields.valueStart(i), fields.valueEnd(i));
-            } else if (fields.nameEquals(i, "Connection")) {
-                connectionClose |= fields.valueHasToken(i, "close");
-                connectionKeepAlive |= fields.valueHasToken(i, "keep-alive");
+            // The names differ in length, so one comparison of lengths rules out all but one of them.
+            switch (fields.nameLength(i)) {
+                case 17 -> {
+                    if (fields.nameEquals(i, "Transfer-Encoding")) {
+                        hasTransferEncoding = true;
+                        collectCodings(fields.bytes(), fields.valueStart(i), fields.valueEnd(i));
+                    }
+                }
+                case 14 -> {
+                    if (fields.nameEquals(i, "Content-Length")) {
+                        hasContentLength = true;
+                        collectContentLengths(fields.bytes(), fields.valueStart(i), fields.valueEnd(i));
+                    }
+                }
+                case 10 -> {
+                    if (fields.nameEquals(i, "Connection")) {
+                        connectionClose |= fields.valueHasToken(i, "close");
+                        connectionKeepAlive |= fields.valueHasToken(i, "keep-alive");
+                    }
+                }
+                default -> {
+                    // Not a framing field.
+                }
             }
         }
     }

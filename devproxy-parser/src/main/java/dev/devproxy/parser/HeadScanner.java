@@ -16,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * storage never grows past what the limits allow. The grammar inside lines is left to {@link RequestHeadParser},
  * {@link ResponseHeadParser} and {@link FieldLineParser}, which run once on the complete, contiguous copy.
  *
+ * <p>A request head that arrives whole skips the scan: {@link RequestParser} copies it into this storage and
+ * {@link RequestHeadParser#parseUnscanned} parses it in one pass, checking line ends and limits as it goes. It
+ * comes back here for anything it does not accept outright, so the scan's verdict is the only one there is.
+ *
  * <p>Storage is double-buffered: a completed section stays untouched in one array while the next one
  * accumulates in the other, so a {@link RequestHead} stays valid until the next head is reported.
  */
@@ -193,6 +197,16 @@ final class HeadScanner {
                 int runEnd = findLineEnd(bytes, i + 1, to);
                 failure = countContentRun(runEnd - i);
                 i = runEnd - 1;
+                if (failure == null && runEnd + 1 < to && bytes[runEnd] == HttpTokens.CR
+                        && bytes[runEnd + 1] == HttpTokens.LF) {
+                    // The usual case: the line's CRLF is here too. Account for it now, in the order the two
+                    // turns of the loop above would have, rather than taking those turns.
+                    failure = countTerminatorByte();
+                    if (failure == null) {
+                        failure = endOfLine();
+                    }
+                    i = runEnd + 1;
+                }
             }
             if (failure != null) {
                 fail(failure);
@@ -216,7 +230,7 @@ final class HeadScanner {
      * byte below 0x0E cannot hold either and are skipped with one cheap test; a word that might is searched
      * exactly.
      */
-    private static int findLineEnd(byte[] bytes, int from, int to) {
+    static int findLineEnd(byte[] bytes, int from, int to) {
         int i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
             long word = (long) LONGS.get(bytes, i);
@@ -341,6 +355,28 @@ final class HeadScanner {
     /** The length of the section just completed, start line to the empty line included. */
     int length() {
         return length;
+    }
+
+    /**
+     * Whether nothing at all of the next section has been consumed, not even empty lines before a request line:
+     * a caller may then parse a section that arrived whole on its own, in {@link #storageFor} storage.
+     */
+    boolean isPristine() {
+        return length == 0 && !afterCr && leadingBytes == 0 && phase == firstPhase();
+    }
+
+    /**
+     * The storage for the next section, with room for {@code size} bytes and a sentinel byte after them, for a
+     * caller that parses the section itself and then calls {@link #startNext()}, as after {@link #scan}.
+     */
+    byte[] storageFor(int size) {
+        ensureRoom(size + 1);
+        return storage;
+    }
+
+    /** The most a section can occupy in storage within the limits, its terminating empty line included. */
+    int maxStorage() {
+        return maxStorage;
     }
 
     /** Whether nothing of a section has been consumed, empty lines skipped before a request line aside. */

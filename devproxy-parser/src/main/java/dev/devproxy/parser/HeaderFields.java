@@ -31,13 +31,31 @@ public final class HeaderFields {
     private int[] offsets = new int[8 * INTS_PER_FIELD];
     private int size;
 
+    /*
+     * The few names the parser itself must find (Host, Expect and the framing fields), noted as lines are added.
+     * Without this, each rule would compare every name again: five passes over a dozen fields for every head.
+     */
+    /** The index of the first Host line, or -1. */
+    private int firstHost;
+    /** More than one Host line was added. */
+    private boolean hostRepeated;
+    /** An Expect line was added. */
+    private boolean hasExpect;
+    /** A Transfer-Encoding, Content-Length or Connection line was added. */
+    private boolean hasFramingNames;
+
     HeaderFields() {
+        clear(bytes);
     }
 
     /** Empties the view and points it at new storage. */
     void clear(byte[] storage) {
         bytes = storage;
         size = 0;
+        firstHost = -1;
+        hostRepeated = false;
+        hasExpect = false;
+        hasFramingNames = false;
     }
 
     /** Appends a field line; the arrays grow only until they fit the largest section seen. */
@@ -50,7 +68,47 @@ public final class HeaderFields {
         offsets[at + NAME_END] = nameEnd;
         offsets[at + VALUE_START] = valueStart;
         offsets[at + VALUE_END] = valueEnd;
+        noteKnownName(nameStart, nameEnd);
         size++;
+    }
+
+    /** Notes the names {@link #firstHost} and the flags track; only names of their lengths are compared. */
+    private void noteKnownName(int nameStart, int nameEnd) {
+        switch (nameEnd - nameStart) {
+            case 4 -> {
+                if (HttpTokens.equalsIgnoreCase(bytes, nameStart, nameEnd, "Host")) {
+                    hostRepeated |= firstHost >= 0;
+                    firstHost = firstHost >= 0 ? firstHost : size;
+                }
+            }
+            case 6 -> hasExpect |= HttpTokens.equalsIgnoreCase(bytes, nameStart, nameEnd, "Expect");
+            case 10 -> hasFramingNames |= HttpTokens.equalsIgnoreCase(bytes, nameStart, nameEnd, "Connection");
+            case 14 -> hasFramingNames |= HttpTokens.equalsIgnoreCase(bytes, nameStart, nameEnd, "Content-Length");
+            case 17 -> hasFramingNames |= HttpTokens.equalsIgnoreCase(bytes, nameStart, nameEnd, "Transfer-Encoding");
+            default -> {
+                // Not a name the parser looks for.
+            }
+        }
+    }
+
+    /** The index of the first Host field line, or -1 when there is none. */
+    int firstHost() {
+        return firstHost;
+    }
+
+    /** Whether more than one field line is named Host. */
+    boolean hostRepeated() {
+        return hostRepeated;
+    }
+
+    /** Whether any field line is named Expect. */
+    boolean hasExpect() {
+        return hasExpect;
+    }
+
+    /** Whether any field line is named Transfer-Encoding, Content-Length or Connection. */
+    boolean hasFramingNames() {
+        return hasFramingNames;
     }
 
     byte[] bytes() {

@@ -16,10 +16,12 @@ final class RequestHeadParser {
     };
 
     private final Framing framing = new Framing();
+    private final ParserLimits limits;
     private final long maxBodySize;
     private @Nullable ParseError failure;
 
     RequestHeadParser(ParserLimits limits) {
+        this.limits = limits;
         this.maxBodySize = limits.maxBodySize();
     }
 
@@ -37,9 +39,44 @@ final class RequestHeadParser {
             return failure;
         }
         ParseError invalid = FieldLineParser.parse(bytes, fieldsStart, length, head.headers);
-        if (invalid == null) {
-            invalid = checkHost(head.headers, head.version);
+        return invalid != null ? invalid : finish(head);
+    }
+
+    /**
+     * Parses a head in {@code bytes[0, available)} that no {@link HeadScanner} has seen, in one pass: the path
+     * for a head that arrived whole, which is most of them. It succeeds only where the scanner and
+     * {@link #parse} would have succeeded with the same result; anything else (an error, a limit reached, a
+     * head not complete yet, empty lines before the request line) is left to them.
+     *
+     * <p>{@code bytes[available]} must be zero, to stop the loops at the end of the input.
+     *
+     * @return the length of the head, start line to empty line, or a negative number: go the scanner's way
+     */
+    int parseUnscanned(byte[] bytes, int available, RequestHead head) {
+        // The request line is short: find its end as the scanner does, check what the scanner checks, then
+        // parse it as usual. Its grammar loops stop at the CR found here.
+        int lineEnd = HeadScanner.findLineEnd(bytes, 0, available);
+        if (lineEnd == 0 || lineEnd + 1 >= available || lineEnd > limits.maxRequestLineLength()
+                || bytes[lineEnd] != HttpTokens.CR || bytes[lineEnd + 1] != HttpTokens.LF) {
+            return FieldLineParser.UNSCANNED_REJECTED;
         }
+        failure = null;
+        head.bytes = bytes;
+        int fieldsStart = parseRequestLine(bytes, head);
+        if (fieldsStart < 0) {
+            return FieldLineParser.UNSCANNED_REJECTED;
+        }
+        int end = FieldLineParser.parseUnscanned(bytes, fieldsStart, available, head.headers, limits);
+        if (end < 0) {
+            return end;
+        }
+        head.headLength = end;
+        return finish(head) == null ? end : FieldLineParser.UNSCANNED_REJECTED;
+    }
+
+    /** The rules that look at the head as a whole, once its lines are parsed. */
+    private @Nullable ParseError finish(RequestHead head) {
+        ParseError invalid = checkHost(head.headers, head.version);
         if (invalid == null) {
             invalid = framing.evaluateRequest(head.headers, head.version, maxBodySize);
         }
@@ -196,12 +233,12 @@ final class RequestHeadParser {
      * header field line or a Host header field with an invalid field-value."
      */
     private static @Nullable ParseError checkHost(HeaderFields fields, HttpVersion version) {
-        int host = fields.indexOf("Host", 0);
+        int host = fields.firstHost();
         if (host < 0) {
             // HTTP/1.0 predates Host and may omit it.
             return version == HttpVersion.HTTP_1_1 ? ParseError.MISSING_HOST : null;
         }
-        if (fields.indexOf("Host", host + 1) >= 0) {
+        if (fields.hostRepeated()) {
             return ParseError.DUPLICATE_HOST;
         }
         // Host = uri-host [ ":" port ]; empty when the target URI has no authority.
@@ -218,7 +255,7 @@ final class RequestHeadParser {
      * 100-continue expectation in an HTTP/1.0 request MUST ignore that expectation."
      */
     private static boolean expectsContinue(HeaderFields fields, HttpVersion version) {
-        if (version == HttpVersion.HTTP_1_0) {
+        if (version == HttpVersion.HTTP_1_0 || !fields.hasExpect()) {
             return false;
         }
         for (int i = fields.indexOf("Expect", 0); i >= 0; i = fields.indexOf("Expect", i + 1)) {

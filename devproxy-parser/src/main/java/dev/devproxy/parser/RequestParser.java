@@ -41,7 +41,9 @@ public final class RequestParser {
     private final HeadScanner scanner;
     private final RequestHeadParser headParser;
     private final BodyDecoder body;
-    private final RequestHead head = new RequestHead();
+    private RequestHead head = new RequestHead();
+    /** Where the one-pass path parses, so a head it gives up on never disturbs the one last reported. */
+    private RequestHead spareHead = new RequestHead();
 
     private State state = State.HEAD;
     private boolean headSeen;
@@ -82,6 +84,12 @@ public final class RequestParser {
     }
 
     private ParseStatus parseHead(ByteBuffer input) {
+        if (scanner.isPristine() && parseWholeHead(input)) {
+            headSeen = true;
+            body.start(head.bodyKind, head.contentLength);
+            state = State.BODY;
+            return ParseStatus.HEAD;
+        }
         ParseStatus scanned = scanner.scan(input);
         if (scanned == ParseStatus.NEED_MORE) {
             return ParseStatus.NEED_MORE;
@@ -99,6 +107,41 @@ public final class RequestParser {
         body.start(head.bodyKind, head.contentLength);
         state = State.BODY;
         return ParseStatus.HEAD;
+    }
+
+    /** How much input the one-pass path copies at first; a longer head is copied again, whole. */
+    private static final int FIRST_COPY = 2048;
+
+    /**
+     * The one-pass path, for a head that has arrived whole: copies it into the scanner's storage and parses it
+     * there without scanning it first. Returns false, having consumed nothing, for anything it does not accept
+     * outright (see {@link RequestHeadParser#parseUnscanned}); the scanner then takes the same bytes.
+     */
+    private boolean parseWholeHead(ByteBuffer input) {
+        int position = input.position();
+        int remaining = input.limit() - position;
+        int copy = Math.min(remaining, FIRST_COPY);
+        int length = copyAndParse(input, position, copy);
+        if (length == FieldLineParser.UNSCANNED_INCOMPLETE && copy < remaining && copy < scanner.maxStorage()) {
+            length = copyAndParse(input, position, Math.min(remaining, scanner.maxStorage()));
+        }
+        if (length < 0) {
+            return false;
+        }
+        RequestHead parsed = spareHead;
+        spareHead = head;
+        head = parsed;
+        input.position(position + length);
+        // The head keeps pointing at the storage it was parsed from; the next head goes to the other array.
+        scanner.startNext();
+        return true;
+    }
+
+    private int copyAndParse(ByteBuffer input, int position, int count) {
+        byte[] storage = scanner.storageFor(count);
+        input.get(position, storage, 0, count);
+        storage[count] = 0;
+        return headParser.parseUnscanned(storage, count, spareHead);
     }
 
     private ParseStatus parseBody(ByteBuffer input) {
