@@ -2,9 +2,6 @@ package dev.devproxy.jmh.engine;
 
 import dev.devproxy.DevProxy;
 import java.io.IOException;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -51,8 +48,6 @@ public class EchoRoundTripBenchmark {
     private static final byte[] REQUEST =
             "GET /echo/bench?n=1 HTTP/1.1\r\nHost: localhost\r\nUser-Agent: devproxy-jmh\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] STATUS_200 = "HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONTENT_LENGTH = "\r\ncontent-length:".getBytes(StandardCharsets.US_ASCII);
 
     /** The proxy, shared by every benchmark thread. */
     @State(Scope.Benchmark)
@@ -81,9 +76,7 @@ public class EchoRoundTripBenchmark {
     /** One keep-alive connection per benchmark thread. */
     @State(Scope.Thread)
     public static class Connection {
-        private @Nullable SocketChannel channel;
-        private final ByteBuffer request = ByteBuffer.wrap(REQUEST);
-        private final ByteBuffer response = ByteBuffer.allocate(64 * 1024);
+        private @Nullable LoopbackClient client;
 
         @Setup(Level.Trial)
         public void connect(Proxy proxy) throws IOException {
@@ -91,12 +84,10 @@ public class EchoRoundTripBenchmark {
             if (running == null) {
                 throw new IllegalStateException("the proxy did not start");
             }
-            SocketChannel opened = SocketChannel.open(running.address());
-            opened.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel = opened;
-
-            int length = roundTrip();
-            String text = new String(response.array(), 0, length, StandardCharsets.ISO_8859_1);
+            LoopbackClient opened = new LoopbackClient(running.address(), REQUEST);
+            client = opened;
+            opened.roundTrip();
+            String text = opened.lastResponse();
             if (!text.contains("\"method\":\"GET\",\"target\":\"/echo/bench?n=1\"")
                     || !text.contains("[\"User-Agent\",\"devproxy-jmh\"]")) {
                 throw new IllegalStateException("not the echo of the request sent:\n" + text);
@@ -108,110 +99,22 @@ public class EchoRoundTripBenchmark {
 
         @TearDown(Level.Trial)
         public void disconnect() throws IOException {
-            if (channel != null) {
-                channel.close();
+            if (client != null) {
+                client.close();
             }
         }
 
-        /**
-         * Sends the request and reads its whole response into {@link #response}.
-         *
-         * @return the response's length in bytes, head and body
-         * @throws IllegalStateException when the response is not a 200 or the connection closes
-         */
         int roundTrip() throws IOException {
-            SocketChannel open = channel;
+            LoopbackClient open = client;
             if (open == null) {
                 throw new IllegalStateException("not connected");
             }
-            request.rewind();
-            while (request.hasRemaining()) {
-                open.write(request);
-            }
-            response.clear();
-            int headEnd = -1;
-            int scanned = 0;
-            while (headEnd < 0) {
-                read(open);
-                headEnd = indexOfEmptyLine(response.array(), scanned, response.position());
-                scanned = Math.max(0, response.position() - 3);
-            }
-            byte[] bytes = response.array();
-            if (!startsWith(bytes, STATUS_200)) {
-                throw new IllegalStateException("not a 200: "
-                        + new String(bytes, 0, headEnd, StandardCharsets.ISO_8859_1));
-            }
-            int total = headEnd + contentLength(bytes, headEnd);
-            if (total > response.capacity()) {
-                throw new IllegalStateException("response of " + total + " bytes exceeds the buffer");
-            }
-            while (response.position() < total) {
-                read(open);
-            }
-            if (response.position() != total) {
-                throw new IllegalStateException("more bytes than one response: " + response.position() + " > " + total);
-            }
-            return total;
-        }
-
-        private void read(SocketChannel open) throws IOException {
-            if (open.read(response) < 0) {
-                throw new IllegalStateException("the proxy closed the connection");
-            }
+            return open.roundTrip();
         }
     }
 
     @Benchmark
     public int roundTrip(Connection connection) throws IOException {
         return connection.roundTrip();
-    }
-
-    /** The index just after the first CRLF CRLF in {@code bytes[from, to)}, or -1. */
-    static int indexOfEmptyLine(byte[] bytes, int from, int to) {
-        for (int i = from; i + 3 < to; i++) {
-            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') {
-                return i + 4;
-            }
-        }
-        return -1;
-    }
-
-    /** The Content-Length in the head {@code bytes[0, headEnd)}; the name is matched ignoring case. */
-    static int contentLength(byte[] bytes, int headEnd) {
-        outer:
-        for (int i = 0; i + CONTENT_LENGTH.length < headEnd; i++) {
-            for (int j = 0; j < CONTENT_LENGTH.length; j++) {
-                int c = bytes[i + j];
-                if (c >= 'A' && c <= 'Z') {
-                    c += 'a' - 'A';
-                }
-                if (c != CONTENT_LENGTH[j]) {
-                    continue outer;
-                }
-            }
-            int at = i + CONTENT_LENGTH.length;
-            while (bytes[at] == ' ') {
-                at++;
-            }
-            int value = 0;
-            while (bytes[at] >= '0' && bytes[at] <= '9') {
-                value = value * 10 + (bytes[at] - '0');
-                at++;
-            }
-            return value;
-        }
-        throw new IllegalStateException("no Content-Length in the response head");
-    }
-
-    private static boolean startsWith(byte[] bytes, byte[] prefix) {
-        if (bytes.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
