@@ -63,7 +63,8 @@ final class ChunkedDecoder {
 
     private final ParserLimits limits;
     private final boolean bareLfEndsLines;
-    private final HeadScanner trailerScanner;
+    /** Made when a first trailer section starts: most connections never send one, and each one idles. */
+    private @Nullable HeadScanner trailerScanner;
     private final HeaderFields trailers = new HeaderFields();
 
     private State state = State.SIZE;
@@ -82,7 +83,6 @@ final class ChunkedDecoder {
     ChunkedDecoder(ParserLimits limits, boolean bareLfEndsLines) {
         this.limits = limits;
         this.bareLfEndsLines = bareLfEndsLines;
-        this.trailerScanner = new HeadScanner(HeadScanner.StartLine.NONE, limits, bareLfEndsLines);
     }
 
     /** Prepares for a new chunked body; the previous trailers are forgotten. */
@@ -95,7 +95,9 @@ final class ChunkedDecoder {
         decoded = 0;
         error = null;
         trailers.clear(trailers.bytes());
-        trailerScanner.startNext();
+        if (trailerScanner != null) {
+            trailerScanner.startNext();
+        }
     }
 
     /**
@@ -146,6 +148,11 @@ final class ChunkedDecoder {
     }
 
     private ParseStatus decodeTrailers(ByteBuffer input) {
+        HeadScanner trailerScanner = this.trailerScanner;
+        if (trailerScanner == null) {
+            trailerScanner = new HeadScanner(HeadScanner.StartLine.NONE, limits, bareLfEndsLines);
+            this.trailerScanner = trailerScanner;
+        }
         ParseStatus scanned = trailerScanner.scan(input);
         if (scanned == ParseStatus.ERROR) {
             error = trailerScanner.error();

@@ -27,8 +27,11 @@ public final class HeaderFields {
     private static final int INTS_PER_FIELD = 4;
 
     private byte[] bytes = new byte[0];
-    /** Four offsets into {@link #bytes} per field line: name start and end, trimmed value start and end. */
-    private int[] offsets = new int[8 * INTS_PER_FIELD];
+    /**
+     * Four offsets into {@link #bytes} per field line: name start and end, trimmed value start and end. Empty
+     * until a first line is added, as trailers and the head a parser keeps in reserve mostly stay.
+     */
+    private int[] offsets = new int[0];
     private int size;
 
     /*
@@ -62,7 +65,7 @@ public final class HeaderFields {
     void add(int nameStart, int nameEnd, int valueStart, int valueEnd) {
         int at = size * INTS_PER_FIELD;
         if (at == offsets.length) {
-            offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            offsets = Arrays.copyOf(offsets, Math.max(8 * INTS_PER_FIELD, offsets.length * 2));
         }
         offsets[at + NAME_START] = nameStart;
         offsets[at + NAME_END] = nameEnd;
