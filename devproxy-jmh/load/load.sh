@@ -21,6 +21,8 @@
 #
 # Settings (environment): REPEATS (3), DURATION (10s), HEY_REQUESTS (25000), CONNECTIONS (100),
 # HEAP (512m: DevProxy's -Xms and -Xmx), HOLD_COUNTS (1000,10000), SKIP_BUILD (0), SKIP_HOLD (0),
+# TARGETS (devproxy-echo,nginx-return,devproxy-proxy,nginx-proxy; a subset, such as devproxy-proxy,nginx-proxy,
+# measures only those, still in that order),
 # JFR (0; 1 records a flight recording of DevProxy during the measured runs into the results directory),
 # RESULTS (a new /tmp/devproxy-load.XXXXXX; raw outputs stay there).
 set -euo pipefail
@@ -184,7 +186,13 @@ declare -A URL=(
     [devproxy-proxy]="http://127.0.0.1:$DEVPROXY_PORT/proxy/"
     [nginx-proxy]="http://127.0.0.1:$NGINX_PROXY_PORT/proxy/"
 )
-TARGETS=(devproxy-echo nginx-return devproxy-proxy nginx-proxy)
+IFS=, read -r -a TARGETS <<< "${TARGETS:-devproxy-echo,nginx-return,devproxy-proxy,nginx-proxy}"
+for target in "${TARGETS[@]}"; do
+    if [ -z "${URL[$target]:-}" ]; then
+        echo "unknown target '$target' in TARGETS; known: ${!URL[*]}" >&2
+        exit 1
+    fi
+done
 for target in "${TARGETS[@]}"; do
     status=$(curl -s -o /dev/null -w '%{http_code}' "${URL[$target]}")
     if [ "$status" != 200 ]; then
