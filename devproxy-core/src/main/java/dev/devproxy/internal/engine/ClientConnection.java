@@ -60,6 +60,7 @@ final class ClientConnection extends Timed {
     private long lastWriteProgress;
     private long lingeredBytes;
     private @Nullable String remoteAddress;
+    private @Nullable String remoteHost;
 
     // The request in progress.
     private boolean requestStarted;
@@ -822,12 +823,17 @@ final class ClientConnection extends Timed {
         return state == State.LINGERING || buffer == null || buffer.limit() < buffer.capacity() || buffer.position() > 0;
     }
 
-    /** The client's IP address, for {@code X-Forwarded-For}. */
+    /** The client's IP address, for {@code X-Forwarded-For}; worked out once, as every forwarded request needs it. */
     String remoteHost() {
-        String address = remoteAddress();
-        int colon = address.lastIndexOf(':');
-        String host = colon > 0 ? address.substring(0, colon) : address;
-        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        String host = remoteHost;
+        if (host == null) {
+            String address = remoteAddress();
+            int colon = address.lastIndexOf(':');
+            host = colon > 0 ? address.substring(0, colon) : address;
+            host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            remoteHost = host;
+        }
+        return host;
     }
 
     /** The client's address as {@code host:port}, for logs and echo. */

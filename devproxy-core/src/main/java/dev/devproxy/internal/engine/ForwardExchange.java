@@ -35,8 +35,9 @@ final class ForwardExchange implements Exchange {
     /** A request with no body and an idempotent method may be sent again when a reused connection was stale. */
     private final boolean retryable;
     private final boolean clientIsHttp10;
-    private final ChunkFraming requestChunks = new ChunkFraming();
-    private final ChunkFraming responseChunks = new ChunkFraming();
+    /** Made only for a body that is chunked on its way out: most requests and responses have none. */
+    private @Nullable ChunkFraming requestChunks;
+    private @Nullable ChunkFraming responseChunks;
 
     private @Nullable UpstreamConnection connection;
     private boolean connected;
@@ -191,7 +192,11 @@ final class ForwardExchange implements Exchange {
     private boolean writeChunk(UpstreamConnection c, ByteBuffer data) {
         ByteBuffer head = unwrittenRequestHead();
         if (requestChunked) {
-            ByteBuffer sizeLine = requestChunks.sizeLine(data.remaining());
+            ChunkFraming chunks = requestChunks;
+            if (chunks == null) {
+                chunks = requestChunks = new ChunkFraming();
+            }
+            ByteBuffer sizeLine = chunks.sizeLine(data.remaining());
             return head == null
                     ? c.write(sizeLine, data, ChunkFraming.crlf())
                     : c.write(head, sizeLine, data, ChunkFraming.crlf());
@@ -332,7 +337,11 @@ final class ForwardExchange implements Exchange {
         ByteBuffer head = unsentHead;
         unsentHead = null;
         if (clientFraming == BodyKind.CHUNKED) {
-            ByteBuffer sizeLine = responseChunks.sizeLine(data.remaining());
+            ChunkFraming chunks = responseChunks;
+            if (chunks == null) {
+                chunks = responseChunks = new ChunkFraming();
+            }
+            ByteBuffer sizeLine = chunks.sizeLine(data.remaining());
             if (head == null) {
                 send(sizeLine, data, ChunkFraming.crlf());
             } else {
