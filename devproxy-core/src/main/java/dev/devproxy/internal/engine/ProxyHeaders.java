@@ -173,11 +173,36 @@ final class ProxyHeaders {
     }
 
     private static void copyEndToEnd(HeaderFields fields, String[] dropped, ByteBuffer out) {
+        boolean namesOthers = connectionNamesOtherFields(fields);
         for (int i = 0; i < fields.size(); i++) {
-            if (!isDropped(fields, i, dropped) && !isNamedByConnection(fields, i)) {
-                copyField(fields, i, out);
+            if (isDropped(fields, i, dropped)) {
+                continue;
+            }
+            // Only "close" can be named by a Connection field that says just close or keep-alive (a field
+            // named keep-alive is dropped above), so the full check is needed for that name alone.
+            if ((namesOthers || fields.nameEquals(i, "close")) && isNamedByConnection(fields, i)) {
+                continue;
+            }
+            copyField(fields, i, out);
+        }
+    }
+
+    /**
+     * Whether some Connection field is other than exactly {@code keep-alive}, {@code close} or empty. Those
+     * are what nearly every head carries, and checking each field against them would cost a scan of the
+     * fields and a String per field, for every request and response.
+     */
+    private static boolean connectionNamesOtherFields(HeaderFields fields) {
+        for (int i = fields.indexOf("connection", 0); i >= 0; i = fields.indexOf("connection", i + 1)) {
+            int length = fields.valueLength(i);
+            // A value of the token's length that lists the token is that token alone.
+            boolean plain = length == 0 || (length == 10 && fields.valueHasToken(i, "keep-alive"))
+                    || (length == 5 && fields.valueHasToken(i, "close"));
+            if (!plain) {
+                return true;
             }
         }
+        return false;
     }
 
     private static void copyField(HeaderFields fields, int index, ByteBuffer out) {
