@@ -2,7 +2,12 @@
 # DevProxy against nginx under load, on one machine, in one run:
 #
 #   - DevProxy echo            vs  nginx `return 200 "ok"`
-#   - DevProxy proxy → nginx   vs  nginx `proxy_pass` (keep-alive pool of 64) → the same upstream nginx
+#   - DevProxy proxy → nginx   vs  nginx `proxy_pass` → the same upstream nginx
+#
+# Both proxies keep idle upstream connections the same way: nginx's `keepalive` holds up to CONNECTIONS per
+# worker for 4 s, as DevProxy's pool holds as many as it has clients (up to --max-connections per loop) for
+# 4 s. Neither then closes an idle connection that the next request needs and reopens it; a smaller nginx
+# pool (it was 64, against 100 clients) would measure nginx's connection churn, not its forwarding.
 #
 # Every server runs on CPU 0 (taskset), every load generator on CPU 1. Each target gets a discarded 5 s wrk
 # warm-up, then, three times over and taking turns, `wrk -t1 -c100 -d10s --latency` and `hey -n 25000 -c 100`.
@@ -21,6 +26,8 @@
 #
 # Settings (environment): REPEATS (3), DURATION (10s), HEY_REQUESTS (25000), CONNECTIONS (100),
 # HEAP (512m: DevProxy's -Xms and -Xmx), HOLD_COUNTS (1000,10000), SKIP_BUILD (0), SKIP_HOLD (0),
+# TARGETS (devproxy-echo,nginx-return,devproxy-proxy,nginx-proxy; a subset, such as devproxy-proxy,nginx-proxy,
+# measures only those, still in that order),
 # JFR (0; 1 records a flight recording of DevProxy during the measured runs into the results directory),
 # RESULTS (a new /tmp/devproxy-load.XXXXXX; raw outputs stay there).
 set -euo pipefail
@@ -140,7 +147,10 @@ CONF
 }
 nginx_conf upstream "server { listen 127.0.0.1:$UPSTREAM_PORT; location / { return 200 \"ok\"; } }"
 nginx_conf front "
-    upstream u { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; keepalive_requests 1000000; }
+    upstream u {
+        server 127.0.0.1:$UPSTREAM_PORT;
+        keepalive $CONNECTIONS; keepalive_timeout 4s; keepalive_requests 1000000;
+    }
     server { listen 127.0.0.1:$NGINX_RETURN_PORT; location / { return 200 \"ok\"; } }
     server {
         listen 127.0.0.1:$NGINX_PROXY_PORT;
@@ -184,7 +194,13 @@ declare -A URL=(
     [devproxy-proxy]="http://127.0.0.1:$DEVPROXY_PORT/proxy/"
     [nginx-proxy]="http://127.0.0.1:$NGINX_PROXY_PORT/proxy/"
 )
-TARGETS=(devproxy-echo nginx-return devproxy-proxy nginx-proxy)
+IFS=, read -r -a TARGETS <<< "${TARGETS:-devproxy-echo,nginx-return,devproxy-proxy,nginx-proxy}"
+for target in "${TARGETS[@]}"; do
+    if [ -z "${URL[$target]:-}" ]; then
+        echo "unknown target '$target' in TARGETS; known: ${!URL[*]}" >&2
+        exit 1
+    fi
+done
 for target in "${TARGETS[@]}"; do
     status=$(curl -s -o /dev/null -w '%{http_code}' "${URL[$target]}")
     if [ "$status" != 200 ]; then
@@ -272,7 +288,7 @@ if [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]; then
 fi
 echo "DevProxy built from $COMMIT."
 echo "Servers on CPU $SERVER_CPU, load generators on CPU $LOAD_CPU. DevProxy: java ${JVM_FLAGS[*]} -jar devproxy-core.jar --io-threads 1 --max-connections 20000 (journal off in the standalone jar)."
-echo "nginx: worker_processes 1, access_log off, keepalive_requests 1000000; proxy_pass through upstream keepalive 64."
+echo "nginx: worker_processes 1, access_log off, keepalive_requests 1000000; proxy_pass through upstream keepalive $CONNECTIONS, keepalive_timeout 4s."
 echo "Each of $REPEATS runs: wrk -t1 -c$CONNECTIONS -d$DURATION --latency, then hey -n $HEY_REQUESTS -c $CONNECTIONS; targets take turns; one 5 s wrk warm-up each first."
 echo
 python3 "$HERE/summarize.py" "$RESULTS/raw"

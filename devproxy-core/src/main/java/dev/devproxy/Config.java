@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param upstream where the standard router forwards {@code /proxy/*}, default {@code localhost:3001}
  *     ({@code UPSTREAM_HOST}, {@code UPSTREAM_PORT})
  * @param maxConnections most client connections open at once, default 1000; more wait in the accept backlog
- *     ({@code MAX_CONNECTIONS})
+ *     ({@code MAX_CONNECTIONS}). Each event loop also keeps at most this many idle upstream connections: it never
+ *     has more in use than it has clients.
  * @param limits the request parser's limits, default {@link ParserLimits#defaults()}
  * @param requestLineTimeout time to receive the request line, default 5 s ({@code REQUEST_TIMEOUT})
  * @param headerTimeout time to receive the header section after the request line, default 10 s

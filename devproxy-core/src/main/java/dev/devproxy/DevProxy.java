@@ -311,7 +311,8 @@ public final class DevProxy implements AutoCloseable {
         public Builder upstream(Upstream upstream) { config.upstream(upstream); return this; }
 
         /**
-         * Most client connections open at once, default 1000; more wait in the accept backlog.
+         * Most client connections open at once, default 1000; more wait in the accept backlog. Each event loop
+         * also keeps at most this many idle upstream connections.
          *
          * @param maxConnections the limit, at least 1
          * @return this builder

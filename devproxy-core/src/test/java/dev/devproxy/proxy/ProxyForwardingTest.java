@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,6 +145,25 @@ class ProxyForwardingTest {
         List<String> leaked = request.fieldNames().stream().filter(name -> hopByHop.contains(name.toLowerCase())).toList();
         assertEquals(List.of(), leaked, request.rawHead());
         assertEquals("kept", request.header("X-End"));
+    }
+
+    @ParameterizedTest(name = "Connection: {0}")
+    @ValueSource(strings = {"keep-alive", "Keep-Alive", "close", "CLOSE", "", "keep-alive, x-hop", "close,x-hop",
+        "x-hop"})
+    void connectionSayingOnlyKeepAliveOrCloseNamesNoFieldButClose(String connection) throws Exception {
+        UpstreamRequest request = forward("GET /proxy/hop HTTP/1.1\r\n"
+                + "Host: public.example\r\n"
+                + "Connection: " + connection + "\r\n"
+                + "X-Hop: named only when listed\r\n"
+                + "Close: named only when listed\r\n"
+                + "X-End: kept\r\n"
+                + "\r\n");
+
+        String listed = connection.toLowerCase(Locale.ROOT);
+        assertAll(
+                () -> assertEquals(listed.contains("x-hop"), !request.has("X-Hop"), request.rawHead()),
+                () -> assertEquals(listed.contains("close"), !request.has("Close"), request.rawHead()),
+                () -> assertEquals("kept", request.header("X-End")));
     }
 
     @Test

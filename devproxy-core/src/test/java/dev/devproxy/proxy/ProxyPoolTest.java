@@ -15,8 +15,10 @@ import dev.devproxy.proxy.ProxyTestKit.ScriptedUpstream;
 import dev.devproxy.proxy.ProxyTestKit.UpstreamRequest;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,44 @@ class ProxyPoolTest {
         }
 
         assertEquals(1, server.connections());
+    }
+
+    @Test
+    void burstsFromManyClientsReuseOneUpstreamConnectionPerClient() throws Exception {
+        // Every request of a round is held at the upstream until all of them have arrived, so each round has
+        // CLIENTS upstream connections in use at once, and all of them idle together between rounds. A pool
+        // that kept fewer idle (it kept 64) closed the surplus, and the next round opened it again.
+        int clients = 100;
+        int rounds = 3;
+        CyclicBarrier allArrived = new CyclicBarrier(clients);
+        ScriptedUpstream server = scripted(peer -> {
+            for (UpstreamRequest request; (request = peer.readRequest()) != null; ) {
+                allArrived.await(10, TimeUnit.SECONDS);
+                peer.send(OK);
+            }
+        });
+        proxyTo(server.upstream());
+
+        List<RawClient> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                connections.add(RawClient.connect(proxy));
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (RawClient client : connections) {
+                    client.send(get("/proxy/round/" + round));
+                }
+                for (RawClient client : connections) {
+                    assertEquals("ok", client.read().bodyText());
+                }
+            }
+        } finally {
+            for (RawClient client : connections) {
+                client.close();
+            }
+        }
+
+        assertEquals(clients, server.accepted(), "one upstream connection per client, opened in the first round only");
     }
 
     @Test

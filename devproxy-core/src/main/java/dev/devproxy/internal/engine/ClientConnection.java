@@ -60,6 +60,7 @@ final class ClientConnection extends Timed {
     private long lastWriteProgress;
     private long lingeredBytes;
     private @Nullable String remoteAddress;
+    private @Nullable String remoteHost;
 
     // The request in progress.
     private boolean requestStarted;
@@ -268,61 +269,77 @@ final class ClientConnection extends Timed {
         setStage(Stage.REQUEST_LINE, requestStartNanos + context.requestLineTimeoutNanos);
     }
 
-    /** Parses and dispatches as far as the state allows. Re-entrant calls (from a synchronous exchange) return. */
+    /**
+     * Parses and dispatches as far as the state allows, then tells the exchange the pass is over. Re-entrant
+     * calls (from a synchronous exchange) return.
+     */
     private void process() {
         if (processing) {
             return;
         }
         processing = true;
         try {
-            while (canParse()) {
-                ByteBuffer source = in != null ? in : EMPTY;
-                if (state == State.READING_HEAD && !requestStarted) {
-                    if (!source.hasRemaining()) {
-                        return;
-                    }
-                    startRequest(); // pipelined bytes already buffered start the next request now
-                }
-                int before = source.position();
-                ParseStatus status = parser.parse(source);
-                requestBytesIn += source.position() - before; // what this request consumed, not what was read
-                switch (status) {
-                    case NEED_MORE -> {
-                        if (stage == Stage.REQUEST_LINE && parser.hasRequestLine()) {
-                            setStage(Stage.HEADERS, loop.now() + context.headerTimeoutNanos);
-                        }
-                        return;
-                    }
-                    case HEAD -> onHead(parser.head());
-                    case BODY -> {
-                        extendBodyDeadline(parser.bodyLength());
-                        RequestCapture copy = capture;
-                        if (copy != null) {
-                            copy.addBody(source, parser.bodyOffset(), parser.bodyLength());
-                        }
-                        Exchange current = exchange;
-                        if (current != null && !current.onRequestBody(source, parser.bodyOffset(), parser.bodyLength())) {
-                            readPaused = true;
-                            bodyPauseStartNanos = loop.now();
-                            return;
-                        }
-                    }
-                    case END -> {
-                        state = State.RESPONDING;
-                        setStage(Stage.NONE, NO_DEADLINE);
-                        Exchange current = exchange;
-                        if (current != null) {
-                            current.onRequestEnd();
-                        }
-                    }
-                    case ERROR -> {
-                        fail(parser.error().status(), ErrorKind.BAD_REQUEST, "bad request (" + parser.error() + ")");
-                        return;
-                    }
-                }
-            }
+            parseAvailable();
         } finally {
             processing = false;
+        }
+        Exchange current = exchange;
+        if (current != null && state != State.CLOSED) {
+            current.onInputConsumed();
+        }
+    }
+
+    /** Whether a parse pass is under way: body bytes already read may still be handed to the exchange in it. */
+    boolean isParsing() {
+        return processing;
+    }
+
+    private void parseAvailable() {
+        while (canParse()) {
+            ByteBuffer source = in != null ? in : EMPTY;
+            if (state == State.READING_HEAD && !requestStarted) {
+                if (!source.hasRemaining()) {
+                    return;
+                }
+                startRequest(); // pipelined bytes already buffered start the next request now
+            }
+            int before = source.position();
+            ParseStatus status = parser.parse(source);
+            requestBytesIn += source.position() - before; // what this request consumed, not what was read
+            switch (status) {
+                case NEED_MORE -> {
+                    if (stage == Stage.REQUEST_LINE && parser.hasRequestLine()) {
+                        setStage(Stage.HEADERS, loop.now() + context.headerTimeoutNanos);
+                    }
+                    return;
+                }
+                case HEAD -> onHead(parser.head());
+                case BODY -> {
+                    extendBodyDeadline(parser.bodyLength());
+                    RequestCapture copy = capture;
+                    if (copy != null) {
+                        copy.addBody(source, parser.bodyOffset(), parser.bodyLength());
+                    }
+                    Exchange current = exchange;
+                    if (current != null && !current.onRequestBody(source, parser.bodyOffset(), parser.bodyLength())) {
+                        readPaused = true;
+                        bodyPauseStartNanos = loop.now();
+                        return;
+                    }
+                }
+                case END -> {
+                    state = State.RESPONDING;
+                    setStage(Stage.NONE, NO_DEADLINE);
+                    Exchange current = exchange;
+                    if (current != null) {
+                        current.onRequestEnd();
+                    }
+                }
+                case ERROR -> {
+                    fail(parser.error().status(), ErrorKind.BAD_REQUEST, "bad request (" + parser.error() + ")");
+                    return;
+                }
+            }
         }
     }
 
@@ -806,12 +823,17 @@ final class ClientConnection extends Timed {
         return state == State.LINGERING || buffer == null || buffer.limit() < buffer.capacity() || buffer.position() > 0;
     }
 
-    /** The client's IP address, for {@code X-Forwarded-For}. */
+    /** The client's IP address, for {@code X-Forwarded-For}; worked out once, as every forwarded request needs it. */
     String remoteHost() {
-        String address = remoteAddress();
-        int colon = address.lastIndexOf(':');
-        String host = colon > 0 ? address.substring(0, colon) : address;
-        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        String host = remoteHost;
+        if (host == null) {
+            String address = remoteAddress();
+            int colon = address.lastIndexOf(':');
+            host = colon > 0 ? address.substring(0, colon) : address;
+            host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            remoteHost = host;
+        }
+        return host;
     }
 
     /** The client's address as {@code host:port}, for logs and echo. */

@@ -24,7 +24,7 @@ final class EventLoop implements Runnable {
     final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
     final HttpDate date;
     /** Idle keep-alive connections to upstreams, reused by this loop's forwarding exchanges. */
-    final UpstreamPool upstreams = new UpstreamPool();
+    final UpstreamPool upstreams;
 
     private final Selector selector;
     private final Thread thread;
@@ -40,7 +40,8 @@ final class EventLoop implements Runnable {
     private volatile boolean running = true;
     private long nextScanNanos;
 
-    EventLoop(String name, EngineClock clock, long scanIntervalNanos) {
+    /** @param maxIdleUpstreams the most idle upstream connections this loop keeps (see {@link UpstreamPool}) */
+    EventLoop(String name, EngineClock clock, long scanIntervalNanos, int maxIdleUpstreams) {
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -49,6 +50,7 @@ final class EventLoop implements Runnable {
         this.clock = clock;
         this.scanIntervalNanos = scanIntervalNanos;
         this.date = new HttpDate();
+        this.upstreams = new UpstreamPool(maxIdleUpstreams);
         this.thread = new Thread(this, name);
     }
 

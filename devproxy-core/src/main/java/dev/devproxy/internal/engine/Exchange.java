@@ -22,6 +22,13 @@ interface Exchange {
     /** The request is complete; the exchange now sends, or goes on sending, the response. */
     void onRequestEnd();
 
+    /**
+     * The connection has handed over every request byte it holds for now: a parse pass has ended. An exchange
+     * that held a write back, to join it with body bytes parsed in the same pass, writes it now.
+     */
+    default void onInputConsumed() {
+    }
+
     /** Everything written to the client has been flushed; an exchange that paused a source may resume it. */
     default void onClientDrained() {
     }

@@ -35,11 +35,18 @@ final class ForwardExchange implements Exchange {
     /** A request with no body and an idempotent method may be sent again when a reused connection was stale. */
     private final boolean retryable;
     private final boolean clientIsHttp10;
-    private final ChunkFraming requestChunks = new ChunkFraming();
-    private final ChunkFraming responseChunks = new ChunkFraming();
+    /** Made only for a body that is chunked on its way out: most requests and responses have none. */
+    private @Nullable ChunkFraming requestChunks;
+    private @Nullable ChunkFraming responseChunks;
 
     private @Nullable UpstreamConnection connection;
     private boolean connected;
+    /**
+     * Whether {@link #requestHead} has been handed to the connection. Connected in the middle of the client's
+     * parse pass (a pooled connection), the head waits for the body bytes or the end parsed in that same pass,
+     * to go in one write with them; {@link #onInputConsumed()} sends it alone when none came.
+     */
+    private boolean requestHeadWritten;
     /** Body bytes the client connection keeps for us until the upstream connection can take them. */
     private @Nullable ByteBuffer held;
     private int heldOffset;
@@ -49,6 +56,13 @@ final class ForwardExchange implements Exchange {
     private boolean requestEndWritten;
 
     private boolean responseStarted;
+    /**
+     * The rewritten response head, held back for a moment so it leaves in one write with the first body bytes
+     * (or the last chunk) parsed from the same read: one syscall, and one segment to the client, instead of
+     * two. It is written on its own whenever a parse pass ends without them, so it is never held back longer
+     * than the pass that parsed it.
+     */
+    private @Nullable ByteBuffer unsentHead;
     private boolean responseEnded;
     private BodyKind clientFraming = BodyKind.NONE;
     private int status;
@@ -111,12 +125,38 @@ final class ForwardExchange implements Exchange {
         }
         connected = true;
         c.awaitResponse(headRequest);
-        c.write(requestHead);
         if (held != null) {
-            writeHeld(c);
+            writeHeld(c); // the head goes with it
         }
         if (requestEnded && !done) {
-            writeRequestEnd(c);
+            writeRequestEnd(c); // the head goes with it, if still here
+        } else if (!client.isParsing()) {
+            // A fresh connection, outside the client's parse pass: no body bytes are about to follow.
+            writeRequestHead(c);
+        }
+    }
+
+    @Override
+    public void onInputConsumed() {
+        UpstreamConnection c = connection;
+        if (connected && c != null && !done) {
+            writeRequestHead(c);
+        }
+    }
+
+    /** The head, if not written yet, marked written: the caller writes it ahead of what it writes now. */
+    private @Nullable ByteBuffer unwrittenRequestHead() {
+        if (requestHeadWritten) {
+            return null;
+        }
+        requestHeadWritten = true;
+        return requestHead;
+    }
+
+    private void writeRequestHead(UpstreamConnection c) {
+        ByteBuffer head = unwrittenRequestHead();
+        if (head != null) {
+            c.write(head);
         }
     }
 
@@ -150,9 +190,18 @@ final class ForwardExchange implements Exchange {
     }
 
     private boolean writeChunk(UpstreamConnection c, ByteBuffer data) {
-        return requestChunked
-                ? c.write(requestChunks.sizeLine(data.remaining()), data, ChunkFraming.crlf())
-                : c.write(data);
+        ByteBuffer head = unwrittenRequestHead();
+        if (requestChunked) {
+            ChunkFraming chunks = requestChunks;
+            if (chunks == null) {
+                chunks = requestChunks = new ChunkFraming();
+            }
+            ByteBuffer sizeLine = chunks.sizeLine(data.remaining());
+            return head == null
+                    ? c.write(sizeLine, data, ChunkFraming.crlf())
+                    : c.write(head, sizeLine, data, ChunkFraming.crlf());
+        }
+        return head == null ? c.write(data) : c.write(head, data);
     }
 
     @Override
@@ -169,8 +218,16 @@ final class ForwardExchange implements Exchange {
             return;
         }
         requestEndWritten = true;
+        ByteBuffer head = unwrittenRequestHead();
         if (requestChunked) {
-            c.write(ProxyHeaders.lastChunk(client.trailers()));
+            ByteBuffer lastChunk = ProxyHeaders.lastChunk(client.trailers());
+            if (head == null) {
+                c.write(lastChunk);
+            } else {
+                c.write(head, lastChunk);
+            }
+        } else if (head != null) {
+            c.write(head);
         }
         c.requestComplete();
     }
@@ -202,6 +259,11 @@ final class ForwardExchange implements Exchange {
     }
 
     private void relayUpstream() {
+        parseUpstream();
+        sendUnsentHead();
+    }
+
+    private void parseUpstream() {
         while (!done && !upstreamPaused) {
             UpstreamConnection c = connection;
             if (c == null) {
@@ -216,6 +278,7 @@ final class ForwardExchange implements Exchange {
                 }
                 parsed = parser.endOfInput();
                 if (parsed == ParseStatus.NEED_MORE) {
+                    sendUnsentHead();
                     onUpstreamFailed("upstream closed the connection without a response");
                     return;
                 }
@@ -231,6 +294,7 @@ final class ForwardExchange implements Exchange {
                     // The end of an interim (1xx) response: the final one follows.
                 }
                 case ERROR -> {
+                    sendUnsentHead(); // as before the join: what was relayed goes out, then the close
                     if (parser.error() == ParseError.TRUNCATED) {
                         onUpstreamFailed("upstream closed the connection mid-response");
                     } else {
@@ -265,25 +329,56 @@ final class ForwardExchange implements Exchange {
             client.closeAfterResponse();
         }
         responseStarted = true;
-        send(ProxyHeaders.response(head, clientFraming, client.willKeepAlive(), client.announcesKeepAlive(),
-                client.loop.date));
+        unsentHead = ProxyHeaders.response(head, clientFraming, client.willKeepAlive(), client.announcesKeepAlive(),
+                client.loop.date);
     }
 
     private void relay(ByteBuffer data) {
+        ByteBuffer head = unsentHead;
+        unsentHead = null;
         if (clientFraming == BodyKind.CHUNKED) {
-            send(responseChunks.sizeLine(data.remaining()), data, ChunkFraming.crlf());
-        } else {
+            ChunkFraming chunks = responseChunks;
+            if (chunks == null) {
+                chunks = responseChunks = new ChunkFraming();
+            }
+            ByteBuffer sizeLine = chunks.sizeLine(data.remaining());
+            if (head == null) {
+                send(sizeLine, data, ChunkFraming.crlf());
+            } else {
+                send(head, sizeLine, data, ChunkFraming.crlf());
+            }
+        } else if (head == null) {
             send(data);
+        } else {
+            send(head, data);
         }
     }
 
     private void onResponseEnd(HeaderFields trailers) {
         responseEnded = true;
+        ByteBuffer head = unsentHead;
+        unsentHead = null;
         if (clientFraming == BodyKind.CHUNKED) {
-            send(ProxyHeaders.lastChunk(trailers));
+            ByteBuffer lastChunk = ProxyHeaders.lastChunk(trailers);
+            if (head == null) {
+                send(lastChunk);
+            } else {
+                send(head, lastChunk);
+            }
+        } else if (head != null) {
+            send(head); // no body (HEAD, 204, 304, Content-Length: 0): the head is the whole response
         }
         if (!upstreamPaused && !done) {
             finish();
+        }
+    }
+
+    /** Writes a head that no body bytes followed in this parse pass: the client must not wait for them. */
+    private void sendUnsentHead() {
+        ByteBuffer head = unsentHead;
+        unsentHead = null;
+        if (head != null && !done) {
+            send(head);
         }
     }
 
@@ -357,6 +452,7 @@ final class ForwardExchange implements Exchange {
             // A pooled connection the upstream had just closed: RFC 9112 section 9.3.1 allows a retry.
             connection = null;
             connected = false;
+            requestHeadWritten = false;
             requestEndWritten = false;
             requestHead.rewind();
             c.close();
@@ -395,6 +491,7 @@ final class ForwardExchange implements Exchange {
     public void abort() {
         done = true;
         held = null;
+        unsentHead = null;
         closeUpstream();
     }
 

@@ -40,24 +40,33 @@ final class ProxyHeaders {
      */
     static ByteBuffer request(RequestHead head, String target, Upstream upstream, String clientIp) {
         HeaderFields fields = head.headers();
+        // Each forwarding field is usually absent, and then its value is this hop's alone: appended() returns
+        // the string it was given, and the Host value is copied as bytes, so the common request makes no
+        // String here.
         String forwardedFor = appended(fields, "x-forwarded-for", clientIp);
         String forwardedProto = appended(fields, "x-forwarded-proto", "http");
-        String originalHost = fields.get("host");
-        String forwardedHost = originalHost == null ? null : appended(fields, "x-forwarded-host", originalHost);
+        int hostIndex = fields.indexOf("host", 0);
+        String forwardedHost = hostIndex < 0 || fields.indexOf("x-forwarded-host", 0) < 0
+                ? null : appended(fields, "x-forwarded-host", fields.value(hostIndex));
         String via = appended(fields, "via", VIA);
-        int size = head.headLength() + target.length() + upstream.authority().length() + forwardedFor.length()
-                + forwardedProto.length() + via.length() + (forwardedHost == null ? 0 : forwardedHost.length()) + 256;
+        int size = head.headLength() + target.length() + upstream.host().length() + forwardedFor.length()
+                + forwardedProto.length() + via.length() + (hostIndex < 0 ? 0 : fields.valueLength(hostIndex))
+                + (forwardedHost == null ? 0 : forwardedHost.length()) + 256;
         ByteBuffer out = ByteBuffer.allocate(size);
         Responses.putLatin1(out, head.method());
         out.put((byte) ' ');
         Responses.putLatin1(out, target);
         out.put(HTTP_1_1_CRLF);
-        Responses.field(out, "Host", upstream.authority());
+        putHost(out, upstream);
         copyEndToEnd(fields, REQUEST_DROPPED, out);
         Responses.field(out, "X-Forwarded-For", forwardedFor);
         Responses.field(out, "X-Forwarded-Proto", forwardedProto);
         if (forwardedHost != null) {
             Responses.field(out, "X-Forwarded-Host", forwardedHost);
+        } else if (hostIndex >= 0) {
+            out.put(X_FORWARDED_HOST);
+            fields.putValue(hostIndex, out);
+            out.put((byte) '\r').put((byte) '\n');
         }
         Responses.field(out, "Via", via);
         if (head.bodyKind() == BodyKind.CHUNKED) {
@@ -70,6 +79,25 @@ final class ProxyHeaders {
     }
 
     private static final byte[] HTTP_1_1_CRLF = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HOST = "Host: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] X_FORWARDED_HOST = "X-Forwarded-Host: ".getBytes(StandardCharsets.US_ASCII);
+
+    /** {@code Host: } and {@link Upstream#authority()}, written as bytes: that method builds a String per call. */
+    private static void putHost(ByteBuffer out, Upstream upstream) {
+        out.put(HOST);
+        String host = upstream.host();
+        boolean ipv6 = host.indexOf(':') >= 0;
+        if (ipv6) {
+            out.put((byte) '[');
+        }
+        Responses.putLatin1(out, host);
+        if (ipv6) {
+            out.put((byte) ']');
+        }
+        out.put((byte) ':');
+        Responses.putDecimal(out, upstream.port());
+        out.put((byte) '\r').put((byte) '\n');
+    }
 
     /**
      * The head to send the client: the upstream's status and end-to-end fields, Via appended, and the
@@ -145,11 +173,36 @@ final class ProxyHeaders {
     }
 
     private static void copyEndToEnd(HeaderFields fields, String[] dropped, ByteBuffer out) {
+        boolean namesOthers = connectionNamesOtherFields(fields);
         for (int i = 0; i < fields.size(); i++) {
-            if (!isDropped(fields, i, dropped) && !isNamedByConnection(fields, i)) {
-                copyField(fields, i, out);
+            if (isDropped(fields, i, dropped)) {
+                continue;
+            }
+            // Only "close" can be named by a Connection field that says just close or keep-alive (a field
+            // named keep-alive is dropped above), so the full check is needed for that name alone.
+            if ((namesOthers || fields.nameEquals(i, "close")) && isNamedByConnection(fields, i)) {
+                continue;
+            }
+            copyField(fields, i, out);
+        }
+    }
+
+    /**
+     * Whether some Connection field is other than exactly {@code keep-alive}, {@code close} or empty. Those
+     * are what nearly every head carries, and checking each field against them would cost a scan of the
+     * fields and a String per field, for every request and response.
+     */
+    private static boolean connectionNamesOtherFields(HeaderFields fields) {
+        for (int i = fields.indexOf("connection", 0); i >= 0; i = fields.indexOf("connection", i + 1)) {
+            int length = fields.valueLength(i);
+            // A value of the token's length that lists the token is that token alone.
+            boolean plain = length == 0 || (length == 10 && fields.valueHasToken(i, "keep-alive"))
+                    || (length == 5 && fields.valueHasToken(i, "close"));
+            if (!plain) {
+                return true;
             }
         }
+        return false;
     }
 
     private static void copyField(HeaderFields fields, int index, ByteBuffer out) {

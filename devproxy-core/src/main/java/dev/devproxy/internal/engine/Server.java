@@ -55,7 +55,8 @@ public final class Server {
         EventLoop[] loops = new EventLoop[config.ioThreads()];
         long scanInterval = scanIntervalNanos(config);
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoop("devproxy-loop-" + i, clock, scanInterval);
+            // A loop never has more upstream connections in use than clients: see UpstreamPool for the cap.
+            loops[i] = new EventLoop("devproxy-loop-" + i, clock, scanInterval, config.maxConnections());
         }
         ServerSocketChannel channel = null;
         try {
@@ -149,7 +150,10 @@ public final class Server {
         context.draining = true;
         loops[0].execute(acceptor::stopAccepting);
         for (EventLoop loop : loops) {
-            loop.execute(() -> ClientConnection.closeIdle(loop));
+            loop.execute(() -> {
+                ClientConnection.closeIdle(loop);
+                loop.upstreams.closeAll();
+            });
         }
         long deadline = System.nanoTime() + context.config.shutdownGrace().toNanos();
         // Bounded polling with a deadline: shutdown is rare, and a latch per connection would cost more.

@@ -298,7 +298,7 @@ final class UpstreamConnection extends Timed {
                 && pendingWrites.isEmpty() && !input().hasRemaining();
     }
 
-    /** Puts the connection in its loop's pool, or closes it when the pool is full. */
+    /** Puts the connection in its loop's pool, or closes it when the pool is full or the server is stopping. */
     void release() {
         owner = null;
         awaitingResponse = false;
@@ -309,11 +309,12 @@ final class UpstreamConnection extends Timed {
         if (buffer != null) {
             loop.buffers.release(buffer);
         }
-        state = State.POOLED;
-        if (!loop.upstreams.offer(this)) {
+        // While draining, nothing will reuse it: shutdown's sweep of the pool has run, or runs soon.
+        if (context.draining || !loop.upstreams.offer(this)) {
             close();
             return;
         }
+        state = State.POOLED;
         deadlineNanos = loop.now() + UpstreamPool.IDLE_NANOS;
         updateInterest();
     }

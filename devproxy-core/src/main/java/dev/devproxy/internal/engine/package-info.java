@@ -43,6 +43,14 @@
  * sink drains: no queue grows with the amount of data. Responses built in memory (echo, errors, metrics) are
  * written straight away, and only the unwritten remainder is copied aside.
  *
+ * <h2>Upstream connections</h2>
+ * A forwarding exchange takes an idle connection to its upstream from its loop's
+ * {@link dev.devproxy.internal.engine.UpstreamPool}, or opens one, and gives it back after a response read
+ * cleanly to its end. An exchange holds one at a time and a client connection runs one exchange at a time, so a
+ * loop has at most as many upstream connections in use as it has clients; the pool keeps up to
+ * {@code maxConnections} idle across upstreams, so under steady load it never closes a connection it is about to
+ * need. Idle ones close after 4 s unused, and when {@code close()} begins.
+ *
  * <h2>Connection cap</h2>
  * The acceptor counts open client connections; at {@code maxConnections} it stops accepting, so further
  * clients wait in the kernel's accept backlog and are not reset, and it starts again as soon as one closes.
