@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * storage never grows past what the limits allow. The grammar inside lines is left to {@link RequestHeadParser},
  * {@link ResponseHeadParser} and {@link FieldLineParser}, which run once on the complete, contiguous copy.
  *
- * <p>A request head that arrives whole skips the scan: {@link RequestParser} copies it into this storage and
- * {@link RequestHeadParser#parseUnscanned} parses it in one pass, checking line ends and limits as it goes. It
+ * <p>A request or response head that arrives whole skips the scan: {@link #parseWhole} copies it into this storage
+ * and {@link RequestHeadParser#parseUnscanned} (or the response one) parses it in one pass, checking line ends and limits as it goes. It
  * comes back here for anything it does not accept outright, so the scan's verdict is the only one there is.
  *
  * <p>Storage is double-buffered: a completed section stays untouched in one array while the next one
@@ -359,24 +359,52 @@ final class HeadScanner {
 
     /**
      * Whether nothing at all of the next section has been consumed, not even empty lines before a request line:
-     * a caller may then parse a section that arrived whole on its own, in {@link #storageFor} storage.
+     * a caller may then parse a section that arrived whole with {@link #parseWhole}.
      */
     boolean isPristine() {
         return length == 0 && !afterCr && leadingBytes == 0 && phase == firstPhase();
     }
 
-    /**
-     * The storage for the next section, with room for {@code size} bytes and a sentinel byte after them, for a
-     * caller that parses the section itself and then calls {@link #startNext()}, as after {@link #scan}.
-     */
-    byte[] storageFor(int size) {
-        ensureRoom(size + 1);
-        return storage;
+    /** Parses a whole section in one pass; see {@link RequestHeadParser#parseUnscanned}. */
+    interface OnePassParser {
+        /**
+         * Parses {@code storage[0, available)}, where {@code storage[available]} is zero.
+         *
+         * @return the section's length, {@link FieldLineParser#UNSCANNED_INCOMPLETE} or another negative number
+         */
+        int parse(byte[] storage, int available);
     }
 
-    /** The most a section can occupy in storage within the limits, its terminating empty line included. */
-    int maxStorage() {
-        return maxStorage;
+    /** How much input the one-pass path copies at first; a longer section is copied again, whole. */
+    private static final int FIRST_COPY = 2048;
+
+    /**
+     * The one-pass path, for a section that has arrived whole, when {@link #isPristine()}: copies the input into
+     * this storage and has {@code parser} parse it there without scanning it first. On success the input's
+     * position moves past the section; then call {@link #startNext()} as after {@link #scan}. Otherwise nothing
+     * is consumed, and {@link #scan} takes the same bytes.
+     *
+     * @return the section's length, or a negative number when the caller must scan instead
+     */
+    int parseWhole(ByteBuffer input, OnePassParser parser) {
+        int position = input.position();
+        int remaining = input.limit() - position;
+        int copy = Math.min(remaining, FIRST_COPY);
+        int length = copyAndParse(input, position, copy, parser);
+        if (length == FieldLineParser.UNSCANNED_INCOMPLETE && copy < remaining && copy < maxStorage) {
+            length = copyAndParse(input, position, Math.min(remaining, maxStorage), parser);
+        }
+        if (length >= 0) {
+            input.position(position + length);
+        }
+        return length;
+    }
+
+    private int copyAndParse(ByteBuffer input, int position, int count, OnePassParser parser) {
+        ensureRoom(count + 1);
+        input.get(position, storage, 0, count);
+        storage[count] = 0;
+        return parser.parse(storage, count);
     }
 
     /** Whether nothing of a section has been consumed, empty lines skipped before a request line aside. */

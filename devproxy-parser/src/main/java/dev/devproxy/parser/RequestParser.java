@@ -44,6 +44,7 @@ public final class RequestParser {
     private RequestHead head = new RequestHead();
     /** Where the one-pass path parses, so a head it gives up on never disturbs the one last reported. */
     private RequestHead spareHead = new RequestHead();
+    private final HeadScanner.OnePassParser onePass = this::parseUnscanned;
 
     private State state = State.HEAD;
     private boolean headSeen;
@@ -109,39 +110,24 @@ public final class RequestParser {
         return ParseStatus.HEAD;
     }
 
-    /** How much input the one-pass path copies at first; a longer head is copied again, whole. */
-    private static final int FIRST_COPY = 2048;
-
     /**
-     * The one-pass path, for a head that has arrived whole: copies it into the scanner's storage and parses it
-     * there without scanning it first. Returns false, having consumed nothing, for anything it does not accept
-     * outright (see {@link RequestHeadParser#parseUnscanned}); the scanner then takes the same bytes.
+     * The one-pass path for a head that arrived whole (see {@link HeadScanner#parseWhole}), parsing into the
+     * spare head; false, having consumed nothing, when the scanner must take the bytes instead.
      */
     private boolean parseWholeHead(ByteBuffer input) {
-        int position = input.position();
-        int remaining = input.limit() - position;
-        int copy = Math.min(remaining, FIRST_COPY);
-        int length = copyAndParse(input, position, copy);
-        if (length == FieldLineParser.UNSCANNED_INCOMPLETE && copy < remaining && copy < scanner.maxStorage()) {
-            length = copyAndParse(input, position, Math.min(remaining, scanner.maxStorage()));
-        }
-        if (length < 0) {
+        if (scanner.parseWhole(input, onePass) < 0) {
             return false;
         }
         RequestHead parsed = spareHead;
         spareHead = head;
         head = parsed;
-        input.position(position + length);
         // The head keeps pointing at the storage it was parsed from; the next head goes to the other array.
         scanner.startNext();
         return true;
     }
 
-    private int copyAndParse(ByteBuffer input, int position, int count) {
-        byte[] storage = scanner.storageFor(count);
-        input.get(position, storage, 0, count);
-        storage[count] = 0;
-        return headParser.parseUnscanned(storage, count, spareHead);
+    private int parseUnscanned(byte[] storage, int available) {
+        return headParser.parseUnscanned(storage, available, spareHead);
     }
 
     private ParseStatus parseBody(ByteBuffer input) {

@@ -8,10 +8,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class ResponseHeadParser {
     private final Framing framing = new Framing();
+    private final ParserLimits limits;
     private final long maxBodySize;
     private @Nullable ParseError failure;
 
     ResponseHeadParser(ParserLimits limits) {
+        this.limits = limits;
         this.maxBodySize = limits.maxBodySize();
     }
 
@@ -30,9 +32,43 @@ final class ResponseHeadParser {
             return failure;
         }
         ParseError invalid = FieldLineParser.parse(bytes, fieldsStart, length, head.headers);
-        if (invalid != null) {
-            return invalid;
+        return invalid != null ? invalid : finish(toHeadRequest, head);
+    }
+
+    /**
+     * Parses a head in {@code bytes[0, available)} that no {@link HeadScanner} has seen, in one pass, as
+     * {@link RequestHeadParser#parseUnscanned} does for requests: it succeeds only where the scanner and
+     * {@link #parse} would have succeeded with the same result, and leaves everything else to them.
+     *
+     * <p>{@code bytes[available]} must be zero, to stop the loops at the end of the input.
+     *
+     * @return the length of the head, status line to empty line, or a negative number: go the scanner's way
+     */
+    int parseUnscanned(byte[] bytes, int available, boolean toHeadRequest, ResponseHead head) {
+        // Find the status line's end as the scanner does, and check what it checks; parseStatusLine's loops then
+        // stop at the CR found here.
+        int lineEnd = HeadScanner.findLineEnd(bytes, 0, available);
+        if (lineEnd == 0 || lineEnd + 1 >= available || lineEnd > limits.maxRequestLineLength()
+                || bytes[lineEnd] != HttpTokens.CR || bytes[lineEnd + 1] != HttpTokens.LF) {
+            return FieldLineParser.UNSCANNED_REJECTED;
         }
+        failure = null;
+        head.bytes = bytes;
+        int fieldsStart = parseStatusLine(bytes, head);
+        if (fieldsStart < 0) {
+            return FieldLineParser.UNSCANNED_REJECTED;
+        }
+        int end = FieldLineParser.parseUnscanned(bytes, fieldsStart, available, head.headers, limits);
+        if (end < 0) {
+            return end;
+        }
+        head.headLength = end;
+        return finish(toHeadRequest, head) == null ? end : FieldLineParser.UNSCANNED_REJECTED;
+    }
+
+    /** The framing rules, once the lines are parsed. */
+    private @Nullable ParseError finish(boolean toHeadRequest, ResponseHead head) {
+        ParseError invalid;
         int status = head.status;
         // RFC 9112 section 6.3, rule 1: "Any response to a HEAD request and any response with a 1xx
         // (Informational), 204 (No Content), or 304 (Not Modified) status code is always terminated by the

@@ -33,7 +33,10 @@ public final class ResponseParser {
     private final HeadScanner scanner;
     private final ResponseHeadParser headParser;
     private final BodyDecoder body;
-    private final ResponseHead head = new ResponseHead();
+    private ResponseHead head = new ResponseHead();
+    /** Where the one-pass path parses, so a head it gives up on never disturbs the one last reported. */
+    private ResponseHead spareHead = new ResponseHead();
+    private final HeadScanner.OnePassParser onePass = this::parseUnscanned;
 
     private State state = State.HEAD;
     private boolean headSeen;
@@ -85,6 +88,12 @@ public final class ResponseParser {
     }
 
     private ParseStatus parseHead(ByteBuffer input) {
+        if (scanner.isPristine() && parseWholeHead(input)) {
+            headSeen = true;
+            body.start(head.bodyKind, head.contentLength);
+            state = State.BODY;
+            return ParseStatus.HEAD;
+        }
         ParseStatus scanned = scanner.scan(input);
         if (scanned == ParseStatus.NEED_MORE) {
             return ParseStatus.NEED_MORE;
@@ -102,6 +111,26 @@ public final class ResponseParser {
         body.start(head.bodyKind, head.contentLength);
         state = State.BODY;
         return ParseStatus.HEAD;
+    }
+
+    /**
+     * The one-pass path for a head that arrived whole (see {@link HeadScanner#parseWhole}), parsing into the
+     * spare head; false, having consumed nothing, when the scanner must take the bytes instead.
+     */
+    private boolean parseWholeHead(ByteBuffer input) {
+        if (scanner.parseWhole(input, onePass) < 0) {
+            return false;
+        }
+        ResponseHead parsed = spareHead;
+        spareHead = head;
+        head = parsed;
+        // The head keeps pointing at the storage it was parsed from; the next head goes to the other array.
+        scanner.startNext();
+        return true;
+    }
+
+    private int parseUnscanned(byte[] storage, int available) {
+        return headParser.parseUnscanned(storage, available, toHeadRequest, spareHead);
     }
 
     private ParseStatus parseBody(ByteBuffer input) {

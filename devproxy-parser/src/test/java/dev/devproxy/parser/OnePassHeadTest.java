@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A request head that arrives whole is parsed in one pass, without the scanner; one that arrives in pieces goes
+ * A request or response head that arrives whole is parsed in one pass, without the scanner; one that arrives in pieces goes
  * through the scanner. {@link Incremental#everyWay} feeds each input both ways (whole, and split every way), so
  * these tests fail if the two paths ever disagree. The inputs sit where the one-pass path changes behaviour: around
  * its first copy of 2,048 bytes, when a pipelined head crosses it, and at each line ending it must check itself
@@ -25,7 +25,7 @@ class OnePassHeadTest {
     }
 
     static IntStream sizesAroundTheFirstCopy() {
-        return IntStream.of(40, 2046, 2047, 2048, 2049, 2050, 4000, 8000);
+        return IntStream.of(60, 2046, 2047, 2048, 2049, 2050, 4000, 8000);
     }
 
     @ParameterizedTest(name = "{0} bytes")
@@ -73,5 +73,34 @@ class OnePassHeadTest {
         Transcript transcript = Incremental.requestsEveryWay(
                 "GET / HTTP/1.1\r\nHost : h\r\nX: " + "x".repeat(9000) + "\r\n\r\n");
         assertEquals(new Transcript.Error(ParseError.HEADER_LINE_TOO_LONG), transcript.events().get(0));
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @MethodSource("sizesAroundTheFirstCopy")
+    void responseHeadsAroundTheFirstCopyParseTheSameWholeOrSplit(int size) {
+        String start = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Pad: ";
+        String end = "\r\n\r\n";
+        String wire = start + "p".repeat(size - start.length() - end.length()) + end + "ok";
+        Transcript transcript = Incremental.responsesEveryWay(wire + wire);
+        ResponseSnapshot head = (ResponseSnapshot) assertInstanceOf(Transcript.Head.class, transcript.events().get(0)).head();
+        assertEquals(size, head.headLength());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        // RFC 9112 section 4: a status line without its reason, an interim 100 before the final response.
+        "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
+        // Section 2.2: a bare CR, a bare LF, CR CR LF, in the status line and in a field line.
+        "HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 0\n\r\n",
+        // An empty status line, and a head cut short.
+        "\r\nHTTP/1.1 200 OK\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n",
+    })
+    void responseLineEndingsAndTruncationsGetTheScannersVerdictWholeOrSplit(String input) {
+        Incremental.responsesEveryWay(input);
     }
 }
