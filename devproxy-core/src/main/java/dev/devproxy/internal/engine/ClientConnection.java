@@ -447,8 +447,8 @@ final class ClientConnection extends Timed {
 
     /**
      * Writes {@code buffers} in order, after anything already pending. What cannot be written now is kept:
-     * the loop's scratch buffer is copied aside, any other buffer is kept as it is, so its owner must leave
-     * it alone until {@link Exchange#onClientDrained()}.
+     * the loop's scratch buffers ({@link EventLoop#isScratch}) are copied aside, any other buffer is kept as
+     * it is, so its owner must leave it alone until {@link Exchange#onClientDrained()}.
      *
      * @return true when everything was written now
      */
@@ -469,7 +469,7 @@ final class ClientConnection extends Timed {
         }
         for (ByteBuffer buffer : buffers) {
             if (buffer.hasRemaining()) {
-                pendingWrites.add(buffer == loop.scratch ? copyOf(buffer) : buffer);
+                pendingWrites.add(loop.isScratch(buffer) ? copyOf(buffer) : buffer);
             }
         }
         if (pendingWrites.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.devproxy.internal.engine;
 
+import dev.devproxy.internal.echo.EchoJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One selector thread: it selects, hands each ready key to its {@link IoHandler}, runs tasks other threads
@@ -25,6 +27,8 @@ final class EventLoop implements Runnable {
     final HttpDate date;
     /** Idle keep-alive connections to upstreams, reused by this loop's forwarding exchanges. */
     final UpstreamPool upstreams = new UpstreamPool();
+    /** Echo's JSON writer and body pool, made on the first echo: a proxy that never echoes never pays for it. */
+    private @Nullable EchoJson echoJson;
 
     private final Selector selector;
     private final Thread thread;
@@ -54,6 +58,25 @@ final class EventLoop implements Runnable {
 
     void start() {
         thread.start();
+    }
+
+    /** This loop's echo writer. Loop thread only. */
+    EchoJson echoJson() {
+        EchoJson json = echoJson;
+        if (json == null) {
+            json = new EchoJson();
+            echoJson = json;
+        }
+        return json;
+    }
+
+    /**
+     * Whether {@code buffer} is scratch space of this loop ({@link #scratch}, echo's output) that the next
+     * response overwrites, so that a write that cannot finish now must copy it.
+     */
+    boolean isScratch(ByteBuffer buffer) {
+        EchoJson json = echoJson;
+        return buffer == scratch || (json != null && json.isOutput(buffer));
     }
 
     Selector selector() {
