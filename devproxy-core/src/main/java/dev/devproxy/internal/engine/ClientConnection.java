@@ -16,6 +16,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -60,6 +61,7 @@ final class ClientConnection extends Timed {
     private long lastWriteProgress;
     private long lingeredBytes;
     private @Nullable String remoteAddress;
+    private @Nullable EchoExchange echo;
 
     // The request in progress.
     private boolean requestStarted;
@@ -530,12 +532,33 @@ final class ClientConnection extends Timed {
      */
     void sendBuffered(ByteBuffer head, ByteBuffer body, int status) {
         head.flip();
-        if (headRequest) {
-            write(head);
-        } else {
-            write(head, body);
+        // The loop's arrays rather than varargs, which would allocate one per response. Nothing in write()
+        // writes again (a failure only closes), so no one else uses them meanwhile.
+        ByteBuffer[] buffers = headRequest ? loop.oneBuffer : loop.twoBuffers;
+        buffers[0] = head;
+        if (!headRequest) {
+            buffers[1] = body;
+        }
+        try {
+            write(buffers);
+        } finally {
+            Arrays.fill(buffers, null);
         }
         responseComplete(status);
+    }
+
+    /**
+     * This connection's echo exchange, made on its first echo and reused for the next ones: a connection
+     * carries one exchange at a time, and an echo exchange holds nothing once its request has ended.
+     */
+    EchoExchange echoExchange() {
+        EchoExchange current = echo;
+        if (current == null) {
+            current = new EchoExchange(this, parser.head());
+            echo = current;
+        }
+        current.reset();
+        return current;
     }
 
     /** Starts a response head in the loop's scratch buffer with its status line; fields follow. */

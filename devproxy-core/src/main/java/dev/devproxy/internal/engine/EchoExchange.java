@@ -22,9 +22,15 @@ final class EchoExchange implements Exchange {
     /** Taken from the loop when the first body byte arrives; a request without a body never needs one. */
     private @Nullable EchoBody body;
 
+    /** An exchange for every echo on {@code connection}, whose parser keeps {@code head} (see {@link #reset()}). */
     EchoExchange(ClientConnection connection, RequestHead head) {
         this.connection = connection;
         this.head = head;
+    }
+
+    /** Readies this exchange for the connection's next request, whose head the parser's {@code head} now is. */
+    void reset() {
+        body = null; // already given back at the end or abort of the previous request
         connection.setRoute(RouteKind.ECHO);
     }
 

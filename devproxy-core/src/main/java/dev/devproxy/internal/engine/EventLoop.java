@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,9 @@ final class EventLoop implements Runnable {
     final HttpDate date;
     /** Idle keep-alive connections to upstreams, reused by this loop's forwarding exchanges. */
     final UpstreamPool upstreams = new UpstreamPool();
+    /** For {@link ClientConnection#sendBuffered}'s gathering write, cleared after each use. */
+    final ByteBuffer[] oneBuffer = new ByteBuffer[1];
+    final ByteBuffer[] twoBuffers = new ByteBuffer[2];
     /** Echo's JSON writer and body pool, made on the first echo: a proxy that never echoes never pays for it. */
     private @Nullable EchoJson echoJson;
 
@@ -34,6 +38,8 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private final EngineClock clock;
     private final long scanIntervalNanos;
+    /** Made once: a method reference passed to each select() would be a new object per turn of the loop. */
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Everything with a deadline; removal swaps the last element in (see {@link Timed#timedIndex}). */
@@ -156,10 +162,10 @@ final class EventLoop implements Runnable {
                 }
                 if (tasks.isEmpty()) {
                     long waitMillis = Math.max(1, (wakeAt - clock.nanoTime() + 999_999) / 1_000_000);
-                    selector.select(this::dispatch, waitMillis);
+                    selector.select(dispatcher, waitMillis);
                 } else {
                     // A task posted from this thread did not wake the selector: do not sleep on it.
-                    selector.selectNow(this::dispatch);
+                    selector.selectNow(dispatcher);
                 }
                 wakeupPending.set(false);
                 runTasks();
