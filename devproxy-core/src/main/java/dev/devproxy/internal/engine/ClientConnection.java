@@ -36,6 +36,11 @@ final class ClientConnection extends Timed {
     /** After an error response, how long and how much input is read and thrown away before closing. */
     private static final long LINGER_NANOS = 2_000_000_000L;
     private static final long LINGER_MAX_BYTES = 1 << 20;
+    /**
+     * The largest body {@link #sendBuffered} copies in behind the head. Larger ones go in a gathering write,
+     * so that a response the client cannot take at once keeps its body by reference instead of a copy.
+     */
+    private static final int MERGED_BODY_MAX = 8 * 1024;
 
     final EventLoop loop;
     final ServerContext context;
@@ -463,7 +468,11 @@ final class ClientConnection extends Timed {
         }
         if (pendingWrites.isEmpty()) {
             try {
-                channel.write(buffers);
+                if (buffers.length == 1) {
+                    channel.write(buffers[0]); // not the gathering write, which sets up an iovec array for one
+                } else {
+                    channel.write(buffers);
+                }
             } catch (IOException e) {
                 clientFailed();
                 return false;
@@ -531,12 +540,20 @@ final class ClientConnection extends Timed {
      * without its body but keeps the Content-Length it would have had (RFC 9110 section 9.3.2).
      */
     void sendBuffered(ByteBuffer head, ByteBuffer body, int status) {
+        boolean merge = !headRequest && body.remaining() <= MERGED_BODY_MAX && body.remaining() <= head.remaining();
+        if (merge) {
+            // A small body goes right after the head: one plain write of one direct buffer. A gathering write
+            // costs more (the JDK copies a heap body into a temporary direct buffer for it anyway, and sets up
+            // and clears an iovec array), and a profile of echo under wrk had it at a seventh of the loop's time.
+            head.put(body);
+        }
         head.flip();
         // The loop's arrays rather than varargs, which would allocate one per response. Nothing in write()
         // writes again (a failure only closes), so no one else uses them meanwhile.
-        ByteBuffer[] buffers = headRequest ? loop.oneBuffer : loop.twoBuffers;
+        boolean bodyApart = !headRequest && !merge;
+        ByteBuffer[] buffers = bodyApart ? loop.twoBuffers : loop.oneBuffer;
         buffers[0] = head;
-        if (!headRequest) {
+        if (bodyApart) {
             buffers[1] = body;
         }
         try {
