@@ -107,10 +107,10 @@ public final class EchoJson {
      *
      * @param head the request's head
      * @param body the request's body, or null when it had none
-     * @param remoteAddress the client's address as {@code host:port}
+     * @param remoteAddress the client's address as {@code host:port}, already {@linkplain #quote quoted}
      * @return the JSON, from position 0 to its limit; valid until the next call
      */
-    public ByteBuffer render(RequestHead head, @Nullable EchoBody body, String remoteAddress) {
+    public ByteBuffer render(RequestHead head, @Nullable EchoBody body, byte[] remoteAddress) {
         length = 0;
         int headLength = head.headLength();
         if (raw.capacity() < headLength) {
@@ -186,9 +186,9 @@ public final class EchoJson {
         } else {
             put(NULL);
         }
+        ensure(REMOTE_ADDRESS.length + remoteAddress.length + 1);
         put(REMOTE_ADDRESS);
-        string(remoteAddress);
-        ensure(1);
+        put(remoteAddress);
         out[length++] = '}';
         return output.limit(length).position(0);
     }
@@ -259,7 +259,19 @@ public final class EchoJson {
     }
 
     /**
-     * A string from outside the head (the method, the remote address, the rarely used path and query) as a JSON
+     * {@code value} as a JSON string, for a caller that writes the same one many times (a connection's remote
+     * address): {@link #render} then copies it instead of escaping it again.
+     *
+     * @param value the text; a lone surrogate becomes U+FFFD
+     * @return the quoted, escaped UTF-8 bytes
+     */
+    public static byte[] quote(String value) {
+        byte[] quoted = new byte[value.length() * MAX_ESCAPED + 2];
+        return java.util.Arrays.copyOf(quoted, string(quoted, 0, value));
+    }
+
+    /**
+     * A string from outside the head (the method, the rarely used path and query of other forms) as a JSON
      * string, or {@code null}. Checks its own room.
      */
     private void string(@Nullable String value) {
@@ -269,36 +281,42 @@ public final class EchoJson {
             return;
         }
         ensure(value.length() * MAX_ESCAPED + 2);
-        out[length++] = '"';
+        length = string(out, length, value);
+    }
+
+    /** Writes {@code value} quoted at {@code o[n]}, which has room for six bytes a char and two; returns the end. */
+    private static int string(byte[] o, int n, String value) {
+        o[n++] = '"';
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x80) {
                 byte escape = ESCAPE[c];
                 if (escape == 0) {
-                    out[length++] = (byte) c;
+                    o[n++] = (byte) c;
                 } else {
-                    length = escape(out, length, (byte) c, escape);
+                    n = escape(o, n, (byte) c, escape);
                 }
             } else if (c < 0x800) {
-                out[length++] = (byte) (0xC0 | (c >> 6));
-                out[length++] = (byte) (0x80 | (c & 0x3F));
+                o[n++] = (byte) (0xC0 | (c >> 6));
+                o[n++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
                     && Character.isLowSurrogate(value.charAt(i + 1))) {
                 int cp = Character.toCodePoint(c, value.charAt(++i));
-                out[length++] = (byte) (0xF0 | (cp >> 18));
-                out[length++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                out[length++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                out[length++] = (byte) (0x80 | (cp & 0x3F));
+                o[n++] = (byte) (0xF0 | (cp >> 18));
+                o[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                o[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                o[n++] = (byte) (0x80 | (cp & 0x3F));
             } else {
                 if (Character.isSurrogate(c)) {
                     c = '\uFFFD'; // a lone surrogate cannot be encoded; JSON text must be valid Unicode
                 }
-                out[length++] = (byte) (0xE0 | (c >> 12));
-                out[length++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                out[length++] = (byte) (0x80 | (c & 0x3F));
+                o[n++] = (byte) (0xE0 | (c >> 12));
+                o[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                o[n++] = (byte) (0x80 | (c & 0x3F));
             }
         }
-        out[length++] = '"';
+        o[n++] = '"';
+        return n;
     }
 
     /** A non-negative number in decimal, without {@link Long#toString(long)}. */

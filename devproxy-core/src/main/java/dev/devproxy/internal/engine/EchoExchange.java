@@ -21,6 +21,8 @@ final class EchoExchange implements Exchange {
     private final RequestHead head;
     /** Taken from the loop when the first body byte arrives; a request without a body never needs one. */
     private @Nullable EchoBody body;
+    /** The connection's remote address as a JSON string, made on the first echo; it never changes. */
+    private byte @Nullable [] remoteAddress;
 
     /** An exchange for every echo on {@code connection}, whose parser keeps {@code head} (see {@link #reset()}). */
     EchoExchange(ClientConnection connection, RequestHead head) {
@@ -48,7 +50,12 @@ final class EchoExchange implements Exchange {
     @Override
     public void onRequestEnd() {
         EchoJson json = connection.loop.echoJson();
-        ByteBuffer answer = json.render(head, body, connection.remoteAddress());
+        byte[] remote = remoteAddress;
+        if (remote == null) {
+            remote = EchoJson.quote(connection.remoteAddress());
+            remoteAddress = remote;
+        }
+        ByteBuffer answer = json.render(head, body, remote);
         releaseBody();
         LocalResponseExchange.send(connection, 200, Responses.CONTENT_TYPE_JSON, answer);
     }

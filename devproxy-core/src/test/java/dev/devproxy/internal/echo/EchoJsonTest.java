@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class EchoJsonTest {
     private static final String REMOTE = "127.0.0.1:54321";
+    private static final byte[] REMOTE_JSON = EchoJson.quote(REMOTE);
     /** Shared on purpose: a long answer followed by a short one must not leave anything behind. */
     private static final EchoJson WRITER = new EchoJson();
 
@@ -180,7 +181,7 @@ class EchoJsonTest {
                     body.add(input, parser.bodyOffset(), parser.bodyLength());
                 }
                 case END -> {
-                    ByteBuffer answer = json.render(parser.head(), body, REMOTE);
+                    ByteBuffer answer = json.render(parser.head(), body, REMOTE_JSON);
                     assertTrue(answer.remaining() > 200);
                     if (body != null) {
                         json.recycle(body);
@@ -223,7 +224,7 @@ class EchoJsonTest {
                     }
                     case END -> {
                         expected.add(legacy.finish(remote));
-                        ByteBuffer answer = WRITER.render(parser.head(), body, remote);
+                        ByteBuffer answer = WRITER.render(parser.head(), body, EchoJson.quote(remote));
                         byte[] copy = new byte[answer.remaining()];
                         answer.get(copy);
                         actual.add(copy);
