@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shed, so it finds a slot within about a shedding interval.
  */
 final class Acceptor implements IoHandler {
-    private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
 
     private final ServerSocketChannel server;
     private final EventLoop home;
@@ -163,7 +162,12 @@ final class Acceptor implements IoHandler {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "closing a channel failed", e);
+            LogHolder.LOG.log(Level.DEBUG, "closing a channel failed", e);
         }
+    }
+
+    /** The logger, looked up on first use: see {@code ServerContext.LogHolder}. */
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
     }
 }

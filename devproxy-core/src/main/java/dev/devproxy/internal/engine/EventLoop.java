@@ -20,7 +20,6 @@ import org.jspecify.annotations.Nullable;
  * submitted, and scans its connections' deadlines. Everything registered with it is touched only by its thread.
  */
 final class EventLoop implements Runnable {
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
 
     final BufferPool buffers = new BufferPool(256);
     /** Scratch space for building responses; valid only until the building method returns. */
@@ -178,7 +177,7 @@ final class EventLoop implements Runnable {
             } catch (IOException | RuntimeException | Error e) {
                 // A bug in one handler must not kill the loop and every connection on it. An Error is caught too:
                 // an AssertionError or StackOverflowError from one connection leaves the others serviceable.
-                LOG.log(Level.ERROR, "unexpected failure in event loop " + thread.getName(), e);
+                log().log(Level.ERROR, "unexpected failure in event loop " + thread.getName(), e);
             }
         }
         shutDown();
@@ -189,7 +188,7 @@ final class EventLoop implements Runnable {
         try {
             handler.onReady(key);
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "unexpected failure handling a connection; closing it", e);
+            log().log(Level.ERROR, "unexpected failure handling a connection; closing it", e);
             handler.forceClose();
         }
     }
@@ -200,7 +199,7 @@ final class EventLoop implements Runnable {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.ERROR, "unexpected failure in an event-loop task", e);
+                log().log(Level.ERROR, "unexpected failure in an event-loop task", e);
             }
         }
     }
@@ -213,7 +212,7 @@ final class EventLoop implements Runnable {
                 try {
                     task.task.run();
                 } catch (RuntimeException | Error e) {
-                    LOG.log(Level.ERROR, "unexpected failure in a scheduled task", e);
+                    log().log(Level.ERROR, "unexpected failure in a scheduled task", e);
                 }
             }
         }
@@ -231,11 +230,20 @@ final class EventLoop implements Runnable {
                 try {
                     item.onDeadline(now);
                 } catch (RuntimeException | Error e) {
-                    LOG.log(Level.ERROR, "unexpected failure handling a timeout; closing the connection", e);
+                    log().log(Level.ERROR, "unexpected failure handling a timeout; closing the connection", e);
                     item.forceClose();
                 }
             }
         }
+    }
+
+    /** The logger, looked up on first use: see {@code ServerContext.LogHolder}. */
+    private static System.Logger log() {
+        return LogHolder.LOG;
+    }
+
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
     }
 
     private void shutDown() {
@@ -251,7 +259,7 @@ final class EventLoop implements Runnable {
         try {
             selector.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "closing a selector failed", e);
+            log().log(Level.DEBUG, "closing a selector failed", e);
         }
     }
 }
