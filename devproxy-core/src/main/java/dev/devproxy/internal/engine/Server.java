@@ -182,15 +182,10 @@ public final class Server {
         for (EventLoop loop : loops) {
             loop.execute(() -> ClientConnection.closeIdle(loop));
         }
-        long deadline = System.nanoTime() + context.config.shutdownGrace().toNanos();
-        // Bounded polling with a deadline: shutdown is rare, and a latch per connection would cost more.
-        while (acceptor.openConnections() > 0 && System.nanoTime() - deadline < 0) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        try {
+            acceptor.awaitNoConnections(context.config.shutdownGrace().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         context.resolver.close();
         for (EventLoop loop : loops) {
