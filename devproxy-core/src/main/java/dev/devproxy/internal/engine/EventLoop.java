@@ -37,8 +37,6 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private final EngineClock clock;
     private final long scanIntervalNanos;
-    /** Made once: a method reference passed to each select() would be a new object per turn of the loop. */
-    private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Everything with a deadline; removal swaps the last element in (see {@link Timed#timedIndex}). */
@@ -151,6 +149,10 @@ final class EventLoop implements Runnable {
 
     @Override
     public void run() {
+        // Made once, here on the loop's thread: a method reference written into each select() call would be a new
+        // object per turn of the loop, and one made in the constructor would be linked on the starting thread,
+        // a millisecond of a fresh JVM's start-up that this thread otherwise spends in parallel.
+        Consumer<SelectionKey> dispatcher = this::dispatch;
         nextScanNanos = clock.nanoTime() + scanIntervalNanos;
         while (running) {
             try {
