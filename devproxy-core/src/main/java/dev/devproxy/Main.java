@@ -2,6 +2,7 @@ package dev.devproxy;
 
 import dev.devproxy.internal.config.Setting;
 import dev.devproxy.internal.config.SettingsReader;
+import dev.devproxy.internal.engine.Server;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,7 +15,8 @@ public final class Main {
     }
 
     /**
-     * Starts the proxy and blocks until the JVM is asked to stop. Exits with status 2 on a bad setting.
+     * Starts the proxy, prints where it listens to standard output, and blocks until the JVM is asked to stop.
+     * Exits with status 2 on a bad setting.
      *
      * @param args flags such as {@code --port 8080}; {@code --help} lists them all
      * @throws InterruptedException when the main thread is interrupted while it waits for the proxy to stop
@@ -34,9 +36,13 @@ public final class Main {
         }
         // No journal: nothing reads it in a standalone proxy, and it would keep up to 64 MiB of bodies.
         DevProxy proxy = DevProxy.builder().config(config).journalCapacity(0).build().start();
+        // Printed here, not logged by the engine: a logger lookup would initialise java.util.logging on every
+        // start of every embedded proxy (see Server.logsLifecycle), and whoever runs the jar wants this line.
+        System.out.println(Server.listeningLine(proxy.address(), config));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();
+            System.out.println("DevProxy on port " + proxy.port() + " stopped");
             stopped.countDown();
         }, "devproxy-shutdown"));
         stopped.await();

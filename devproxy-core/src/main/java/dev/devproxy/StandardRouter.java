@@ -13,7 +13,9 @@ final class StandardRouter implements Router {
 
     @Override
     public Route route(RequestHead request) {
-        if (request.targetForm() != RequestHead.TargetForm.ORIGIN) {
+        // Only a target at least as long as "/proxy" can be forwarded or be "/metrics"; shorter ones, such as
+        // "/", are echoed without making Strings of their target and path on the event loop.
+        if (request.targetForm() != RequestHead.TargetForm.ORIGIN || request.targetLength() < PROXY_PREFIX.length()) {
             return Route.echo();
         }
         String path = request.path();

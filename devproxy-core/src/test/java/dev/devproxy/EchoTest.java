@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -228,6 +230,43 @@ class EchoTest {
             assertEquals("application/json", head.header("Content-Type"));
             assertEquals("HTTP/1.1 200 OK", get.statusLine());
             assertContains(get.bodyText(), "\"method\":\"GET\",\"target\":\"/g\",");
+        }
+    }
+
+    @Test
+    void answersWaitingForASlowReaderAreNotOverwrittenByAnswersToOthers() throws Exception {
+        // One loop, so both clients share its echo writer. Every body byte is escaped to six (\u0001): 384 KiB
+        // of JSON per request, pipelined to a client whose 4 KiB window takes little at a time, so that the
+        // kernel's buffers fill and answers wait in the connection while the same writer answers the other.
+        byte[] body = new byte[64 * 1024];
+        Arrays.fill(body, (byte) 1);
+        int pipelined = 16;
+        byte[] requests = new byte[0];
+        for (int i = 0; i < pipelined; i++) {
+            byte[] request = post(body);
+            requests = Arrays.copyOf(requests, requests.length + request.length);
+            System.arraycopy(request, 0, requests, requests.length - request.length, request.length);
+        }
+        try (DevProxy single = proxy().ioThreads(1).build().start();
+                RawClient slow = RawClient.connect(single.address(), 4096);
+                RawClient other = RawClient.connect(single)) {
+            // Sent from another thread: the proxy stops reading while an answer waits, so this write blocks.
+            byte[] all = requests;
+            CompletableFuture<RawClient> sent = CompletableFuture.supplyAsync(() -> slow.send(all));
+            for (int i = 0; i < 20; i++) {
+                other.send("GET /other/" + i + " HTTP/1.1\r\nHost: h\r\n\r\n");
+                assertContains(other.readResponse().bodyText(), "\"target\":\"/other/" + i + "\",");
+            }
+
+            String expected = "{\"method\":\"POST\",\"target\":\"/upload\",\"path\":\"/upload\",\"query\":null,"
+                    + "\"version\":\"HTTP/1.1\",\"headers\":[[\"Host\",\"h\"],[\"Content-Length\",\"65536\"]],"
+                    + "\"bodyLength\":65536,\"bodySha256\":\"" + sha256(body) + "\",\"body\":\""
+                    + "\\u0001".repeat(body.length) + "\",\"remoteAddress\":\"" + slow.localAddress() + "\"}";
+            for (int i = 0; i < pipelined; i++) {
+                String json = slow.readResponse(Duration.ofSeconds(10)).bodyText();
+                assertTrue(expected.equals(json), () -> "expected\n  " + abbreviate(expected) + "\nbut was\n  " + abbreviate(json));
+            }
+            sent.get(10, TimeUnit.SECONDS);
         }
     }
 

@@ -44,7 +44,6 @@ import org.jspecify.annotations.Nullable;
  * route is asked from the head first and its answer is used if no stub matches the whole request.
  */
 public final class Stubs implements Router {
-    private static final System.Logger LOG = System.getLogger("dev.devproxy.stub");
     /** The most unmatched requests kept for {@link #unmatchedRequests()}; older ones are dropped. */
     private static final int MAX_UNMATCHED = 100;
     /** How many of the closest stubs a report lists. */
@@ -409,7 +408,7 @@ public final class Stubs implements Router {
                     }
                 } catch (RuntimeException | AssertionError e) {
                     // An AssertionError too: a matcher written with test assertions must not kill the loop.
-                    LOG.log(Level.WARNING, "matcher " + part.describe() + " of stub " + stub.describe() + " threw for "
+                    LogHolder.LOG.log(Level.WARNING, "matcher " + part.describe() + " of stub " + stub.describe() + " threw for "
                             + request + "; taken as no match", e);
                     return false;
                 }
@@ -463,5 +462,10 @@ public final class Stubs implements Router {
         public String toString() {
             return describe(this) + ", used " + Text.count(uses(), "time");
         }
+    }
+
+    /** Looked up on first use: the lookup initialises the logging backend, tens of ms of a fresh JVM's start. */
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger("dev.devproxy.stub");
     }
 }

@@ -1,10 +1,7 @@
 package dev.devproxy.internal.echo;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -13,18 +10,36 @@ import org.jspecify.annotations.Nullable;
 /**
  * What echo reports of a body: its length, its SHA-256, and its text when it is valid UTF-8 of at most
  * {@value #MAX_TEXT_BYTES} bytes. Keeps only the first {@value #MAX_TEXT_BYTES} + 1 bytes, whatever the size.
+ *
+ * <p>Reusable: {@link EchoJson} hands one to each request with a body and takes it back, emptied, when the
+ * request ends, so the digest and a small prefix array outlive the request. Confined to one loop's thread.
  */
 public final class EchoBody {
     /** The largest body echoed back as text. */
     public static final int MAX_TEXT_BYTES = 64 * 1024;
-    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    /**
+     * The largest prefix array kept for the next body. A body that needed more gives its array up: a loop
+     * should not hold 64 KiB per pooled body for the rare large upload, and one that repeats pays one array
+     * per request, small beside the bytes it sends.
+     */
+    static final int MAX_KEPT_PREFIX = 8 * 1024;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private long length;
     private @Nullable MessageDigest digest;
-    private byte[] prefix = new byte[0];
+    private byte[] prefix = NO_BYTES;
     private int prefixLength;
 
-    /** Adds {@code length} bytes of {@code buffer} from {@code offset}; the buffer's position is not changed. */
+    EchoBody() {
+    }
+
+    /**
+     * Adds {@code count} bytes of {@code buffer} from {@code offset}; the buffer's position is not changed.
+     *
+     * @param buffer the bytes; read with absolute gets only
+     * @param offset the index of the first byte
+     * @param count the number of bytes, 0 or more
+     */
     public void add(ByteBuffer buffer, int offset, int count) {
         if (count == 0) {
             return;
@@ -35,7 +50,12 @@ public final class EchoBody {
             sha256 = newSha256();
             digest = sha256;
         }
-        sha256.update(buffer.duplicate().limit(offset + count).position(offset));
+        // The position and limit are set and put back rather than updating a duplicate(), which would allocate.
+        int position = buffer.position();
+        int limit = buffer.limit();
+        buffer.limit(offset + count).position(offset);
+        sha256.update(buffer);
+        buffer.limit(limit).position(position);
         int keep = Math.min(count, MAX_TEXT_BYTES + 1 - prefixLength);
         if (keep > 0) {
             if (prefix.length < prefixLength + keep) {
@@ -47,37 +67,48 @@ public final class EchoBody {
     }
 
     /** The number of body bytes. */
-    public long length() {
+    long length() {
         return length;
     }
 
-    /** The SHA-256 of the body, lower-case hex. */
-    public String sha256Hex() {
+    /** Writes the body's 32-byte SHA-256 into {@code out} from 0. Once only: the digest is reset by it. */
+    void sha256(byte[] out) {
         MessageDigest sha256 = digest;
         if (sha256 == null) {
-            return EMPTY_SHA256;
-        }
-        byte[] hash = sha256.digest();
-        StringBuilder hex = new StringBuilder(64);
-        for (byte b : hash) {
-            hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-        }
-        return hex.toString();
-    }
-
-    /** The body as text when it is valid UTF-8 and at most {@value #MAX_TEXT_BYTES} bytes, else null. */
-    public @Nullable String text() {
-        if (length > MAX_TEXT_BYTES) {
-            return null;
+            sha256 = newSha256();
+            digest = sha256;
         }
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(prefix, 0, prefixLength));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            return null;
+            sha256.digest(out, 0, 32);
+        } catch (DigestException e) {
+            throw new IllegalStateException("a SHA-256 is 32 bytes", e);
+        }
+    }
+
+    /** Whether the body is echoed as text: at most {@value #MAX_TEXT_BYTES} bytes of well-formed UTF-8. */
+    boolean isText() {
+        return length <= MAX_TEXT_BYTES && Utf8.isWellFormed(prefix, 0, prefixLength);
+    }
+
+    /** The kept bytes: the whole body when {@link #length()} is at most {@value #MAX_TEXT_BYTES}. */
+    byte[] prefix() {
+        return prefix;
+    }
+
+    int prefixLength() {
+        return prefixLength;
+    }
+
+    /** Forgets the body, keeping the digest and a small prefix array for the next one. */
+    void clear() {
+        length = 0;
+        prefixLength = 0;
+        if (prefix.length > MAX_KEPT_PREFIX) {
+            prefix = NO_BYTES;
+        }
+        MessageDigest sha256 = digest;
+        if (sha256 != null) {
+            sha256.reset();
         }
     }
 

@@ -7,6 +7,8 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shed, so it finds a slot within about a shedding interval.
  */
 final class Acceptor implements IoHandler {
-    private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
 
     private final ServerSocketChannel server;
     private final EventLoop home;
@@ -39,6 +40,8 @@ final class Acceptor implements IoHandler {
     private final SelectionKey key;
     private final int shedQuotaPerLoop;
     private int nextLoop;
+    /** Set by {@link #awaitNoConnections}; counted down by the close that leaves no connection open. */
+    private volatile @org.jspecify.annotations.Nullable CountDownLatch drained;
     private @org.jspecify.annotations.Nullable ScheduledTask shedding;
 
     static final long SHED_INTERVAL_MILLIS = 200;
@@ -137,10 +140,33 @@ final class Acceptor implements IoHandler {
 
     /** Called from any loop when a client connection has closed. */
     void connectionClosed() {
-        open.decrementAndGet();
+        if (open.decrementAndGet() == 0) {
+            CountDownLatch waiting = drained;
+            if (waiting != null) {
+                waiting.countDown(); // never blocks: a compare-and-set, and an unpark of the closing thread
+            }
+        }
         if (paused.get()) {
             home.execute(this::resume);
         }
+    }
+
+    /**
+     * Waits until no client connection is open, at most {@code timeoutNanos}; for {@code close()}, never on a
+     * loop's thread. A handoff rather than polling, so that a proxy whose connections close at once stops at
+     * once, not at the next poll.
+     *
+     * @return whether no connection was open in time
+     */
+    boolean awaitNoConnections(long timeoutNanos) throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(1);
+        drained = latch;
+        // Read after the latch is published: a close that reached 0 before it was set is seen here, a later one
+        // counts it down (both are volatile accesses, so one of the two sees the other).
+        if (open.get() == 0) {
+            return true;
+        }
+        return latch.await(timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Stops accepting for good; the bound port is released. Loop 0's thread only. */
@@ -163,7 +189,12 @@ final class Acceptor implements IoHandler {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "closing a channel failed", e);
+            LogHolder.LOG.log(Level.DEBUG, "closing a channel failed", e);
         }
+    }
+
+    /** The logger, looked up on first use: see {@code ServerContext.LogHolder}. */
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
     }
 }

@@ -2,57 +2,74 @@ package dev.devproxy.internal.engine;
 
 import dev.devproxy.RouteKind;
 import dev.devproxy.internal.echo.EchoBody;
-import dev.devproxy.internal.echo.JsonWriter;
-import dev.devproxy.parser.HeaderFields;
+import dev.devproxy.internal.echo.EchoJson;
 import dev.devproxy.parser.RequestHead;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Echo mode: reads the whole body (hashing it, keeping at most 64 KiB + 1 bytes) and answers 200 with a JSON
  * object describing the request. Field values are shown decoded as ISO-8859-1, so every byte survives.
+ *
+ * <p>The JSON is written only when the request ends, from the head the parser still holds: a head stays valid
+ * until the parser reports the next one, and the next one is parsed only after this exchange's
+ * {@link #onRequestEnd()} has returned. So nothing of the head is copied while the body streams in, and the
+ * whole answer is written in one go into the loop's {@link EchoJson}.
  */
 final class EchoExchange implements Exchange {
     private final ClientConnection connection;
-    private final JsonWriter json;
-    private final EchoBody body = new EchoBody();
+    private final RequestHead head;
+    /** Taken from the loop when the first body byte arrives; a request without a body never needs one. */
+    private @Nullable EchoBody body;
+    /** The connection's remote address as a JSON string, made on the first echo; it never changes. */
+    private byte @Nullable [] remoteAddress;
 
+    /** An exchange for every echo on {@code connection}, whose parser keeps {@code head} (see {@link #reset()}). */
     EchoExchange(ClientConnection connection, RequestHead head) {
         this.connection = connection;
+        this.head = head;
+    }
+
+    /** Readies this exchange for the connection's next request, whose head the parser's {@code head} now is. */
+    void reset() {
+        body = null; // already given back at the end or abort of the previous request
         connection.setRoute(RouteKind.ECHO);
-        // The head is only valid while no other message is parsed, so its part of the JSON is written now.
-        json = new JsonWriter(256 + 2 * head.headLength());
-        json.raw("{").name("method").string(head.method())
-                .raw(",").name("target").string(head.target())
-                .raw(",").name("path").string(head.path())
-                .raw(",").name("query").string(head.query())
-                .raw(",").name("version").string(head.version().text())
-                .raw(",").name("headers").raw("[");
-        HeaderFields headers = head.headers();
-        for (int i = 0; i < headers.size(); i++) {
-            json.raw(i == 0 ? "[" : ",[").string(headers.name(i)).raw(",").string(headers.value(i)).raw("]");
-        }
-        json.raw("]");
     }
 
     @Override
     public boolean onRequestBody(ByteBuffer buffer, int offset, int length) {
-        body.add(buffer, offset, length);
+        EchoBody collecting = body;
+        if (collecting == null) {
+            collecting = connection.loop.echoJson().takeBody();
+            body = collecting;
+        }
+        collecting.add(buffer, offset, length);
         return true;
     }
 
     @Override
     public void onRequestEnd() {
-        json.raw(",").name("bodyLength").number(body.length())
-                .raw(",").name("bodySha256").string(body.sha256Hex())
-                .raw(",").name("body").string(body.text())
-                .raw(",").name("remoteAddress").string(connection.remoteAddress())
-                .raw("}");
-        LocalResponseExchange.send(connection, 200, "application/json",
-                ByteBuffer.wrap(json.array(), 0, json.length()));
+        EchoJson json = connection.loop.echoJson();
+        byte[] remote = remoteAddress;
+        if (remote == null) {
+            remote = EchoJson.quote(connection.remoteAddress());
+            remoteAddress = remote;
+        }
+        ByteBuffer answer = json.render(head, body, remote);
+        releaseBody();
+        LocalResponseExchange.send(connection, 200, Responses.CONTENT_TYPE_JSON, answer);
     }
 
     @Override
     public void abort() {
-        // Nothing held but memory.
+        releaseBody();
+    }
+
+    private void releaseBody() {
+        EchoBody used = body;
+        body = null;
+        if (used != null) {
+            connection.loop.echoJson().recycle(used);
+        }
     }
 }

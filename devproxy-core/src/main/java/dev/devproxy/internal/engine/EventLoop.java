@@ -1,5 +1,6 @@
 package dev.devproxy.internal.engine;
 
+import dev.devproxy.internal.echo.EchoJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -11,13 +12,14 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One selector thread: it selects, hands each ready key to its {@link IoHandler}, runs tasks other threads
  * submitted, and scans its connections' deadlines. Everything registered with it is touched only by its thread.
  */
 final class EventLoop implements Runnable {
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
 
     final BufferPool buffers = new BufferPool(256);
     /** Scratch space for building responses; valid only until the building method returns. */
@@ -25,6 +27,11 @@ final class EventLoop implements Runnable {
     final HttpDate date;
     /** Idle keep-alive connections to upstreams, reused by this loop's forwarding exchanges. */
     final UpstreamPool upstreams;
+    /** For {@link ClientConnection#sendBuffered}'s gathering write, cleared after each use. */
+    final ByteBuffer[] oneBuffer = new ByteBuffer[1];
+    final ByteBuffer[] twoBuffers = new ByteBuffer[2];
+    /** Echo's JSON writer and body pool, made on the first echo: a proxy that never echoes never pays for it. */
+    private @Nullable EchoJson echoJson;
 
     private final Selector selector;
     private final Thread thread;
@@ -56,6 +63,25 @@ final class EventLoop implements Runnable {
 
     void start() {
         thread.start();
+    }
+
+    /** This loop's echo writer. Loop thread only. */
+    EchoJson echoJson() {
+        EchoJson json = echoJson;
+        if (json == null) {
+            json = new EchoJson();
+            echoJson = json;
+        }
+        return json;
+    }
+
+    /**
+     * Whether {@code buffer} is scratch space of this loop ({@link #scratch}, echo's output) that the next
+     * response overwrites, so that a write that cannot finish now must copy it.
+     */
+    boolean isScratch(ByteBuffer buffer) {
+        EchoJson json = echoJson;
+        return buffer == scratch || (json != null && json.isOutput(buffer));
     }
 
     Selector selector() {
@@ -125,6 +151,10 @@ final class EventLoop implements Runnable {
 
     @Override
     public void run() {
+        // Made once, here on the loop's thread: a method reference written into each select() call would be a new
+        // object per turn of the loop, and one made in the constructor would be linked on the starting thread,
+        // a millisecond of a fresh JVM's start-up that this thread otherwise spends in parallel.
+        Consumer<SelectionKey> dispatcher = this::dispatch;
         nextScanNanos = clock.nanoTime() + scanIntervalNanos;
         while (running) {
             try {
@@ -135,10 +165,10 @@ final class EventLoop implements Runnable {
                 }
                 if (tasks.isEmpty()) {
                     long waitMillis = Math.max(1, (wakeAt - clock.nanoTime() + 999_999) / 1_000_000);
-                    selector.select(this::dispatch, waitMillis);
+                    selector.select(dispatcher, waitMillis);
                 } else {
                     // A task posted from this thread did not wake the selector: do not sleep on it.
-                    selector.selectNow(this::dispatch);
+                    selector.selectNow(dispatcher);
                 }
                 wakeupPending.set(false);
                 runTasks();
@@ -151,7 +181,7 @@ final class EventLoop implements Runnable {
             } catch (IOException | RuntimeException | Error e) {
                 // A bug in one handler must not kill the loop and every connection on it. An Error is caught too:
                 // an AssertionError or StackOverflowError from one connection leaves the others serviceable.
-                LOG.log(Level.ERROR, "unexpected failure in event loop " + thread.getName(), e);
+                log().log(Level.ERROR, "unexpected failure in event loop " + thread.getName(), e);
             }
         }
         shutDown();
@@ -162,7 +192,7 @@ final class EventLoop implements Runnable {
         try {
             handler.onReady(key);
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "unexpected failure handling a connection; closing it", e);
+            log().log(Level.ERROR, "unexpected failure handling a connection; closing it", e);
             handler.forceClose();
         }
     }
@@ -173,7 +203,7 @@ final class EventLoop implements Runnable {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.ERROR, "unexpected failure in an event-loop task", e);
+                log().log(Level.ERROR, "unexpected failure in an event-loop task", e);
             }
         }
     }
@@ -186,7 +216,7 @@ final class EventLoop implements Runnable {
                 try {
                     task.task.run();
                 } catch (RuntimeException | Error e) {
-                    LOG.log(Level.ERROR, "unexpected failure in a scheduled task", e);
+                    log().log(Level.ERROR, "unexpected failure in a scheduled task", e);
                 }
             }
         }
@@ -204,11 +234,20 @@ final class EventLoop implements Runnable {
                 try {
                     item.onDeadline(now);
                 } catch (RuntimeException | Error e) {
-                    LOG.log(Level.ERROR, "unexpected failure handling a timeout; closing the connection", e);
+                    log().log(Level.ERROR, "unexpected failure handling a timeout; closing the connection", e);
                     item.forceClose();
                 }
             }
         }
+    }
+
+    /** The logger, looked up on first use: see {@code ServerContext.LogHolder}. */
+    private static System.Logger log() {
+        return LogHolder.LOG;
+    }
+
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
     }
 
     private void shutDown() {
@@ -224,7 +263,7 @@ final class EventLoop implements Runnable {
         try {
             selector.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "closing a selector failed", e);
+            log().log(Level.DEBUG, "closing a selector failed", e);
         }
     }
 }

@@ -12,7 +12,7 @@ final class Exchanges {
     /** The exchange for {@code route}, or null when the request was answered (and the connection failed) at once. */
     static @Nullable Exchange create(Route route, RequestHead head, ClientConnection connection) {
         if (route instanceof Route.Echo) {
-            return new EchoExchange(connection, head);
+            return connection.echoExchange();
         }
         if (route instanceof Route.Metrics) {
             return LocalResponseExchange.metrics(connection);

@@ -124,10 +124,13 @@ final class LocalResponseExchange implements Exchange {
         }
     }
 
-    /** Sends a complete response with one {@code Content-Type} and the given body, and ends the exchange. */
-    static void send(ClientConnection connection, int status, String contentType, ByteBuffer body) {
+    /**
+     * Sends a complete response with the given body and one field line, such as
+     * {@link Responses#CONTENT_TYPE_JSON}, and ends the exchange.
+     */
+    static void send(ClientConnection connection, int status, byte[] fieldLine, ByteBuffer body) {
         ByteBuffer head = connection.startHead(status);
-        Responses.field(head, "Content-Type", contentType);
+        head.put(fieldLine);
         connection.endHead(head, body.remaining());
         connection.sendBuffered(head, body, status);
     }

@@ -16,6 +16,8 @@ final class Responses {
     private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Echo's content type, as a whole field line: one copy instead of a put per character. */
+    static final byte[] CONTENT_TYPE_JSON = "Content-Type: application/json\r\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     static {

@@ -10,8 +10,6 @@ import org.jspecify.annotations.Nullable;
 
 /** What every connection of one server shares: settings, router, metrics and logging. Thread-safe. */
 final class ServerContext {
-    private static final System.Logger LOG = System.getLogger("dev.devproxy");
-    private static final System.Logger ACCESS_LOG = System.getLogger("dev.devproxy.access");
     /** At most this many client-error warnings a second, so a flood of bad requests cannot fill a disk. */
     private static final int WARNINGS_PER_SECOND = 10;
 
@@ -50,7 +48,7 @@ final class ServerContext {
         this.bodyTimeoutNanos = config.bodyTimeout().toNanos();
         this.keepAliveTimeoutNanos = config.keepAliveTimeout().toNanos();
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
-        this.accessLogEnabled = config.accessLog() && ACCESS_LOG.isLoggable(Level.INFO);
+        this.accessLogEnabled = config.accessLog() && AccessLogHolder.LOG.isLoggable(Level.INFO);
     }
 
     /** Logs a client error or timeout at WARNING, at most {@value #WARNINGS_PER_SECOND} a second. */
@@ -61,11 +59,11 @@ final class ServerContext {
             warningsInWindow.set(0);
             long suppressed = warningsSuppressed.getAndSet(0);
             if (suppressed > 0) {
-                LOG.log(Level.WARNING, suppressed + " similar warnings suppressed in the last second(s)");
+                LogHolder.LOG.log(Level.WARNING, suppressed + " similar warnings suppressed in the last second(s)");
             }
         }
         if (warningsInWindow.incrementAndGet() <= WARNINGS_PER_SECOND) {
-            LOG.log(Level.WARNING, message);
+            LogHolder.LOG.log(Level.WARNING, message);
         } else {
             warningsSuppressed.incrementAndGet();
         }
@@ -73,10 +71,22 @@ final class ServerContext {
 
     /** Logs an unexpected failure at ERROR with its stack trace. */
     void error(String message, Throwable failure) {
-        LOG.log(Level.ERROR, message, failure);
+        LogHolder.LOG.log(Level.ERROR, message, failure);
     }
 
     void access(String line) {
-        ACCESS_LOG.log(Level.INFO, line);
+        AccessLogHolder.LOG.log(Level.INFO, line);
+    }
+
+    /**
+     * Loggers are looked up when first used, not when the class loads: the lookup initialises the logging
+     * backend, tens of milliseconds of a fresh JVM that a proxy with nothing to log should not pay to start.
+     */
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger("dev.devproxy");
+    }
+
+    private static final class AccessLogHolder {
+        static final System.Logger LOG = System.getLogger("dev.devproxy.access");
     }
 }

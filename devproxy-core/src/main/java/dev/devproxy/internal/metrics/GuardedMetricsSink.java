@@ -10,7 +10,6 @@ import java.util.List;
  * loop: it is logged (at most once a minute per sink) and swallowed.
  */
 public final class GuardedMetricsSink implements MetricsSink {
-    private static final System.Logger LOG = System.getLogger(GuardedMetricsSink.class.getName());
     private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final MetricsSink[] sinks;
@@ -73,8 +72,13 @@ public final class GuardedMetricsSink implements MetricsSink {
         long now = System.nanoTime();
         if (lastLoggedNanos[index] == 0 || now - lastLoggedNanos[index] > LOG_INTERVAL_NANOS) {
             lastLoggedNanos[index] = now;
-            LOG.log(System.Logger.Level.WARNING, "metrics sink " + sinks[index].getClass().getName()
+            LogHolder.LOG.log(System.Logger.Level.WARNING, "metrics sink " + sinks[index].getClass().getName()
                     + " threw; ignoring its failures for a minute", e);
         }
+    }
+
+    /** Looked up on first use: the lookup initialises the logging backend, tens of ms of a fresh JVM's start. */
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger(GuardedMetricsSink.class.getName());
     }
 }
