@@ -591,7 +591,7 @@ final class ClientConnection extends Timed {
             current = new EchoExchange(this, parser.head());
             echo = current;
         }
-        current.reset();
+        current.reset(parser.head());
         return current;
     }
 

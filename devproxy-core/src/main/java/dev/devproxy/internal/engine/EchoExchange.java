@@ -18,20 +18,22 @@ import org.jspecify.annotations.Nullable;
  */
 final class EchoExchange implements Exchange {
     private final ClientConnection connection;
-    private final RequestHead head;
+    /** The head of the request being answered: the parser alternates between two, so it is set per request. */
+    private RequestHead head;
     /** Taken from the loop when the first body byte arrives; a request without a body never needs one. */
     private @Nullable EchoBody body;
     /** The connection's remote address as a JSON string, made on the first echo; it never changes. */
     private byte @Nullable [] remoteAddress;
 
-    /** An exchange for every echo on {@code connection}, whose parser keeps {@code head} (see {@link #reset()}). */
+    /** An exchange for every echo on {@code connection}, starting with the request whose head is {@code head}. */
     EchoExchange(ClientConnection connection, RequestHead head) {
         this.connection = connection;
         this.head = head;
     }
 
-    /** Readies this exchange for the connection's next request, whose head the parser's {@code head} now is. */
-    void reset() {
+    /** Readies this exchange for the connection's next request, whose head is {@code next}. */
+    void reset(RequestHead next) {
+        head = next;
         body = null; // already given back at the end or abort of the previous request
         connection.setRoute(RouteKind.ECHO);
     }
