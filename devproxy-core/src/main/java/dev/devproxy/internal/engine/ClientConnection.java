@@ -237,7 +237,11 @@ final class ClientConnection extends Timed {
             in = loop.buffers.acquire().flip();
         }
         ByteBuffer buffer = in;
-        buffer.compact();
+        if (buffer.hasRemaining()) {
+            buffer.compact();
+        } else {
+            buffer.clear(); // what compact() does to an empty buffer, without its (empty) copy and checks
+        }
         int count;
         try {
             count = channel.read(buffer);

@@ -1,5 +1,6 @@
 package dev.devproxy.internal.engine;
 
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -116,22 +117,23 @@ final class Responses {
         }
     }
 
+    /** Puts {@code value}, at least 0, in decimal at the position; a BufferOverflowException when it does not fit. */
     static void putDecimal(ByteBuffer out, long value) {
-        if (value == 0) {
-            out.put((byte) '0');
-            return;
+        // Counted first, then written from the last digit back with absolute puts: no String, and no reading
+        // back from a direct buffer to reverse the digits.
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        if (out.remaining() < digits) {
+            throw new BufferOverflowException();
         }
         int start = out.position();
         long rest = value;
-        while (rest > 0) {
-            out.put((byte) ('0' + rest % 10));
+        for (int at = start + digits - 1; at >= start; at--) {
+            out.put(at, (byte) ('0' + (int) (rest % 10)));
             rest /= 10;
         }
-        // Digits went in least significant first: reverse them in place.
-        for (int i = start, j = out.position() - 1; i < j; i++, j--) {
-            byte swap = out.get(i);
-            out.put(i, out.get(j));
-            out.put(j, swap);
-        }
+        out.position(start + digits);
     }
 }
