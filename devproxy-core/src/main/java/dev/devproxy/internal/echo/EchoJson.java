@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Ownership: the array behind {@link #render} belongs to this loop and is rewritten by the next render. A
  * caller that cannot write the bytes at once must copy them; {@link #isOutput} lets the connection tell. The
  * array grows to fit the largest answer so far and stays that size, bounded by the parser's head limits and
- * {@link EchoBody#MAX_TEXT_BYTES}, six output bytes per input byte at worst.
+ * {@link EchoBody#MAX_TEXT_BYTES}: at worst six output bytes per body byte and twelve per head byte (the target
+ * is written again as path and query).
  */
 public final class EchoJson {
     /** Idle bodies kept for reuse; more only while more requests are receiving bodies on this loop at once. */

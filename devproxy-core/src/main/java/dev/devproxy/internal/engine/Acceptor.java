@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shed, so it finds a slot within about a shedding interval.
  */
 final class Acceptor implements IoHandler {
-
     private final ServerSocketChannel server;
     private final EventLoop home;
     private final EventLoop[] loops;

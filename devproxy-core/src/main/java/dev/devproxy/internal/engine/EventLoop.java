@@ -20,14 +20,13 @@ import org.jspecify.annotations.Nullable;
  * submitted, and scans its connections' deadlines. Everything registered with it is touched only by its thread.
  */
 final class EventLoop implements Runnable {
-
     final BufferPool buffers = new BufferPool(256);
     /** Scratch space for building responses; valid only until the building method returns. */
     final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
     final HttpDate date;
     /** Idle keep-alive connections to upstreams, reused by this loop's forwarding exchanges. */
     final UpstreamPool upstreams;
-    /** For {@link ClientConnection#sendBuffered}'s gathering write, cleared after each use. */
+    /** The arrays {@link ClientConnection#sendBuffered} writes, instead of varargs; cleared after each use. */
     final ByteBuffer[] oneBuffer = new ByteBuffer[1];
     final ByteBuffer[] twoBuffers = new ByteBuffer[2];
     /** Echo's JSON writer and body pool, made on the first echo: a proxy that never echoes never pays for it. */
