@@ -400,6 +400,17 @@ final class HeadScanner {
         return length;
     }
 
+    /**
+     * For a one-pass parser: whether the start line in {@code bytes[0, available)} is complete, non-empty, ends in
+     * CRLF and is within the start-line limit, which is all the scan would check of it. The start line's grammar
+     * loops can then stop at its CR.
+     */
+    static boolean startLineEndsWell(byte[] bytes, int available, ParserLimits limits) {
+        int lineEnd = findLineEnd(bytes, 0, available);
+        return lineEnd > 0 && lineEnd + 1 < available && lineEnd <= limits.maxRequestLineLength()
+                && bytes[lineEnd] == HttpTokens.CR && bytes[lineEnd + 1] == HttpTokens.LF;
+    }
+
     private int copyAndParse(ByteBuffer input, int position, int count, OnePassParser parser) {
         ensureRoom(count + 1);
         input.get(position, storage, 0, count);

@@ -53,11 +53,8 @@ final class RequestHeadParser {
      * @return the length of the head, start line to empty line, or a negative number: go the scanner's way
      */
     int parseUnscanned(byte[] bytes, int available, RequestHead head) {
-        // The request line is short: find its end as the scanner does, check what the scanner checks, then
-        // parse it as usual. Its grammar loops stop at the CR found here.
-        int lineEnd = HeadScanner.findLineEnd(bytes, 0, available);
-        if (lineEnd == 0 || lineEnd + 1 >= available || lineEnd > limits.maxRequestLineLength()
-                || bytes[lineEnd] != HttpTokens.CR || bytes[lineEnd + 1] != HttpTokens.LF) {
+        // The start line is short: check what the scanner checks of it, then parse it as usual.
+        if (!HeadScanner.startLineEndsWell(bytes, available, limits)) {
             return FieldLineParser.UNSCANNED_REJECTED;
         }
         failure = null;

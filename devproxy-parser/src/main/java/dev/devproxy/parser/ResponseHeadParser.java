@@ -45,11 +45,8 @@ final class ResponseHeadParser {
      * @return the length of the head, status line to empty line, or a negative number: go the scanner's way
      */
     int parseUnscanned(byte[] bytes, int available, boolean toHeadRequest, ResponseHead head) {
-        // Find the status line's end as the scanner does, and check what it checks; parseStatusLine's loops then
-        // stop at the CR found here.
-        int lineEnd = HeadScanner.findLineEnd(bytes, 0, available);
-        if (lineEnd == 0 || lineEnd + 1 >= available || lineEnd > limits.maxRequestLineLength()
-                || bytes[lineEnd] != HttpTokens.CR || bytes[lineEnd + 1] != HttpTokens.LF) {
+        // The start line is short: check what the scanner checks of it, then parse it as usual.
+        if (!HeadScanner.startLineEndsWell(bytes, available, limits)) {
             return FieldLineParser.UNSCANNED_REJECTED;
         }
         failure = null;
