@@ -14,6 +14,8 @@ final class BodyDecoder {
     private final long maxBodySize;
 
     private BodyKind kind = BodyKind.NONE;
+    /** The chunked decoder holds state from a chunked body since its last reset. */
+    private boolean chunkedInUse;
     /** For CONTENT_LENGTH: bytes still to come. For UNTIL_CLOSE: bytes received so far. */
     private long count;
     private int bodyOffset;
@@ -30,8 +32,12 @@ final class BodyDecoder {
         kind = bodyKind;
         count = bodyKind == BodyKind.CONTENT_LENGTH ? contentLength : 0;
         error = null;
-        // Trailers are reported for chunked bodies only, and forgotten when the next message starts.
-        chunked.start();
+        // Trailers are reported for chunked bodies only, and forgotten when the next message starts. Most
+        // messages are not chunked, so the chunked decoder is reset only when one is, or after one was.
+        if (bodyKind == BodyKind.CHUNKED || chunkedInUse) {
+            chunked.start();
+            chunkedInUse = bodyKind == BodyKind.CHUNKED;
+        }
     }
 
     /**
