@@ -4,7 +4,6 @@ import dev.devproxy.DevProxy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -80,41 +79,20 @@ public class EchoRoundTripBenchmark {
 
         @Setup(Level.Trial)
         public void connect(Proxy proxy) throws IOException {
-            DevProxy running = proxy.proxy;
-            if (running == null) {
-                throw new IllegalStateException("the proxy did not start");
-            }
-            LoopbackClient opened = new LoopbackClient(running.address(), REQUEST);
-            client = opened;
-            opened.roundTrip();
-            String text = opened.lastResponse();
-            if (!text.contains("\"method\":\"GET\",\"target\":\"/echo/bench?n=1\"")
-                    || !text.contains("[\"User-Agent\",\"devproxy-jmh\"]")) {
-                throw new IllegalStateException("not the echo of the request sent:\n" + text);
-            }
-            if (text.toLowerCase(Locale.ROOT).contains("\r\nconnection: close")) {
-                throw new IllegalStateException("the proxy closes the connection after a response:\n" + text);
-            }
+            client = LoopbackClient.openChecked(proxy.proxy, REQUEST,
+                    text -> text.contains("\"method\":\"GET\",\"target\":\"/echo/bench?n=1\"")
+                            && text.contains("[\"User-Agent\",\"devproxy-jmh\"]"),
+                    "the echo of the request sent");
         }
 
         @TearDown(Level.Trial)
         public void disconnect() throws IOException {
-            if (client != null) {
-                client.close();
-            }
-        }
-
-        int roundTrip() throws IOException {
-            LoopbackClient open = client;
-            if (open == null) {
-                throw new IllegalStateException("not connected");
-            }
-            return open.roundTrip();
+            LoopbackClient.close(client);
         }
     }
 
     @Benchmark
     public int roundTrip(Connection connection) throws IOException {
-        return connection.roundTrip();
+        return LoopbackClient.roundTrip(connection.client);
     }
 }

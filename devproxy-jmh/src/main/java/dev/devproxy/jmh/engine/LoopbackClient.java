@@ -1,11 +1,15 @@
 package dev.devproxy.jmh.engine;
 
+import dev.devproxy.DevProxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One blocking keep-alive connection with TCP_NODELAY that sends a fixed request and reads its whole response,
@@ -23,6 +27,47 @@ final class LoopbackClient implements AutoCloseable {
         this.request = ByteBuffer.wrap(request.clone());
         this.channel = SocketChannel.open(address);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+
+    /**
+     * Opens a connection to {@code server} and makes one round trip, checking that the response is what
+     * {@code expected} accepts and that the connection stays open: what each benchmark's {@code @Setup} checks.
+     *
+     * @param what what the response should be, for the failure message
+     * @throws IllegalStateException when the server did not start or the response is not right
+     */
+    static LoopbackClient openChecked(@Nullable DevProxy server, byte[] request, Predicate<String> expected,
+            String what) throws IOException {
+        if (server == null) {
+            throw new IllegalStateException("the proxy did not start");
+        }
+        LoopbackClient client = new LoopbackClient(server.address(), request);
+        client.roundTrip();
+        String text = client.lastResponse();
+        if (!expected.test(text)) {
+            client.close();
+            throw new IllegalStateException("not " + what + ":\n" + text);
+        }
+        if (text.toLowerCase(Locale.ROOT).contains("\r\nconnection: close")) {
+            client.close();
+            throw new IllegalStateException("the proxy closes the connection after a response:\n" + text);
+        }
+        return client;
+    }
+
+    /** {@link #roundTrip()} on {@code client}, which a {@code @Setup} has opened. */
+    static int roundTrip(@Nullable LoopbackClient client) throws IOException {
+        if (client == null) {
+            throw new IllegalStateException("not connected");
+        }
+        return client.roundTrip();
+    }
+
+    /** Closes {@code client} if a {@code @Setup} opened it. */
+    static void close(@Nullable LoopbackClient client) throws IOException {
+        if (client != null) {
+            client.close();
+        }
     }
 
     /**

@@ -97,37 +97,20 @@ public class ProxyRoundTripBenchmark {
 
         @Setup(Level.Trial)
         public void connect(Servers servers) throws IOException {
-            DevProxy running = servers.proxy;
-            if (running == null) {
-                throw new IllegalStateException("the proxy did not start");
-            }
-            LoopbackClient opened = new LoopbackClient(running.address(), REQUEST);
-            client = opened;
-            opened.roundTrip();
-            String text = opened.lastResponse();
-            String lower = text.toLowerCase(Locale.ROOT);
-            if (!text.endsWith("\r\n\r\nok") || !lower.contains("\r\nvia: 1.1 devproxy")) {
-                throw new IllegalStateException("not the upstream's stub through the proxy:\n" + text);
-            }
-            if (lower.contains("\r\nconnection: close")) {
-                throw new IllegalStateException("the proxy closes the connection after a response:\n" + text);
-            }
+            client = LoopbackClient.openChecked(servers.proxy, REQUEST,
+                    text -> text.endsWith("\r\n\r\nok")
+                            && text.toLowerCase(Locale.ROOT).contains("\r\nvia: 1.1 devproxy"),
+                    "the upstream's stub through the proxy");
         }
 
         @TearDown(Level.Trial)
         public void disconnect() throws IOException {
-            if (client != null) {
-                client.close();
-            }
+            LoopbackClient.close(client);
         }
     }
 
     @Benchmark
     public int roundTrip(Connection connection) throws IOException {
-        LoopbackClient open = connection.client;
-        if (open == null) {
-            throw new IllegalStateException("not connected");
-        }
-        return open.roundTrip();
+        return LoopbackClient.roundTrip(connection.client);
     }
 }
