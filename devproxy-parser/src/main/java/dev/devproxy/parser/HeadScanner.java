@@ -389,6 +389,10 @@ final class HeadScanner {
     int parseWhole(ByteBuffer input, OnePassParser parser) {
         int position = input.position();
         int remaining = input.limit() - position;
+        if (remaining == 0) {
+            // Nothing to parse, and no reason to grow the storage of a connection that may stay idle.
+            return FieldLineParser.UNSCANNED_INCOMPLETE;
+        }
         int copy = Math.min(remaining, FIRST_COPY);
         int length = copyAndParse(input, position, copy, parser);
         if (length == FieldLineParser.UNSCANNED_INCOMPLETE && copy < remaining && copy < maxStorage) {
