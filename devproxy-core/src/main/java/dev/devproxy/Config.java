@@ -10,7 +10,7 @@ import java.util.Objects;
  * Every setting of a proxy, as one immutable value. Start from {@link #defaults()} or {@link #fromEnv()} and
  * change it with {@link #toBuilder()}; hand it to {@link DevProxy.Builder#config(Config)}.
  *
- * <p>The defaults are the seed design's, and each setting has an environment variable and a command-line
+ * <p>Each setting has an environment variable and a command-line
  * flag, listed by {@code java -jar devproxy-core.jar --help} and in the README.
  *
  * @param host the address to bind, default {@code 127.0.0.1} ({@code DEVPROXY_HOST})
@@ -111,7 +111,7 @@ public record Config(
     }
 
     /**
-     * The defaults: the seed design's limits and timeouts, bound to 127.0.0.1:8889, upstream localhost:3001.
+     * The defaults: DevProxy's default limits and timeouts, bound to 127.0.0.1:8889, upstream localhost:3001.
      *
      * @return the default configuration
      */

@@ -3,8 +3,8 @@ package dev.devproxy;
 /**
  * The built-in metrics' totals at one moment, from {@link DevProxy#metrics()}.
  *
- * @param requestsTotal requests answered, whatever their status (the seed's {@code requests_total})
- * @param errorsTotal failures of every {@link ErrorKind} (the seed's {@code errors_total})
+ * @param requestsTotal requests answered, whatever their status (the plain {@code requests_total})
+ * @param errorsTotal failures of every {@link ErrorKind} (the plain {@code errors_total})
  * @param activeConnections client connections open now
  * @param connectionsTotal client connections accepted since start
  * @param bytesReceived request bytes read from clients

@@ -45,7 +45,7 @@ public interface Router {
     }
 
     /**
-     * The seed design's routing: {@code /metrics} serves metrics, {@code /proxy} and {@code /proxy/...} are
+     * The standard routing: {@code /metrics} serves metrics, {@code /proxy} and {@code /proxy/...} are
      * forwarded to {@code upstream} with the prefix stripped ({@code /proxy/api?x=1} becomes {@code /api?x=1},
      * {@code /proxy} and {@code /proxy/} become {@code /}), and everything else is echoed. {@code /proxyfoo} is
      * echoed, not forwarded.

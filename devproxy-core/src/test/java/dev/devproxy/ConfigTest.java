@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Settings: the seed's defaults, the environment variables, and the command line. */
+/** Settings: the defaults, the environment variables, and the command line. */
 class ConfigTest {
     /** Every environment variable of the issue, in the order of the help table. */
     private static final List<String> VARIABLES = List.of("DEVPROXY_HOST", "DEVPROXY_PORT", "UPSTREAM_HOST",
@@ -33,7 +33,7 @@ class ConfigTest {
             "IO_THREADS", "ACCESS_LOG");
 
     @Test
-    void defaultsAreTheSeedDesigns() {
+    void defaultsAreTheDocumentedOnes() {
         Config config = Config.defaults();
 
         assertAll(

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Requests the parser rejects, and a router that throws: each gets the seed's error format with the right
+ * Requests the parser rejects, and a router that throws: each gets DevProxy's plain-text error format with the right
  * status, and then the connection closes.
  */
 @Timeout(20)

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The defences beyond the seed's flat timeouts: shedding idle and stalled connections when the cap is reached
+ * The defences beyond the flat request-line, header and body timeouts: shedding idle and stalled connections when the cap is reached
  * (so slowloris cannot starve honest clients while every timeout works as written), then bodies arriving below
  * the minimum rate and responses their client has stopped reading (so R-U-Dead-Yet and slow read cannot either),
  * and a body deadline that stretches with the data received (so slow honest uploads finish).

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The seed's routing: /metrics, /proxy with its prefix stripped, and echo for everything else. */
+/** The standard routing: /metrics, /proxy with its prefix stripped, and echo for everything else. */
 class StandardRouterTest {
     private static final Upstream UPSTREAM = Upstream.of("localhost", 3001);
 

@@ -70,7 +70,7 @@ final class TestSupport {
     }
 
     /**
-     * Checks the seed's error format: the status line, {@code Content-Type: text/plain; charset=utf-8},
+     * Checks DevProxy's plain-text error format: the status line, {@code Content-Type: text/plain; charset=utf-8},
      * {@code Content-Length}, {@code Connection: close}, and the reason phrase in capitals as the body.
      */
     static void assertErrorResponse(RawClient.RawResponse response, int status, String reason) {

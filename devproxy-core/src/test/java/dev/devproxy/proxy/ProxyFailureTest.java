@@ -125,7 +125,7 @@ class ProxyFailureTest {
         }
     }
 
-    /** Sends a GET to the current target and checks the proxy answers {@code status} in the seed's error format. */
+    /** Sends a GET to the current target and checks the proxy answers {@code status} in DevProxy's plain-text error format. */
     private static void assertAnsweredWithError(int status, String body) throws IOException {
         try (RawClient client = RawClient.connect(proxy)) {
             RawResponse response = client.exchange(get("/failing"));

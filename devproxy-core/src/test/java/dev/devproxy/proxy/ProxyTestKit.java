@@ -908,7 +908,7 @@ final class ProxyTestKit {
         }
     }
 
-    /** Asserts the seed's error format: the status, plain text, {@code Connection: close}, then the close. */
+    /** Asserts DevProxy's plain-text error format: the status, plain text, {@code Connection: close}, then the close. */
     static void assertErrorResponse(RawClient client, RawResponse response, int status, String body) throws IOException {
         assertEquals(status, response.status(), () -> "status line " + response.statusLine());
         assertEquals("text/plain; charset=utf-8", response.header("Content-Type"));

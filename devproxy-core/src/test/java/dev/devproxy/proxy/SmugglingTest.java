@@ -51,7 +51,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       order; then a probe request on the same connection must be answered as the next request, so no
  *       leftover byte has been taken for the start of a request (the desync every smuggling attack needs);</li>
  *   <li>a case that is <b>rejected</b> gets the responses of the valid requests before it, then the error in the
- *       seed's format, and the connection closes: nothing after the ambiguity reaches the upstream;</li>
+ *       plain-text error format, and the connection closes: nothing after the ambiguity reaches the upstream;</li>
  *   <li>in every case, the upstream saw exactly the expected summaries, and nothing it could not parse; and
  *       the proxy was left with no open connection and no pooled buffer before it was closed.</li>
  * </ul>

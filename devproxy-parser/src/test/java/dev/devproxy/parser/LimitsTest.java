@@ -185,7 +185,7 @@ class LimitsTest {
     }
 
     @Test
-    void defaultsAreTheSeedDesigns() {
+    void defaultsAreTheDocumentedOnes() {
         assertEquals(new ParserLimits(4096, 8192, 100, 65_536, 10_000_000L, 4096), ParserLimits.defaults());
     }
 

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.function.BiConsumer;
 
 /**
- * One row per setting: its environment variable (the seed design's names where it had one), its flag, its
+ * One row per setting: its environment variable (the names DevProxy has always used, such as DEVPROXY_PORT), its flag, its
  * default and what it does. {@link Config#fromEnv}, the command line and {@code --help} all read this table,
  * so they cannot disagree.
  */
@@ -152,7 +152,7 @@ public enum Setting {
         }
     }
 
-    /** Seconds, with an optional fraction, as in the seed's {@code 5.0}. */
+    /** Seconds, with an optional fraction, as in {@code 5.0}. */
     private static Duration parseSeconds(String value) {
         try {
             BigDecimal seconds = new BigDecimal(value);

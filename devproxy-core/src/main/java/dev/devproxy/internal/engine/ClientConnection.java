@@ -607,7 +607,7 @@ final class ClientConnection extends Timed {
     }
 
     /**
-     * Ends a head begun with {@link #startHead}: Content-Length, Connection and Date, in the seed's order, then
+     * Ends a head begun with {@link #startHead}: Content-Length, Connection and Date, in DevProxy's fixed order, then
      * the empty line.
      */
     void endHead(ByteBuffer head, long contentLength) {
@@ -735,7 +735,7 @@ final class ClientConnection extends Timed {
     // ---- Errors, timeouts and closing ---------------------------------------------------------------------
 
     /**
-     * Answers the current request with an error in the seed's format and closes the connection after it.
+     * Answers the current request with an error in DevProxy's plain-text error format and closes the connection after it.
      *
      * @param kind counted in the error metrics when not null (a router's deliberate rejection is not an error)
      * @param warning logged (rate-limited) at WARNING when not null

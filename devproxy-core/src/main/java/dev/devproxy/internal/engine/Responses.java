@@ -72,7 +72,7 @@ final class Responses {
         };
     }
 
-    /** The seed's error body: the reason phrase in capitals, such as {@code BAD REQUEST}. */
+    /** The error body: the reason phrase in capitals, such as {@code BAD REQUEST}. */
     static byte[] errorBody(int status) {
         String reason = reason(status);
         return (reason.isEmpty() ? "ERROR " + status : reason.toUpperCase(Locale.ROOT)).getBytes(StandardCharsets.US_ASCII);
