@@ -1,6 +1,6 @@
 package dev.devproxy;
 
-import dev.devproxy.internal.engine.EngineClock;
+import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.engine.Server;
 import dev.devproxy.internal.stub.BoundedJournal;
 import dev.devproxy.parser.ParserLimits;

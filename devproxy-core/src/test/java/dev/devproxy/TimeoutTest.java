@@ -172,7 +172,7 @@ class TimeoutTest {
     }
 
     /** A clock that moves only when told to; the loops scan it at least every 250 ms of real time. */
-    static final class FakeClock implements dev.devproxy.internal.engine.EngineClock {
+    static final class FakeClock implements dev.devproxy.internal.loop.EngineClock {
         private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1L << 40);
 
         @Override

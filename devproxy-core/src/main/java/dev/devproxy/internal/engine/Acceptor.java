@@ -1,5 +1,8 @@
 package dev.devproxy.internal.engine;
 
+import dev.devproxy.internal.loop.EventLoop;
+import dev.devproxy.internal.loop.IoHandler;
+import dev.devproxy.internal.loop.ScheduledTask;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -28,10 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ClientConnection#shed}). A client that sends its request promptly and reads its response is never
  * shed, so it finds a slot within about a shedding interval.
  */
-final class Acceptor implements IoHandler {
+final class Acceptor implements IoHandler, ClientConnection.ClientSlots {
     private final ServerSocketChannel server;
     private final EventLoop home;
-    private final EventLoop[] loops;
+    private final HttpLoopState[] loops;
     private final ServerContext context;
     private final int maxConnections;
     private final AtomicInteger open = new AtomicInteger();
@@ -47,9 +50,9 @@ final class Acceptor implements IoHandler {
     static final long SHED_MIN_AGE_MILLIS = 1000;
     static final long SHED_MIN_WRITE_STALL_MILLIS = 3000;
 
-    Acceptor(ServerSocketChannel server, EventLoop[] loops, ServerContext context) throws IOException {
+    Acceptor(ServerSocketChannel server, HttpLoopState[] loops, ServerContext context) throws IOException {
         this.server = server;
-        this.home = loops[0];
+        this.home = loops[0].loop;
         this.loops = loops;
         this.context = context;
         this.maxConnections = context.config.maxConnections();
@@ -87,7 +90,7 @@ final class Acceptor implements IoHandler {
     }
 
     private void handOut(SocketChannel channel) {
-        EventLoop loop = loops[nextLoop];
+        HttpLoopState loop = loops[nextLoop];
         nextLoop = (nextLoop + 1) % loops.length;
         try {
             channel.configureBlocking(false);
@@ -97,10 +100,10 @@ final class Acceptor implements IoHandler {
             connectionClosed();
             return;
         }
-        if (loop == home) {
+        if (loop.loop == home) {
             ClientConnection.open(channel, loop, context, this);
         } else {
-            loop.execute(() -> ClientConnection.open(channel, loop, context, this));
+            loop.loop.execute(() -> ClientConnection.open(channel, loop, context, this));
         }
     }
 
@@ -125,7 +128,8 @@ final class Acceptor implements IoHandler {
         }
         long olderThan = home.now() - SHED_MIN_AGE_MILLIS * 1_000_000L;
         long writeStalledBefore = home.now() - SHED_MIN_WRITE_STALL_MILLIS * 1_000_000L;
-        for (EventLoop loop : loops) {
+        for (HttpLoopState state : loops) {
+            EventLoop loop = state.loop;
             loop.execute(() -> ClientConnection.shed(loop, shedQuotaPerLoop, olderThan, writeStalledBefore));
         }
         shedding = home.schedule(SHED_INTERVAL_MILLIS * 1_000_000L, this::shedRound);
@@ -138,7 +142,8 @@ final class Acceptor implements IoHandler {
     }
 
     /** Called from any loop when a client connection has closed. */
-    void connectionClosed() {
+    @Override
+    public void connectionClosed() {
         if (open.decrementAndGet() == 0) {
             CountDownLatch waiting = drained;
             if (waiting != null) {

@@ -9,14 +9,16 @@ import dev.devproxy.parser.HttpVersion;
 import dev.devproxy.parser.ParseStatus;
 import dev.devproxy.parser.RequestHead;
 import dev.devproxy.parser.RequestParser;
+import dev.devproxy.internal.loop.EventLoop;
+import dev.devproxy.internal.loop.PlainTransport;
+import dev.devproxy.internal.loop.StreamConnection;
+import dev.devproxy.internal.loop.Timed;
+import dev.devproxy.internal.loop.Transport;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -26,13 +28,12 @@ import org.jspecify.annotations.Nullable;
  * One client connection: reads and parses requests, hands each to an {@link Exchange}, writes responses, and
  * enforces the timeouts of its lifecycle (see the package documentation). Confined to its loop's thread.
  */
-final class ClientConnection extends Timed {
+final class ClientConnection extends StreamConnection implements BodySink {
     private enum State { READING_HEAD, READING_BODY, RESPONDING, LINGERING, CLOSED }
 
     /** What the current deadline is for, when no write is pending. */
     private enum Stage { IDLE, REQUEST_LINE, HEADERS, BODY, NONE, LINGER }
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** After an error response, how long and how much input is read and thrown away before closing. */
     private static final long LINGER_NANOS = 2_000_000_000L;
     private static final long LINGER_MAX_BYTES = 1 << 20;
@@ -42,20 +43,16 @@ final class ClientConnection extends Timed {
      */
     private static final int MERGED_BODY_MAX = 8 * 1024;
 
-    final EventLoop loop;
+    final HttpLoopState http;
     final ServerContext context;
-    private final SocketChannel channel;
-    private final Acceptor acceptor;
-    private final SelectionKey key;
+    private final ClientSlots slots;
     private final RequestParser parser;
-    private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>(4);
 
     private State state = State.READING_HEAD;
     private Stage stage;
     private long stageDeadline;
     /** When the current stage began: the age {@link #shed} ranks by. */
     private long stageStartNanos;
-    private @Nullable ByteBuffer in;
     private @Nullable Exchange exchange;
     /** A copy of the current request for the recorder; null when there is no recorder. */
     private @Nullable RequestCapture capture;
@@ -63,11 +60,11 @@ final class ClientConnection extends Timed {
     private boolean inputClosed;
     private boolean closeAfterFlush;
     private boolean processing;
-    private long lastWriteProgress;
     private long lingeredBytes;
     private @Nullable String remoteAddress;
     private @Nullable String remoteHost;
     private @Nullable EchoExchange echo;
+    private @Nullable ForwardExchange forward;
 
     // The request in progress.
     private boolean requestStarted;
@@ -84,37 +81,48 @@ final class ClientConnection extends Timed {
     private String method = "-";
     private RouteKind route = RouteKind.REJECT;
 
-    private ClientConnection(SocketChannel channel, EventLoop loop, ServerContext context, Acceptor acceptor)
-            throws ClosedChannelException {
-        this.channel = channel;
-        this.loop = loop;
-        this.context = context;
-        this.acceptor = acceptor;
-        this.parser = new RequestParser(context.config.limits(), Set.of());
-        this.key = channel.register(loop.selector(), SelectionKey.OP_READ, this);
-        // A fresh connection must start its request within the request-line timeout, or it is closed quietly.
-        setStage(Stage.REQUEST_LINE, loop.now() + context.requestLineTimeoutNanos);
+    /** What a client connection tells when it closes: the acceptor, which counts them against the cap. */
+    interface ClientSlots {
+        void connectionClosed();
     }
 
-    /** Registers an accepted channel with {@code loop}. On the loop's thread. */
-    static void open(SocketChannel channel, EventLoop loop, ServerContext context, Acceptor acceptor) {
-        ClientConnection connection;
+    private ClientConnection(Transport transport, HttpLoopState http, ServerContext context, ClientSlots slots) {
+        super(http.loop, transport);
+        this.http = http;
+        this.context = context;
+        this.slots = slots;
+        this.parser = new RequestParser(context.config.limits(), Set.of());
+        // A fresh connection must start its request within the request-line timeout, or it is closed quietly.
+        setStage(Stage.REQUEST_LINE, loop.now() + context.requestLineTimeoutNanos);
+        updateInterest();
+    }
+
+    /** Registers an accepted channel with the loop of {@code http}. On the loop's thread. */
+    static void open(SocketChannel channel, HttpLoopState http, ServerContext context, ClientSlots slots) {
+        Transport transport;
         try {
-            connection = new ClientConnection(channel, loop, context, acceptor);
+            transport = PlainTransport.accepted(channel, http.loop);
         } catch (IOException | RuntimeException e) {
             try {
                 channel.close();
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            acceptor.connectionClosed();
+            slots.connectionClosed();
             return;
         }
-        loop.addTimed(connection);
+        open(transport, http, context, slots);
+    }
+
+    /** Starts a connection on {@code transport}, which is bound to it from now on. On the loop's thread. */
+    static ClientConnection open(Transport transport, HttpLoopState http, ServerContext context, ClientSlots slots) {
+        ClientConnection connection = new ClientConnection(transport, http, context, slots);
+        http.loop.addTimed(connection);
         context.sink.connectionOpened();
         if (context.draining) {
             connection.close();
         }
+        return connection;
     }
 
     /** Closes the connections of {@code loop} that are between requests; for shutdown. On the loop's thread. */
@@ -150,8 +158,8 @@ final class ClientConnection extends Timed {
             if (!(item instanceof ClientConnection connection)) {
                 continue;
             }
-            if (!connection.pendingWrites.isEmpty()) {
-                if (connection.lastWriteProgress - writeStalledBeforeNanos < 0) {
+            if (!!connection.hasPendingOutput()) {
+                if (connection.lastWriteProgress() - writeStalledBeforeNanos < 0) {
                     stalled.add(connection);
                 }
             } else if (connection.waitingSince() - olderThanNanos < 0) {
@@ -175,7 +183,7 @@ final class ClientConnection extends Timed {
             if (shed++ >= quota) {
                 return;
             }
-            if (!connection.pendingWrites.isEmpty()) {
+            if (!!connection.hasPendingOutput()) {
                 connection.context.sink.error(ErrorKind.WRITE_TIMEOUT);
                 connection.close();
                 continue;
@@ -189,7 +197,7 @@ final class ClientConnection extends Timed {
 
     /** Since when a stalled connection has made no progress: its last write, or since it began waiting. */
     private long stalledSince() {
-        return pendingWrites.isEmpty() ? waitingSince() : lastWriteProgress;
+        return hasPendingOutput() ? lastWriteProgress() : waitingSince();
     }
 
     /**
@@ -215,58 +223,36 @@ final class ClientConnection extends Timed {
     }
 
     private boolean isBetweenRequests() {
-        return state == State.READING_HEAD && !requestStarted && pendingWrites.isEmpty();
+        return state == State.READING_HEAD && !requestStarted && !hasPendingOutput();
     }
 
     // ---- Reading ------------------------------------------------------------------------------------------
 
     @Override
-    public void onReady(SelectionKey readyKey) {
-        if (readyKey.isValid() && readyKey.isWritable()) {
-            flush();
-        }
-        // Re-check: the flush above may have paused reading, and a read would compact a buffer whose bytes an
-        // exchange still holds.
-        if (state != State.CLOSED && readyKey.isValid() && readyKey.isReadable() && wantsToRead()) {
-            read();
-        }
-    }
-
-    private void read() {
-        if (in == null) {
-            in = loop.buffers.acquire().flip();
-        }
-        ByteBuffer buffer = in;
-        if (buffer.hasRemaining()) {
-            buffer.compact();
-        } else {
-            buffer.clear(); // what compact() does to an empty buffer, without its (empty) copy and checks
-        }
-        int count;
-        try {
-            count = channel.read(buffer);
-        } catch (IOException e) {
-            buffer.flip();
-            clientFailed();
-            return;
-        }
-        buffer.flip();
-        if (count < 0) {
-            endOfInput();
-            return;
-        }
+    protected void onInput(ByteBuffer buffer, int count) {
         if (state == State.LINGERING) {
             discardLingeringInput(buffer);
             return;
         }
-        if (count > 0) {
-            if (state == State.READING_HEAD && !requestStarted) {
-                startRequest();
-            }
+        if (count > 0 && state == State.READING_HEAD && !requestStarted) {
+            startRequest();
         }
         process();
-        releaseInputIfEmpty();
-        updateInterest();
+    }
+
+    @Override
+    protected void onEndOfInput() {
+        endOfInput();
+    }
+
+    @Override
+    protected void onIoFailed(IOException failure) {
+        clientFailed();
+    }
+
+    @Override
+    protected boolean inputPinned() {
+        return readPaused;
     }
 
     private void startRequest() {
@@ -307,7 +293,7 @@ final class ClientConnection extends Timed {
 
     private void parseAvailable() {
         while (canParse()) {
-            ByteBuffer source = in != null ? in : EMPTY;
+            ByteBuffer source = input();
             if (state == State.READING_HEAD && !requestStarted) {
                 if (!source.hasRemaining()) {
                     return;
@@ -356,7 +342,7 @@ final class ClientConnection extends Timed {
 
     private boolean canParse() {
         return switch (state) {
-            case READING_HEAD -> pendingWrites.isEmpty() && !closeAfterFlush;
+            case READING_HEAD -> !hasPendingOutput() && !closeAfterFlush;
             case READING_BODY -> !readPaused;
             default -> false;
         };
@@ -393,7 +379,7 @@ final class ClientConnection extends Timed {
         if (head.expectsContinue() && head.bodyKind() != BodyKind.NONE) {
             // RFC 9110 section 10.1.1: tell the client to send the body it is holding back. Forwarded requests
             // lose their Expect field, so the upstream never waits for a body the proxy already asked for.
-            write(ByteBuffer.wrap(Responses.CONTINUE));
+            write(ByteBuffer.wrap(Responses.CONTINUE)); // a fresh view: written now or kept as it is
         }
         created.start();
     }
@@ -434,7 +420,7 @@ final class ClientConnection extends Timed {
             case READING_HEAD -> {
                 if (requestStarted || !parser.isIdle()) {
                     clientFailed();
-                } else if (pendingWrites.isEmpty()) {
+                } else if (!hasPendingOutput()) {
                     close();
                 } else {
                     closeAfterFlush = true;
@@ -463,80 +449,56 @@ final class ClientConnection extends Timed {
         }
     }
 
-    private void releaseInputIfEmpty() {
-        ByteBuffer buffer = in;
-        if (buffer != null && !buffer.hasRemaining() && !readPaused) {
-            in = null;
-            loop.buffers.release(buffer);
-        }
-    }
-
     // ---- Writing ------------------------------------------------------------------------------------------
 
     /**
      * Writes {@code buffers} in order, after anything already pending. What cannot be written now is kept:
-     * the loop's scratch buffers ({@link EventLoop#isScratch}) are copied aside, any other buffer is kept as
+     * the loop's scratch buffers ({@link HttpLoopState#isScratch}) are copied aside, any other buffer is kept as
      * it is, so its owner must leave it alone until {@link Exchange#onClientDrained()}.
      *
      * @return true when everything was written now
      */
     boolean write(ByteBuffer... buffers) {
+        for (ByteBuffer buffer : buffers) {
+            send(buffer);
+        }
+        return flushResponse();
+    }
+
+    /** Queues {@code buffer} for the next {@link #flushResponse()}; scratch buffers are copied if they must wait. */
+    @Override
+    public void send(ByteBuffer buffer) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        requestBytesOut += buffer.remaining(); // counted when handed over, so a later flush cannot recount it
+        if (http.isScratch(buffer)) {
+            queueTransient(buffer);
+        } else {
+            queue(buffer);
+        }
+    }
+
+    /**
+     * Writes what is queued; when bytes stay behind, the write timeout runs and the exchange hears
+     * {@link Exchange#onClientDrained()} once they have left.
+     *
+     * @return true when nothing is left queued
+     */
+    boolean flushResponse() {
         if (state == State.CLOSED) {
             return false;
         }
-        for (ByteBuffer buffer : buffers) {
-            requestBytesOut += buffer.remaining(); // counted when handed over, so a later flush cannot recount it
-        }
-        if (pendingWrites.isEmpty()) {
-            try {
-                if (buffers.length == 1) {
-                    channel.write(buffers[0]); // not the gathering write, which sets up an iovec array for one
-                } else {
-                    channel.write(buffers);
-                }
-            } catch (IOException e) {
-                clientFailed();
-                return false;
-            }
-        }
-        for (ByteBuffer buffer : buffers) {
-            if (buffer.hasRemaining()) {
-                pendingWrites.add(loop.isScratch(buffer) ? copyOf(buffer) : buffer);
-            }
-        }
-        if (pendingWrites.isEmpty()) {
+        if (flush()) {
             return true;
         }
-        lastWriteProgress = loop.now();
         updateDeadline();
-        updateInterest();
         return false;
     }
 
-    private static ByteBuffer copyOf(ByteBuffer buffer) {
-        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
-        copy.put(buffer).flip();
-        return copy;
-    }
-
-    private void flush() {
-        while (!pendingWrites.isEmpty()) {
-            long written;
-            try {
-                written = channel.write(pendingWrites.toArray(new ByteBuffer[0]));
-            } catch (IOException e) {
-                clientFailed();
-                return;
-            }
-            while (!pendingWrites.isEmpty() && !pendingWrites.peekFirst().hasRemaining()) {
-                pendingWrites.pollFirst();
-            }
-            if (written == 0) {
-                break;
-            }
-            lastWriteProgress = loop.now();
-        }
-        if (!pendingWrites.isEmpty()) {
+    @Override
+    protected void onWritable() {
+        if (!flush()) {
             updateDeadline();
             return;
         }
@@ -569,19 +531,13 @@ final class ClientConnection extends Timed {
             head.put(body);
         }
         head.flip();
-        // The loop's arrays rather than varargs, which would allocate one per response. Nothing in write()
-        // writes again (a failure only closes), so no one else uses them meanwhile.
-        boolean bodyApart = !headRequest && !merge;
-        ByteBuffer[] buffers = bodyApart ? loop.twoBuffers : loop.oneBuffer;
-        buffers[0] = head;
-        if (bodyApart) {
-            buffers[1] = body;
+        // Queued one by one into the connection's own array, not passed as varargs, which would allocate one
+        // per response; the flush is one plain write for one buffer, one gathering write for two.
+        send(head);
+        if (!headRequest && !merge) {
+            send(body);
         }
-        try {
-            write(buffers);
-        } finally {
-            Arrays.fill(buffers, null);
-        }
+        flushResponse();
         responseComplete(status);
     }
 
@@ -599,9 +555,20 @@ final class ClientConnection extends Timed {
         return current;
     }
 
+    /** This connection's forward exchange, made on its first forward and reset for each next one. */
+    ForwardExchange forwardExchange(Route.Forward route, RequestHead head) {
+        ForwardExchange current = forward;
+        if (current == null) {
+            current = new ForwardExchange(this);
+            forward = current;
+        }
+        current.reset(route, head);
+        return current;
+    }
+
     /** Starts a response head in the loop's scratch buffer with its status line; fields follow. */
     ByteBuffer startHead(int status) {
-        ByteBuffer head = loop.scratch.clear();
+        ByteBuffer head = http.scratch.clear();
         Responses.statusLine(head, status);
         return head;
     }
@@ -613,7 +580,7 @@ final class ClientConnection extends Timed {
     void endHead(ByteBuffer head, long contentLength) {
         Responses.contentLength(head, contentLength);
         Responses.connection(head, willKeepAlive(), announceKeepAlive);
-        Responses.date(head, loop.date);
+        Responses.date(head, http.date);
         Responses.endOfHead(head);
     }
 
@@ -641,13 +608,13 @@ final class ClientConnection extends Timed {
         requestStarted = false;
         if (!keepAlive) {
             closeAfterFlush = true;
-            if (pendingWrites.isEmpty()) {
+            if (!hasPendingOutput()) {
                 finishClosing();
             }
             return;
         }
         setStage(Stage.IDLE, loop.now() + context.keepAliveTimeoutNanos);
-        if (pendingWrites.isEmpty()) {
+        if (!hasPendingOutput()) {
             process();
             releaseInputIfEmpty();
             updateInterest();
@@ -677,7 +644,7 @@ final class ClientConnection extends Timed {
     }
 
     boolean hasPendingWrites() {
-        return !pendingWrites.isEmpty();
+        return hasPendingOutput();
     }
 
     /**
@@ -692,11 +659,7 @@ final class ClientConnection extends Timed {
         context.sink.requestCompleted(route, method, 0, duration, requestBytesIn, requestBytesOut);
         record(0, duration);
         if (reset) {
-            try {
-                channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
-            } catch (IOException e) {
-                // Then it is a plain close: still a fault the client sees.
-            }
+            transport.resetOnClose();
         }
         close();
     }
@@ -712,7 +675,7 @@ final class ClientConnection extends Timed {
         exchange = null;
         requestKeepAlive = false;
         closeAfterFlush = true;
-        if (pendingWrites.isEmpty()) {
+        if (!hasPendingOutput()) {
             finishClosing();
         }
     }
@@ -779,7 +742,7 @@ final class ClientConnection extends Timed {
             return;
         }
         try {
-            channel.shutdownOutput();
+            transport.shutdownOutput();
         } catch (IOException e) {
             close();
             return;
@@ -791,10 +754,7 @@ final class ClientConnection extends Timed {
             current.abort();
         }
         readPaused = false;
-        if (in != null) {
-            in.position(in.limit());
-        }
-        releaseInputIfEmpty();
+        discardInput();
         setStage(Stage.LINGER, loop.now() + LINGER_NANOS);
         updateInterest();
     }
@@ -809,12 +769,12 @@ final class ClientConnection extends Timed {
     }
 
     private void updateDeadline() {
-        deadlineNanos = !pendingWrites.isEmpty() ? lastWriteProgress + context.writeTimeoutNanos : stageDeadline;
+        deadlineNanos = hasPendingOutput() ? lastWriteProgress() + context.writeTimeoutNanos : stageDeadline;
     }
 
     @Override
-    void onDeadline(long now) {
-        if (!pendingWrites.isEmpty()) {
+    protected void onDeadline(long now) {
+        if (hasPendingOutput()) {
             context.sink.error(ErrorKind.WRITE_TIMEOUT);
             context.warn("client at " + remoteAddress() + " did not read its response for "
                     + context.config.writeTimeout().toMillis() + " ms; closing");
@@ -842,29 +802,13 @@ final class ClientConnection extends Timed {
         }
     }
 
-    private void updateInterest() {
-        if (state == State.CLOSED || !key.isValid()) {
-            return;
-        }
-        int ops = 0;
-        if (!pendingWrites.isEmpty()) {
-            ops |= SelectionKey.OP_WRITE;
-        }
-        if (wantsToRead()) {
-            ops |= SelectionKey.OP_READ;
-        }
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
-        }
-    }
-
-    private boolean wantsToRead() {
-        if (inputClosed || readPaused) {
+    @Override
+    protected boolean wantsToRead() {
+        if (inputClosed || readPaused || state == State.CLOSED) {
             return false;
         }
         // While a response is pending, keep reading (to notice a client that goes away) while there is room.
-        ByteBuffer buffer = in;
-        return state == State.LINGERING || buffer == null || buffer.limit() < buffer.capacity() || buffer.position() > 0;
+        return state == State.LINGERING || inputHasRoom();
     }
 
     /** The client's IP address, for {@code X-Forwarded-For}; worked out once, as every forwarded request needs it. */
@@ -884,12 +828,8 @@ final class ClientConnection extends Timed {
     String remoteAddress() {
         String address = remoteAddress;
         if (address == null) {
-            try {
-                java.net.InetSocketAddress remote = (java.net.InetSocketAddress) channel.getRemoteAddress();
-                address = remote == null ? "unknown" : Server.hostForUri(remote) + ":" + remote.getPort();
-            } catch (IOException e) {
-                address = "unknown";
-            }
+            InetSocketAddress remote = transport.remoteAddress();
+            address = remote == null ? "unknown" : Server.hostForUri(remote) + ":" + remote.getPort();
             remoteAddress = address;
         }
         return address;
@@ -912,20 +852,8 @@ final class ClientConnection extends Timed {
         if (current != null) {
             current.abort();
         }
-        key.cancel();
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Nothing to do: the descriptor is released either way.
-        }
-        loop.removeTimed(this);
-        ByteBuffer buffer = in;
-        in = null;
-        if (buffer != null) {
-            loop.buffers.release(buffer);
-        }
-        pendingWrites.clear();
-        acceptor.connectionClosed();
+        closeIo();
+        slots.connectionClosed();
         context.sink.connectionClosed();
     }
 

@@ -42,7 +42,7 @@ final class EchoExchange implements Exchange {
     public boolean onRequestBody(ByteBuffer buffer, int offset, int length) {
         EchoBody collecting = body;
         if (collecting == null) {
-            collecting = connection.loop.echoJson().takeBody();
+            collecting = connection.http.echoJson().takeBody();
             body = collecting;
         }
         collecting.add(buffer, offset, length);
@@ -51,7 +51,7 @@ final class EchoExchange implements Exchange {
 
     @Override
     public void onRequestEnd() {
-        EchoJson json = connection.loop.echoJson();
+        EchoJson json = connection.http.echoJson();
         byte[] remote = remoteAddress;
         if (remote == null) {
             remote = EchoJson.quote(connection.remoteAddress());
@@ -71,7 +71,7 @@ final class EchoExchange implements Exchange {
         EchoBody used = body;
         body = null;
         if (used != null) {
-            connection.loop.echoJson().recycle(used);
+            connection.http.echoJson().recycle(used);
         }
     }
 }

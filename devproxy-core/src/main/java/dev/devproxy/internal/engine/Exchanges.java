@@ -25,7 +25,7 @@ final class Exchanges {
             return null;
         }
         if (route instanceof Route.Forward forward) {
-            return new ForwardExchange(connection, forward, head);
+            return connection.forwardExchange(forward, head);
         }
         if (route instanceof Route.AfterBody afterBody) {
             return new BufferedRouteExchange(connection, afterBody, head);

@@ -3,6 +3,7 @@ package dev.devproxy.internal.engine;
 import dev.devproxy.Fault;
 import dev.devproxy.Response;
 import dev.devproxy.RouteKind;
+import dev.devproxy.internal.loop.ScheduledTask;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -56,7 +57,7 @@ final class LocalResponseExchange implements Exchange {
         long max = response.maxDelay().toNanos();
         long delay = min == max ? min : ThreadLocalRandom.current().nextLong(min, max + 1);
         if (delay > 0) {
-            pending = connection.loop.schedule(delay, this::answer);
+            pending = connection.http.loop.schedule(delay, this::answer);
         } else {
             answer();
         }
@@ -99,7 +100,7 @@ final class LocalResponseExchange implements Exchange {
             connection.write(slice);
         }
         if (rest.hasRemaining()) {
-            pending = connection.loop.schedule(DRIBBLE_TICK_NANOS, () -> dribble(piece));
+            pending = connection.http.loop.schedule(DRIBBLE_TICK_NANOS, () -> dribble(piece));
         } else {
             dribbling = null;
             connection.responseComplete(response.status());

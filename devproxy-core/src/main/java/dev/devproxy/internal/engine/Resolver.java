@@ -1,5 +1,6 @@
 package dev.devproxy.internal.engine;
 
+import dev.devproxy.internal.loop.EventLoop;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.ConcurrentHashMap;

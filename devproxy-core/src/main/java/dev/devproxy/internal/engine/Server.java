@@ -5,6 +5,8 @@ import dev.devproxy.MetricsSink;
 import dev.devproxy.Router;
 import dev.devproxy.internal.metrics.BuiltInMetrics;
 import dev.devproxy.internal.metrics.GuardedMetricsSink;
+import dev.devproxy.internal.loop.EngineClock;
+import dev.devproxy.internal.loop.EventLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -25,12 +27,12 @@ public final class Server {
     private static final int MIN_BACKLOG = 1024;
 
     private final ServerContext context;
-    private final EventLoop[] loops;
+    private final HttpLoopState[] loops;
     private final Acceptor acceptor;
     private final InetSocketAddress address;
     private boolean closed;
 
-    private Server(ServerContext context, EventLoop[] loops, Acceptor acceptor, InetSocketAddress address) {
+    private Server(ServerContext context, HttpLoopState[] loops, Acceptor acceptor, InetSocketAddress address) {
         this.context = context;
         this.loops = loops;
         this.acceptor = acceptor;
@@ -51,11 +53,11 @@ public final class Server {
         MetricsSink sink = userSinks.isEmpty() ? builtIn : new GuardedMetricsSink(sinks);
         ServerContext context = new ServerContext(config, router, sink, builtIn, recorder, clock);
 
-        EventLoop[] loops = new EventLoop[config.ioThreads()];
+        HttpLoopState[] loops = new HttpLoopState[config.ioThreads()];
         long scanInterval = scanIntervalNanos(config);
         for (int i = 0; i < loops.length; i++) {
             // A loop never has more upstream connections in use than clients: see UpstreamPool for the cap.
-            loops[i] = new EventLoop("devproxy-loop-" + i, clock, scanInterval, config.maxConnections());
+            loops[i] = new HttpLoopState(new EventLoop("devproxy-loop-" + i, clock, scanInterval), config.maxConnections());
         }
         ServerSocketChannel channel = null;
         try {
@@ -65,8 +67,8 @@ public final class Server {
                     Math.max(MIN_BACKLOG, config.maxConnections()));
             Acceptor acceptor = new Acceptor(channel, loops, context);
             InetSocketAddress bound = acceptor.localAddress();
-            for (EventLoop loop : loops) {
-                loop.start();
+            for (HttpLoopState loop : loops) {
+                loop.loop.start();
             }
             if (logsLifecycle()) {
                 LogHolder.LOG.log(Level.DEBUG, () -> listeningLine(bound, config));
@@ -80,9 +82,9 @@ public final class Server {
                     e.addSuppressed(suppressed);
                 }
             }
-            for (EventLoop loop : loops) {
+            for (HttpLoopState loop : loops) {
                 try {
-                    loop.selector().close();
+                    loop.loop.selector().close();
                 } catch (IOException suppressed) {
                     e.addSuppressed(suppressed);
                 }
@@ -154,7 +156,8 @@ public final class Server {
     /** Pool buffers acquired and not released, summed over the loops (asks each loop; for leak tests). */
     public int pooledBuffersInUse() {
         int total = 0;
-        for (EventLoop loop : loops) {
+        for (HttpLoopState state : loops) {
+            EventLoop loop = state.loop;
             CompletableFuture<Integer> count = new CompletableFuture<>();
             loop.execute(() -> count.complete(loop.buffers.inUse()));
             try {
@@ -179,11 +182,11 @@ public final class Server {
         }
         closed = true;
         context.draining = true;
-        loops[0].execute(acceptor::stopAccepting);
-        for (EventLoop loop : loops) {
-            loop.execute(() -> {
-                ClientConnection.closeIdle(loop);
-                loop.upstreams.closeAll();
+        loops[0].loop.execute(acceptor::stopAccepting);
+        for (HttpLoopState state : loops) {
+            state.loop.execute(() -> {
+                ClientConnection.closeIdle(state.loop);
+                state.upstreams.closeAll();
             });
         }
         try {
@@ -192,9 +195,9 @@ public final class Server {
             Thread.currentThread().interrupt();
         }
         context.resolver.close();
-        for (EventLoop loop : loops) {
+        for (HttpLoopState loop : loops) {
             try {
-                loop.stopAndJoin(5_000);
+                loop.loop.stopAndJoin(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

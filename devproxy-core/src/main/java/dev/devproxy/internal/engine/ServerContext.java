@@ -2,6 +2,7 @@ package dev.devproxy.internal.engine;
 
 import dev.devproxy.Config;
 import dev.devproxy.Router;
+import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.metrics.BuiltInMetrics;
 import dev.devproxy.MetricsSink;
 import java.lang.System.Logger.Level;

@@ -1,40 +1,37 @@
 package dev.devproxy.internal.engine;
 
 import dev.devproxy.Upstream;
+import dev.devproxy.internal.loop.StreamConnection;
+import dev.devproxy.internal.loop.Transport;
+import dev.devproxy.parser.ParseError;
+import dev.devproxy.parser.ParseStatus;
 import dev.devproxy.parser.ParserLimits;
+import dev.devproxy.parser.ResponseHead;
 import dev.devproxy.parser.ResponseParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection to an upstream, on the loop of the client connection it serves. It owns its socket, its
- * response parser and, while bytes of a response are unconsumed, one pool buffer; it reports to the
- * {@link ForwardExchange} that holds it, or waits in its loop's {@link UpstreamPool} between exchanges.
- * Confined to its loop's thread.
+ * One connection to an upstream, on the loop of the client connection it serves: the mirror of a client
+ * connection. It reads and parses responses with its own parser and tells its {@link UpstreamHandler} what
+ * it parsed; it takes request bytes into its outbound queue and writes them when flushed. Between exchanges it
+ * waits in its loop's {@link UpstreamPool}. Confined to its loop's thread.
  */
-final class UpstreamConnection extends Timed {
-    enum State { CONNECTING, ACTIVE, POOLED, CLOSED }
+final class UpstreamConnection extends StreamConnection implements BodySink {
+    private enum State { CONNECTING, ACTIVE, POOLED, CLOSED }
 
     final Upstream upstream;
-    final EventLoop loop;
-    final ResponseParser parser;
+    private final HttpLoopState http;
     private final ServerContext context;
-    private final SocketChannel channel;
-    private final SelectionKey key;
-    private final UpstreamTransport transport;
-    private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>(4);
+    private final ResponseParser parser;
 
     private State state = State.CONNECTING;
-    private @Nullable ForwardExchange owner;
-    private @Nullable ByteBuffer in;
+    private @Nullable UpstreamHandler handler;
+    /** The handler holds views of the input buffer's bytes (the client is full): nothing is read meanwhile. */
     private boolean readPaused;
     private boolean endOfStream;
     private boolean awaitingResponse;
@@ -42,160 +39,120 @@ final class UpstreamConnection extends Timed {
     private boolean requestComplete;
     /** Whether this connection carried an earlier exchange: a failure before any response byte may then be a stale connection. */
     private boolean reused;
+    /** The head being read is an interim (1xx) one, whose end is not the response's. */
+    private boolean interim;
 
-    private UpstreamConnection(Upstream upstream, EventLoop loop, ServerContext context, SocketChannel channel)
-            throws IOException {
+    private UpstreamConnection(Upstream upstream, HttpLoopState http, ServerContext context, Transport transport) {
+        super(http.loop, transport);
         this.upstream = upstream;
-        this.loop = loop;
+        this.http = http;
         this.context = context;
-        this.channel = channel;
-        this.transport = UpstreamTransport.plain(channel);
         this.parser = new ResponseParser(ParserLimits.defaults().withMaxBodySize(Long.MAX_VALUE), Set.of());
-        this.key = channel.register(loop.selector(), SelectionKey.OP_CONNECT, this);
     }
 
     /**
-     * Starts connecting to {@code address} for {@code owner}, who hears {@link ForwardExchange#onConnected} or
-     * a failure. On the loop's thread.
+     * Starts connecting to {@code address} for {@code owner}, who hears {@link UpstreamHandler#onConnected} or
+     * a failure, perhaps before this returns. On the loop's thread.
+     *
+     * @return the connection, for the owner to close should it stop waiting; null when none could be opened
      */
-    static void connect(Upstream upstream, InetAddress address, EventLoop loop, ServerContext context,
-            ForwardExchange owner) {
-        SocketChannel channel = null;
-        UpstreamConnection connection = null;
+    static @Nullable UpstreamConnection connect(Upstream upstream, InetAddress address, HttpLoopState http, ServerContext context,
+            UpstreamHandler owner) {
+        Transport transport;
         try {
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connection = new UpstreamConnection(upstream, loop, context, channel);
-            connection.owner = owner;
-            loop.addTimed(connection);
-            connection.deadlineNanos = loop.now() + context.config.upstreamConnectTimeout().toNanos();
-            owner.attach(connection);
-            if (channel.connect(new InetSocketAddress(address, upstream.port()))) {
-                connection.connected();
-            }
+            transport = http.upstreamTransports.open(http.loop);
         } catch (IOException e) {
-            if (connection != null) {
-                connection.close();
-            } else if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            owner.onConnectFailed(e.toString());
+            owner.onFailed(UpstreamHandler.Failure.CONNECT, e.toString());
+            return null;
         }
+        UpstreamConnection connection = new UpstreamConnection(upstream, http, context, transport);
+        connection.handler = owner;
+        http.loop.addTimed(connection);
+        connection.deadlineNanos = http.loop.now() + context.config.upstreamConnectTimeout().toNanos();
+        boolean connected;
+        try {
+            connected = transport.connect(new InetSocketAddress(address, upstream.port()));
+        } catch (IOException e) {
+            connection.fail(UpstreamHandler.Failure.CONNECT, e.toString());
+            return connection;
+        }
+        if (connected) {
+            connection.onConnected();
+        }
+        return connection;
     }
 
     boolean isReused() {
         return reused;
     }
 
-    /** Hands a pooled connection to a new exchange. */
-    void adopt(ForwardExchange exchange) {
-        owner = exchange;
+    /** Hands a pooled connection to a new exchange, which then calls its own {@code onConnected}. */
+    void adopt(UpstreamHandler exchange) {
+        handler = exchange;
         state = State.ACTIVE;
         reused = true;
         endOfStream = false;
         requestComplete = false;
+        interim = false;
         deadlineNanos = NO_DEADLINE;
         updateInterest();
     }
 
     @Override
-    public void onReady(SelectionKey readyKey) {
-        if (!readyKey.isValid()) {
-            return;
-        }
-        if (state == State.CONNECTING && readyKey.isConnectable()) {
-            try {
-                if (channel.finishConnect()) {
-                    connected();
-                }
-            } catch (IOException e) {
-                ForwardExchange exchange = owner;
-                close();
-                if (exchange != null) {
-                    exchange.onConnectFailed(e.toString());
-                }
-            }
-            return;
-        }
-        if (readyKey.isValid() && readyKey.isWritable()) {
-            flush();
-        }
-        if (state != State.CLOSED && readyKey.isValid() && readyKey.isReadable()) {
-            read();
-        }
-    }
-
-    private void connected() {
+    public void onConnected() {
         state = State.ACTIVE;
         deadlineNanos = NO_DEADLINE;
         updateInterest();
-        ForwardExchange exchange = owner;
-        if (exchange != null) {
-            exchange.onConnected();
+        UpstreamHandler owner = handler;
+        if (owner != null) {
+            owner.onConnected(this);
         }
+    }
+
+    @Override
+    public void onConnectFailed(IOException failure) {
+        fail(UpstreamHandler.Failure.CONNECT, failure.toString());
     }
 
     // ---- Writing the request ------------------------------------------------------------------------------
 
+    /** Queues request bytes; the owner leaves them alone until {@link UpstreamHandler#onDrained()}. */
+    @Override
+    public void send(ByteBuffer buffer) {
+        queue(buffer);
+    }
+
     /**
-     * Writes {@code buffers} after anything pending; what cannot be written now is kept as it is, so the
-     * owner leaves those buffers alone until {@link ForwardExchange#onUpstreamDrained()}.
+     * Writes what is queued, unless the upstream has not taken the last write yet.
      *
-     * @return true when everything was written now
+     * @return true when nothing is left queued
      */
-    boolean write(ByteBuffer... buffers) {
+    boolean flushRequest() {
         if (state != State.ACTIVE) {
             return false;
         }
-        if (pendingWrites.isEmpty()) {
-            try {
-                transport.write(buffers);
-            } catch (IOException e) {
-                failed(e.toString());
-                return false;
-            }
-        }
-        for (ByteBuffer buffer : buffers) {
-            if (buffer.hasRemaining()) {
-                pendingWrites.add(buffer);
-            }
-        }
+        boolean drained = flush();
         if (awaitingResponse) {
             progress();
         }
-        if (pendingWrites.isEmpty()) {
-            return true;
-        }
-        updateInterest();
-        return false;
+        return drained;
     }
 
-    boolean hasPendingWrites() {
-        return !pendingWrites.isEmpty();
+    /** Whether the upstream has not taken the last write yet: more queued now would only wait. */
+    boolean isWriteBlocked() {
+        return isOutputBlocked();
     }
 
-    private void flush() {
-        try {
-            transport.write(pendingWrites.toArray(new ByteBuffer[0]));
-        } catch (IOException e) {
-            failed(e.toString());
-            return;
-        }
-        while (!pendingWrites.isEmpty() && !pendingWrites.peekFirst().hasRemaining()) {
-            pendingWrites.pollFirst();
-        }
+    @Override
+    protected void onWritable() {
+        boolean drained = flush();
         if (awaitingResponse) {
             progress();
         }
         updateInterest();
-        ForwardExchange exchange = owner;
-        if (pendingWrites.isEmpty() && exchange != null) {
-            exchange.onUpstreamDrained();
+        UpstreamHandler owner = handler;
+        if (drained && owner != null) {
+            owner.onDrained();
         }
     }
 
@@ -208,52 +165,117 @@ final class UpstreamConnection extends Timed {
         progress();
     }
 
-    private void read() {
-        if (readPaused && state != State.POOLED) {
-            return; // the client still holds views of this buffer's bytes: compacting it now would corrupt them
-        }
+    @Override
+    protected boolean wantsToRead() {
+        return state == State.POOLED || (state == State.ACTIVE && !readPaused && !endOfStream && inputHasRoom());
+    }
+
+    @Override
+    protected boolean inputPinned() {
+        return readPaused;
+    }
+
+    @Override
+    protected void onInput(ByteBuffer buffer, int count) {
         if (state == State.POOLED) {
-            // An idle pooled connection should be silent: a close, or stray bytes, retire it.
+            // An idle pooled connection should be silent: stray bytes retire it.
             close();
             return;
         }
-        if (in == null) {
-            in = loop.buffers.acquire().flip();
-        }
-        ByteBuffer buffer = in;
-        buffer.compact();
-        int count;
-        try {
-            count = transport.read(buffer);
-        } catch (IOException e) {
-            buffer.flip();
-            failed(e.toString());
+        if (count == 0) {
             return;
         }
-        buffer.flip();
-        if (count < 0) {
-            endOfStream = true;
-        } else if (count > 0) {
-            reused = false; // the connection is demonstrably alive
-            progress();
+        reused = false; // the connection is demonstrably alive
+        progress();
+        parseAndTell();
+    }
+
+    @Override
+    protected void onEndOfInput() {
+        if (state == State.POOLED) {
+            close(); // the upstream closed an idle connection
+            return;
         }
+        endOfStream = true;
+        parseAndTell();
+        releaseInputIfEmpty();
         updateInterest();
-        ForwardExchange exchange = owner;
-        if (exchange != null && (count != 0)) {
-            exchange.onUpstreamData();
+    }
+
+    @Override
+    protected void onIoFailed(IOException failure) {
+        fail(UpstreamHandler.Failure.ABORT, failure.toString());
+    }
+
+    private void parseAndTell() {
+        parse();
+        UpstreamHandler owner = handler;
+        if (owner != null && state == State.ACTIVE) {
+            owner.onResponseInputConsumed();
         }
     }
 
-    /** The buffer holding unconsumed response bytes; an empty one when there are none. */
-    ByteBuffer input() {
-        ByteBuffer buffer = in;
-        return buffer != null ? buffer : EMPTY;
-    }
-
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
-    boolean isEndOfStream() {
-        return endOfStream;
+    /** Parses what the input holds and tells the handler, until it runs out, pauses, or the response ends. */
+    private void parse() {
+        while (state == State.ACTIVE && !readPaused) {
+            UpstreamHandler owner = handler;
+            if (owner == null) {
+                return;
+            }
+            ByteBuffer source = input();
+            ParseStatus parsed = parser.parse(source);
+            if (parsed == ParseStatus.NEED_MORE) {
+                if (!endOfStream) {
+                    return;
+                }
+                parsed = parser.endOfInput();
+                if (parsed == ParseStatus.NEED_MORE) {
+                    fail(UpstreamHandler.Failure.ABORT, "upstream closed the connection without a response");
+                    return;
+                }
+            }
+            switch (parsed) {
+                case HEAD -> {
+                    ResponseHead head = parser.head();
+                    interim = head.status() < 200;
+                    if (head.status() == 101) {
+                        // Upgrade was stripped from the request, so a switch of protocols is not an answer to it.
+                        fail(UpstreamHandler.Failure.PROTOCOL, "upstream " + upstream + " switched protocols unasked");
+                        return;
+                    }
+                    if (!interim) {
+                        owner.onResponseHead(head);
+                    } // 1xx: this proxy answered Expect itself; other interim responses are dropped
+                }
+                case BODY -> {
+                    if (!owner.onResponseBody(source, parser.bodyOffset(), parser.bodyLength())) {
+                        pauseReading();
+                        return;
+                    }
+                }
+                case END -> {
+                    if (interim) {
+                        interim = false; // the final response follows
+                    } else {
+                        awaitingResponse = false;
+                        owner.onResponseEnd(parser.trailers());
+                        return;
+                    }
+                }
+                case ERROR -> {
+                    if (parser.error() == ParseError.TRUNCATED) {
+                        fail(UpstreamHandler.Failure.ABORT, "upstream closed the connection mid-response");
+                    } else {
+                        fail(UpstreamHandler.Failure.PROTOCOL, "invalid response from upstream " + upstream
+                                + " (" + parser.error() + ")");
+                    }
+                    return;
+                }
+                default -> {
+                    return;
+                }
+            }
+        }
     }
 
     /** Stops reading until {@link #resumeReading()}, because the client cannot take more now. */
@@ -263,12 +285,21 @@ final class UpstreamConnection extends Timed {
         updateInterest();
     }
 
+    /** The client drained: parse on from where the pause left off, then read again. */
     void resumeReading() {
+        if (state != State.ACTIVE || !readPaused) {
+            return;
+        }
         readPaused = false;
         if (awaitingResponse) {
             progress();
         }
-        updateInterest();
+        parseAndTell();
+        if (state == State.ACTIVE) {
+            releaseInputIfEmpty();
+            updateInterest();
+            readBufferedInput();
+        }
     }
 
     /**
@@ -277,7 +308,7 @@ final class UpstreamConnection extends Timed {
      * slowly, or reads slowly, is not the upstream's fault.
      */
     private void progress() {
-        boolean waitingForUpstream = !readPaused && (requestComplete || !pendingWrites.isEmpty());
+        boolean waitingForUpstream = !readPaused && (requestComplete || hasPendingOutput());
         deadlineNanos = waitingForUpstream ? loop.now() + context.config.upstreamTimeout().toNanos() : NO_DEADLINE;
     }
 
@@ -295,22 +326,18 @@ final class UpstreamConnection extends Timed {
      */
     boolean isReusable(boolean responseKeepAlive) {
         return state == State.ACTIVE && responseKeepAlive && !endOfStream && parser.isIdle()
-                && pendingWrites.isEmpty() && !input().hasRemaining();
+                && !hasPendingOutput() && !input().hasRemaining();
     }
 
     /** Puts the connection in its loop's pool, or closes it when the pool is full or the server is stopping. */
     void release() {
-        owner = null;
+        handler = null;
         awaitingResponse = false;
         requestComplete = false;
         readPaused = false;
-        ByteBuffer buffer = in;
-        in = null;
-        if (buffer != null) {
-            loop.buffers.release(buffer);
-        }
+        discardInput();
         // While draining, nothing will reuse it: shutdown's sweep of the pool has run, or runs soon.
-        if (context.draining || !loop.upstreams.offer(this)) {
+        if (context.draining || !http.upstreams.offer(this)) {
             close();
             return;
         }
@@ -319,72 +346,31 @@ final class UpstreamConnection extends Timed {
         updateInterest();
     }
 
-    private void failed(String reason) {
-        ForwardExchange exchange = owner;
+    private void fail(UpstreamHandler.Failure failure, String reason) {
+        UpstreamHandler owner = handler;
         close();
-        if (exchange != null) {
-            exchange.onUpstreamFailed(reason);
+        if (owner != null) {
+            owner.onFailed(failure, reason);
         }
     }
 
     @Override
-    void onDeadline(long now) {
-        ForwardExchange exchange = owner;
-        State before = state;
-        close();
-        if (exchange != null) {
-            if (before == State.CONNECTING) {
-                exchange.onConnectTimeout();
-            } else {
-                exchange.onUpstreamTimeout();
-            }
-        }
+    protected void onDeadline(long now) {
+        fail(state == State.CONNECTING ? UpstreamHandler.Failure.CONNECT_TIMEOUT : UpstreamHandler.Failure.TIMEOUT,
+                state == State.CONNECTING ? "connect timeout" : "upstream timeout");
     }
 
-    /** Sets the selector interest from the state, pending writes, pause and room left in the input buffer. */
-    void updateInterest() {
-        if (state == State.CLOSED || !key.isValid()) {
-            return;
-        }
-        int ops;
-        if (state == State.CONNECTING) {
-            ops = SelectionKey.OP_CONNECT;
-        } else {
-            ops = pendingWrites.isEmpty() ? 0 : SelectionKey.OP_WRITE;
-            ByteBuffer buffer = in;
-            boolean room = buffer == null || buffer.limit() < buffer.capacity() || buffer.position() > 0;
-            if (!readPaused && !endOfStream && room) {
-                ops |= SelectionKey.OP_READ;
-            }
-        }
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
-        }
-    }
-
-    /** Closes the socket and gives back its buffer; the owner, if any, is not told. Idempotent. */
+    /** Closes the socket and gives back its buffer; the handler, if any, is not told. Idempotent. */
     void close() {
         if (state == State.CLOSED) {
             return;
         }
         if (state == State.POOLED) {
-            loop.upstreams.remove(this);
+            http.upstreams.remove(this);
         }
         state = State.CLOSED;
-        owner = null;
-        key.cancel();
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // The descriptor is released either way.
-        }
-        loop.removeTimed(this);
-        ByteBuffer buffer = in;
-        in = null;
-        if (buffer != null) {
-            loop.buffers.release(buffer);
-        }
-        pendingWrites.clear();
+        handler = null;
+        closeIo();
     }
 
     @Override

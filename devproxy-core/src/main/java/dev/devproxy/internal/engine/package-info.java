@@ -29,7 +29,7 @@
  * </ul>
  * Whenever a write cannot complete, the connection waits for {@code OP_WRITE}; if no byte can be written for
  * {@code writeTimeout}, the client is cut off. Timeouts are deadlines on each connection, checked by a
- * periodic scan on its loop that reads the injectable {@link dev.devproxy.internal.engine.EngineClock}.
+ * periodic scan on its loop that reads the injectable {@link dev.devproxy.internal.loop.EngineClock}.
  * Requests are served one at a time per connection, so pipelined requests are answered in order: the next
  * one is parsed only after the previous response is fully written.
  *

@@ -1,4 +1,4 @@
-package dev.devproxy.internal.engine;
+package dev.devproxy.internal.loop;
 
 import java.nio.ByteBuffer;
 
@@ -10,20 +10,20 @@ import java.nio.ByteBuffer;
  * the garbage collector; it cannot tell a foreign or doubly released buffer from its own, and does not try
  * (imperfect enforcement is less code), but {@link #inUse()} lets tests catch leaks.
  */
-final class BufferPool {
+public final class BufferPool {
     /** The size of every pooled buffer: large enough for a typical head and a good socket read. */
-    static final int BUFFER_SIZE = 16 * 1024;
+    public static final int BUFFER_SIZE = 16 * 1024;
 
     private final ByteBuffer[] idle;
     private int idleCount;
     private int inUse;
 
-    BufferPool(int maxIdle) {
+    public BufferPool(int maxIdle) {
         this.idle = new ByteBuffer[maxIdle];
     }
 
     /** A cleared buffer of {@link #BUFFER_SIZE} bytes, owned by the caller until released. */
-    ByteBuffer acquire() {
+    public ByteBuffer acquire() {
         inUse++;
         if (idleCount > 0) {
             ByteBuffer buffer = idle[--idleCount];
@@ -34,7 +34,7 @@ final class BufferPool {
     }
 
     /** Takes back a buffer from {@link #acquire()}; the caller must not touch it again. */
-    void release(ByteBuffer buffer) {
+    public void release(ByteBuffer buffer) {
         inUse--;
         if (idleCount < idle.length) {
             idle[idleCount++] = buffer;
@@ -42,7 +42,7 @@ final class BufferPool {
     }
 
     /** Buffers acquired and not yet released. Read on the loop's thread. */
-    int inUse() {
+    public int inUse() {
         return inUse;
     }
 }

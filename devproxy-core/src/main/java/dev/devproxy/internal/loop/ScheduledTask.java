@@ -1,7 +1,7 @@
-package dev.devproxy.internal.engine;
+package dev.devproxy.internal.loop;
 
 /** A task an {@link EventLoop} runs at a time; see {@link EventLoop#schedule}. Loop thread only. */
-final class ScheduledTask implements Comparable<ScheduledTask> {
+public final class ScheduledTask implements Comparable<ScheduledTask> {
     final long dueNanos;
     final long sequence;
     final Runnable task;
@@ -14,7 +14,7 @@ final class ScheduledTask implements Comparable<ScheduledTask> {
     }
 
     /** Keeps the task from running, if it has not run yet. */
-    void cancel() {
+    public void cancel() {
         cancelled = true;
     }
 

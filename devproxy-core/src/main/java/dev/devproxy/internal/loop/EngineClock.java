@@ -1,4 +1,4 @@
-package dev.devproxy.internal.engine;
+package dev.devproxy.internal.loop;
 
 /**
  * Where the engine reads the time, so tests can drive timeouts without waiting for real time to pass.

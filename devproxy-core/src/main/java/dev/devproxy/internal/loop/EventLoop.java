@@ -1,10 +1,8 @@
-package dev.devproxy.internal.engine;
+package dev.devproxy.internal.loop;
 
-import dev.devproxy.internal.echo.EchoJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -13,24 +11,19 @@ import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One selector thread: it selects, hands each ready key to its {@link IoHandler}, runs tasks other threads
  * submitted, and scans its connections' deadlines. Everything registered with it is touched only by its thread.
+ * It knows nothing of HTTP: what a protocol keeps per loop (date cache, upstream pool, echo writer) is held by
+ * the protocol's own per-loop state, beside the loop.
+ *
+ * <p>A loop that is never started serves in-memory tests: the test thread then plays the loop's thread and
+ * calls {@link #runPending()} to run submitted tasks, due timers and the deadline scan.
  */
-final class EventLoop implements Runnable {
-    final BufferPool buffers = new BufferPool(256);
-    /** Scratch space for building responses; valid only until the building method returns. */
-    final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
-    final HttpDate date;
-    /** Idle keep-alive connections to upstreams, reused by this loop's forwarding exchanges. */
-    final UpstreamPool upstreams;
-    /** The arrays {@link ClientConnection#sendBuffered} writes, instead of varargs; cleared after each use. */
-    final ByteBuffer[] oneBuffer = new ByteBuffer[1];
-    final ByteBuffer[] twoBuffers = new ByteBuffer[2];
-    /** Echo's JSON writer and body pool, made on the first echo: a proxy that never echoes never pays for it. */
-    private @Nullable EchoJson echoJson;
+public final class EventLoop implements Runnable {
+    /** This loop's read buffers; loop thread only. */
+    public final BufferPool buffers = new BufferPool(256);
 
     private final Selector selector;
     private final Thread thread;
@@ -46,8 +39,12 @@ final class EventLoop implements Runnable {
     private volatile boolean running = true;
     private long nextScanNanos;
 
-    /** @param maxIdleUpstreams the most idle upstream connections this loop keeps (see {@link UpstreamPool}) */
-    EventLoop(String name, EngineClock clock, long scanIntervalNanos, int maxIdleUpstreams) {
+    /**
+     * A loop, not yet started.
+     *
+     * @param scanIntervalNanos how often the deadlines of {@link Timed} items are checked
+     */
+    public EventLoop(String name, EngineClock clock, long scanIntervalNanos) {
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -55,48 +52,27 @@ final class EventLoop implements Runnable {
         }
         this.clock = clock;
         this.scanIntervalNanos = scanIntervalNanos;
-        this.date = new HttpDate();
-        this.upstreams = new UpstreamPool(maxIdleUpstreams);
         this.thread = new Thread(this, name);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
-    /** This loop's echo writer. Loop thread only. */
-    EchoJson echoJson() {
-        EchoJson json = echoJson;
-        if (json == null) {
-            json = new EchoJson();
-            echoJson = json;
-        }
-        return json;
-    }
-
-    /**
-     * Whether {@code buffer} is scratch space of this loop ({@link #scratch}, echo's output) that the next
-     * response overwrites, so that a write that cannot finish now must copy it.
-     */
-    boolean isScratch(ByteBuffer buffer) {
-        EchoJson json = echoJson;
-        return buffer == scratch || (json != null && json.isOutput(buffer));
-    }
-
-    Selector selector() {
+    public Selector selector() {
         return selector;
     }
 
-    long now() {
+    public long now() {
         return clock.nanoTime();
     }
 
-    boolean inLoop() {
+    public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 
     /** Runs {@code task} on this loop's thread, soon; callable from any thread. Ignored once stopped. */
-    void execute(Runnable task) {
+    public void execute(Runnable task) {
         tasks.add(task);
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
@@ -107,18 +83,18 @@ final class EventLoop implements Runnable {
      * Runs {@code task} on this loop's thread once {@code delayNanos} have passed, to within a millisecond.
      * Loop thread only; never blocks. The returned task can be cancelled until it runs.
      */
-    ScheduledTask schedule(long delayNanos, Runnable task) {
+    public ScheduledTask schedule(long delayNanos, Runnable task) {
         ScheduledTask scheduledTask = new ScheduledTask(clock.nanoTime() + delayNanos, scheduledSequence++, task);
         scheduled.add(scheduledTask);
         return scheduledTask;
     }
 
-    void addTimed(Timed item) {
+    public void addTimed(Timed item) {
         item.timedIndex = timed.size();
         timed.add(item);
     }
 
-    void removeTimed(Timed item) {
+    public void removeTimed(Timed item) {
         int index = item.timedIndex;
         if (index < 0) {
             return;
@@ -132,20 +108,31 @@ final class EventLoop implements Runnable {
     }
 
     /** The number of connections with deadlines on this loop; read on the loop's thread. */
-    int timedCount() {
+    public int timedCount() {
         return timed.size();
     }
 
     /** Copies the current timed items, for shutdown. Loop thread only. */
-    List<Timed> timedSnapshot() {
+    public List<Timed> timedSnapshot() {
         return new ArrayList<>(timed);
     }
 
     /** Asks the loop to stop after its current turn, closing whatever is still registered; joins it. */
-    void stopAndJoin(long timeoutMillis) throws InterruptedException {
+    public void stopAndJoin(long timeoutMillis) throws InterruptedException {
         running = false;
         selector.wakeup();
         thread.join(timeoutMillis);
+    }
+
+    /**
+     * Runs, on the calling thread, what a turn of the loop runs besides selecting: submitted tasks, due timers
+     * and the deadline scan. For a loop that was never started (in-memory tests); never call it on a running one.
+     */
+    public void runPending() {
+        runTasks();
+        long now = clock.nanoTime();
+        runDueTasks(now);
+        scanDeadlines(now);
     }
 
     @Override
