@@ -120,19 +120,73 @@ class TimeoutTest {
         }
     }
 
+    /**
+     * A client that reads its response in spurts, with pauses, over more time than the write timeout, is not cut
+     * off: the timeout counts from the last write that made progress, not from the start of the response.
+     *
+     * <p>Margin: the reader pauses {@value #READER_PAUSE_MILLIS} ms at most between reads, so with a write
+     * timeout of {@value #STEADY_WRITE_TIMEOUT_MILLIS} ms the server may go without progress for over a second
+     * more than the reader causes, several times the scheduling gaps seen on a loaded two-core machine (an
+     * earlier version, with 500 ms and no pauses, failed once under a parallel build). The test checks that the
+     * whole read took longer than the write timeout, or it could not fail.
+     */
     @Test
-    void slowButSteadyReaderIsNotCutOff() {
+    void slowButSteadyReaderIsNotCutOff() throws Exception {
         byte[] large = new byte[4 * 1024 * 1024];
         Response response = Response.newBuilder(200).body(large).build();
-        try (DevProxy proxy = proxy().router(request -> Route.respond(response)).writeTimeout(Duration.ofMillis(500))
+        Duration writeTimeout = Duration.ofMillis(STEADY_WRITE_TIMEOUT_MILLIS);
+        try (DevProxy proxy = proxy().router(request -> Route.respond(response)).writeTimeout(writeTimeout)
                 .build().start(); RawClient client = RawClient.connect(proxy.address(), 4096)) {
+            long start = System.nanoTime();
             client.send("GET /large HTTP/1.1\r\nHost: h\r\n\r\n");
 
-            RawClient.RawResponse received = client.readResponse(Duration.ofSeconds(15));
+            long received = readPaced(client.socket().getInputStream(), large.length);
 
-            assertEquals(large.length, received.body().length);
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(large.length, received);
             assertEquals(0, proxy.server().metrics().errors(ErrorKind.WRITE_TIMEOUT));
+            assertTrue(elapsedMillis > writeTimeout.toMillis(), "the read must outlast the write timeout to mean "
+                    + "anything; it took " + elapsedMillis + " ms");
         }
+    }
+
+    private static final long STEADY_WRITE_TIMEOUT_MILLIS = 1_500;
+    /** 32 pauses of this (4 MiB in 128 KiB steps) make the read outlast the write timeout by far. */
+    private static final long READER_PAUSE_MILLIS = 75;
+
+    /**
+     * Reads a response head and {@code bodyLength} body bytes, pausing {@value #READER_PAUSE_MILLIS} ms after
+     * every 128 KiB: a reader that is slow on purpose (the pause is the behaviour under test, not a wait for
+     * something to happen).
+     *
+     * @return the body bytes read
+     */
+    private static long readPaced(java.io.InputStream in, long bodyLength) throws java.io.IOException {
+        byte[] buffer = new byte[16 * 1024];
+        int matched = 0; // of the CRLF CRLF ending the head
+        long body = 0;
+        long sincePause = 0;
+        while (body < bodyLength) {
+            int count = in.read(buffer);
+            if (count < 0) {
+                break;
+            }
+            int from = 0;
+            while (matched < 4 && from < count) {
+                byte b = buffer[from++];
+                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            body += count - from;
+            sincePause += count;
+            if (sincePause >= 128 * 1024) {
+                sincePause = 0;
+                long resumeAt = System.nanoTime() + READER_PAUSE_MILLIS * 1_000_000;
+                for (long left; (left = resumeAt - System.nanoTime()) > 0; ) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(left); // may return early: park again
+                }
+            }
+        }
+        return body;
     }
 
     @Test
