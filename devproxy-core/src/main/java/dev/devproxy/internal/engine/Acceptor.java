@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * done nothing useful for at least {@value #SHED_MIN_AGE_MILLIS} ms: idle persistent connections first, then,
  * oldest stall first, requests whose head is still incomplete, bodies arriving below the minimum body rate, and
  * responses whose client has not let a byte be written for {@value #SHED_MIN_WRITE_STALL_MILLIS} ms (see
- * {@link ClientConnection#shed}). A client that sends its request promptly and reads its response is never
+ * {@link Shedder}). A client that sends its request promptly and reads its response is never
  * shed, so it finds a slot within about a shedding interval.
  */
 final class Acceptor implements IoHandler, ClientConnection.ClientSlots {
@@ -130,7 +130,7 @@ final class Acceptor implements IoHandler, ClientConnection.ClientSlots {
         long writeStalledBefore = home.now() - SHED_MIN_WRITE_STALL_MILLIS * 1_000_000L;
         for (HttpLoopState state : loops) {
             EventLoop loop = state.loop;
-            loop.execute(() -> ClientConnection.shed(loop, shedQuotaPerLoop, olderThan, writeStalledBefore));
+            loop.execute(() -> Shedder.shed(loop, shedQuotaPerLoop, olderThan, writeStalledBefore));
         }
         shedding = home.schedule(SHED_INTERVAL_MILLIS * 1_000_000L, this::shedRound);
     }

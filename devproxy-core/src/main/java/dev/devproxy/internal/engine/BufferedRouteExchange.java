@@ -12,17 +12,17 @@ import java.time.Instant;
  * route with the complete request, then hands the request to that route's exchange with the body replayed.
  */
 final class BufferedRouteExchange implements Exchange {
-    private final ClientConnection connection;
+    private final ExchangeConnection connection;
     private final Route.AfterBody route;
     private final RequestHead head;
     private final RequestCapture capture;
 
-    BufferedRouteExchange(ClientConnection connection, Route.AfterBody route, RequestHead head) {
+    BufferedRouteExchange(ExchangeConnection connection, Route.AfterBody route, RequestHead head) {
         this.connection = connection;
         this.route = route;
         // Valid until the parser reports the next head, which cannot happen before this exchange ends.
         this.head = head;
-        long limit = connection.context.config.limits().maxBodySize();
+        long limit = connection.context().config.limits().maxBodySize();
         this.capture = new RequestCapture(head, connection.remoteAddress(), Instant.now(),
                 (int) Math.min(limit, Integer.MAX_VALUE - 16));
     }
@@ -40,12 +40,12 @@ final class BufferedRouteExchange implements Exchange {
         try {
             next = route.decide().apply(request);
         } catch (RuntimeException | Error e) {
-            connection.context.error("afterBody router threw for " + request, e);
+            connection.context().error("afterBody router threw for " + request, e);
             connection.fail(500, ErrorKind.INTERNAL, null);
             return;
         }
         if (next instanceof Route.AfterBody) {
-            connection.context.error("afterBody router answered afterBody again for " + request,
+            connection.context().error("afterBody router answered afterBody again for " + request,
                     new IllegalStateException("Route.afterBody must decide a final route"));
             connection.fail(500, ErrorKind.INTERNAL, null);
             return;

@@ -3,36 +3,39 @@ package dev.devproxy.internal.engine;
 import dev.devproxy.ErrorKind;
 import dev.devproxy.Route;
 import dev.devproxy.RouteKind;
+import dev.devproxy.internal.loop.EventLoop;
+import dev.devproxy.internal.loop.PlainTransport;
+import dev.devproxy.internal.loop.StreamConnection;
+import dev.devproxy.internal.loop.Timed;
+import dev.devproxy.internal.loop.Transport;
 import dev.devproxy.parser.BodyKind;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.HttpVersion;
 import dev.devproxy.parser.ParseStatus;
 import dev.devproxy.parser.RequestHead;
 import dev.devproxy.parser.RequestParser;
-import dev.devproxy.internal.loop.EventLoop;
-import dev.devproxy.internal.loop.PlainTransport;
-import dev.devproxy.internal.loop.StreamConnection;
-import dev.devproxy.internal.loop.Timed;
-import dev.devproxy.internal.loop.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One client connection: reads and parses requests, hands each to an {@link Exchange}, writes responses, and
- * enforces the timeouts of its lifecycle (see the package documentation). Confined to its loop's thread.
+ * enforces the timeout of each {@link ClientPhase}. The exchange speaks to it only through
+ * {@link ExchangeConnection}; the I/O underneath is {@link StreamConnection}'s, the outcome of each request is
+ * recorded by its {@link RequestOutcome}. Confined to its loop's thread.
+ *
+ * <p>Longer than most classes because the phase machine is one piece: parsing, the deadlines of each phase,
+ * the end of a response and closing all change the phase, and split apart they would each need the others'
+ * state.
  */
-final class ClientConnection extends StreamConnection implements BodySink {
-    private enum State { READING_HEAD, READING_BODY, RESPONDING, LINGERING, CLOSED }
-
-    /** What the current deadline is for, when no write is pending. */
-    private enum Stage { IDLE, REQUEST_LINE, HEADERS, BODY, NONE, LINGER }
+final class ClientConnection extends StreamConnection implements ExchangeConnection {
+    /** What a client connection tells when it closes: the acceptor, which counts them against the cap. */
+    interface ClientSlots {
+        void connectionClosed();
+    }
 
     /** After an error response, how long and how much input is read and thrown away before closing. */
     private static final long LINGER_NANOS = 2_000_000_000L;
@@ -43,22 +46,21 @@ final class ClientConnection extends StreamConnection implements BodySink {
      */
     private static final int MERGED_BODY_MAX = 8 * 1024;
 
-    final HttpLoopState http;
-    final ServerContext context;
+    private final HttpLoopState http;
+    private final ServerContext context;
     private final ClientSlots slots;
     private final RequestParser parser;
+    private final RequestOutcome outcome;
 
-    private State state = State.READING_HEAD;
-    private Stage stage;
-    private long stageDeadline;
-    /** When the current stage began: the age {@link #shed} ranks by. */
-    private long stageStartNanos;
+    private ClientPhase phase = ClientPhase.NEW;
+    /** When the current phase began: the age shedding ranks by, and the base of the body deadline. */
+    private long phaseStartNanos;
+    /** The current phase's deadline, which applies when no write is pending. */
+    private long phaseDeadline = NO_DEADLINE;
     private @Nullable Exchange exchange;
-    /** A copy of the current request for the recorder; null when there is no recorder. */
-    private @Nullable RequestCapture capture;
+    /** The exchange holds views of the input buffer: nothing is parsed or read until it resumes. */
     private boolean readPaused;
     private boolean inputClosed;
-    private boolean closeAfterFlush;
     private boolean processing;
     private long lingeredBytes;
     private @Nullable String remoteAddress;
@@ -67,10 +69,6 @@ final class ClientConnection extends StreamConnection implements BodySink {
     private @Nullable ForwardExchange forward;
 
     // The request in progress.
-    private boolean requestStarted;
-    private long requestStartNanos;
-    private long requestBytesIn;
-    private long requestBytesOut;
     private boolean requestKeepAlive;
     private boolean announceKeepAlive;
     private boolean headRequest;
@@ -78,13 +76,6 @@ final class ClientConnection extends StreamConnection implements BodySink {
     /** Time the current body spent paused by backpressure, and since when it is paused; not the client's doing. */
     private long bodyPausedNanos;
     private long bodyPauseStartNanos;
-    private String method = "-";
-    private RouteKind route = RouteKind.REJECT;
-
-    /** What a client connection tells when it closes: the acceptor, which counts them against the cap. */
-    interface ClientSlots {
-        void connectionClosed();
-    }
 
     private ClientConnection(Transport transport, HttpLoopState http, ServerContext context, ClientSlots slots) {
         super(http.loop, transport);
@@ -92,8 +83,9 @@ final class ClientConnection extends StreamConnection implements BodySink {
         this.context = context;
         this.slots = slots;
         this.parser = new RequestParser(context.config.limits(), Set.of());
-        // A fresh connection must start its request within the request-line timeout, or it is closed quietly.
-        setStage(Stage.REQUEST_LINE, loop.now() + context.requestLineTimeoutNanos);
+        this.outcome = new RequestOutcome(context, this);
+        phaseStartNanos = loop.now(); // enter() moves the start only on a change of phase, and NEW is the first
+        enter(ClientPhase.NEW, phaseStartNanos + context.requestLineTimeoutNanos);
         updateInterest();
     }
 
@@ -134,107 +126,73 @@ final class ClientConnection extends StreamConnection implements BodySink {
         }
     }
 
-    /**
-     * Closes up to {@code quota} connections of {@code loop} that are of no use to anyone, to make room under
-     * the connection cap: idle ones (no byte of a request yet) first, oldest first; then the stalled ones,
-     * oldest stall first: heads that have been coming in since before {@code olderThanNanos}, bodies that have
-     * been coming in since before it at less than {@code minBodyRate} on average, and responses whose client
-     * has let no byte be written since before {@code writeStalledBeforeNanos}. Idle ones close quietly; stalled
-     * requests get a 408 without lingering, since their slot is what is wanted; stalled responses are cut off,
-     * as by the write timeout. On the loop's thread.
-     *
-     * <p>Slow bodies and slow readers are shed too because their own timeouts (30 s by default) let an
-     * attacker who sends a byte now and then (R-U-Dead-Yet), or reads one now and then (slow read), hold every
-     * slot for that long, and reconnect faster than the timeouts free them. A body paused by backpressure is
-     * not the client's doing and is never shed. A response write gets longer than a request before it counts
-     * as stalled: the kernel lets a writer go on only once a third of its send buffer (up to megabytes) has
-     * drained, so an honest client reading a large response at a modest rate makes progress in lumps.
-     */
-    static void shed(EventLoop loop, int quota, long olderThanNanos, long writeStalledBeforeNanos) {
-        List<ClientConnection> idle = new ArrayList<>();
-        List<ClientConnection> stalled = new ArrayList<>();
-        long now = loop.now();
-        for (Timed item : loop.timedSnapshot()) {
-            if (!(item instanceof ClientConnection connection)) {
-                continue;
-            }
-            if (!!connection.hasPendingOutput()) {
-                if (connection.lastWriteProgress() - writeStalledBeforeNanos < 0) {
-                    stalled.add(connection);
-                }
-            } else if (connection.waitingSince() - olderThanNanos < 0) {
-                if (connection.state == State.READING_HEAD) {
-                    (connection.requestStarted ? stalled : idle).add(connection);
-                } else if (connection.isSlowBody(now)) {
-                    stalled.add(connection);
-                }
-            }
-        }
-        idle.sort(Comparator.comparingLong(ClientConnection::waitingSince));
-        stalled.sort(Comparator.comparingLong(ClientConnection::stalledSince));
-        int shed = 0;
-        for (ClientConnection connection : idle) {
-            if (shed++ >= quota) {
-                return;
-            }
-            connection.close();
-        }
-        for (ClientConnection connection : stalled) {
-            if (shed++ >= quota) {
-                return;
-            }
-            if (!!connection.hasPendingOutput()) {
-                connection.context.sink.error(ErrorKind.WRITE_TIMEOUT);
-                connection.close();
-                continue;
-            }
-            connection.context.sink.error(ErrorKind.REQUEST_TIMEOUT);
-            connection.inputClosed = true; // no lingering: the slot is what is wanted
-            connection.fail(408, null, null);
-            connection.close();
-        }
+    @Override
+    public HttpLoopState http() {
+        return http;
+    }
+
+    @Override
+    public ServerContext context() {
+        return context;
+    }
+
+    // ---- What the shedder asks (see Shedder) --------------------------------------------------------------
+
+    ClientPhase phase() {
+        return phase;
+    }
+
+    private boolean isBetweenRequests() {
+        return phase.isBetweenRequests() && !hasPendingOutput();
+    }
+
+    /** Since when the connection has been waiting on its client: its request's first byte, the start of idling, or of the body. */
+    long waitingSince() {
+        return phase.inRequest() && phase != ClientPhase.BODY ? outcome.startNanos() : phaseStartNanos;
     }
 
     /** Since when a stalled connection has made no progress: its last write, or since it began waiting. */
-    private long stalledSince() {
+    long stalledSince() {
         return hasPendingOutput() ? lastWriteProgress() : waitingSince();
     }
 
-    /**
-     * Since when a connection has been waiting on its client: for a head, its request's first byte or the start
-     * of idling; for a body, the start of the body.
-     */
-    private long waitingSince() {
-        if (state == State.READING_BODY) {
-            return stageStartNanos;
-        }
-        return requestStarted ? requestStartNanos : stageStartNanos;
+    long lastWriteProgressNanos() {
+        return lastWriteProgress();
     }
 
     /**
      * Whether the body being read has come in at less than the minimum body rate, over the time since it started
      * that it was not paused by backpressure.
      */
-    private boolean isSlowBody(long now) {
+    boolean isSlowBody(long now) {
         long rate = context.config.minBodyRate();
-        long clientMillis = (now - stageStartNanos - bodyPausedNanos) / 1_000_000;
-        return state == State.READING_BODY && stage == Stage.BODY && !readPaused && rate > 0
-                && bodyBytesReceived < clientMillis * rate / 1_000;
+        long clientMillis = (now - phaseStartNanos - bodyPausedNanos) / 1_000_000;
+        return phase == ClientPhase.BODY && !readPaused && rate > 0 && bodyBytesReceived < clientMillis * rate / 1_000;
     }
 
-    private boolean isBetweenRequests() {
-        return state == State.READING_HEAD && !requestStarted && !hasPendingOutput();
+    /** Shed because its client lets no byte be written: as the write timeout would. */
+    void shedStalledWrite() {
+        context.sink.error(ErrorKind.WRITE_TIMEOUT);
+        close();
+    }
+
+    /** Shed because its request is stalled: 408, without lingering, since the slot is what is wanted. */
+    void shedStalledRequest() {
+        context.sink.error(ErrorKind.REQUEST_TIMEOUT);
+        inputClosed = true;
+        fail(408, null, null);
+        close();
     }
 
     // ---- Reading ------------------------------------------------------------------------------------------
 
     @Override
     protected void onInput(ByteBuffer buffer, int count) {
-        if (state == State.LINGERING) {
+        if (phase == ClientPhase.LINGERING) {
             discardLingeringInput(buffer);
             return;
         }
-        if (count > 0 && state == State.READING_HEAD && !requestStarted) {
+        if (count > 0 && phase.isBetweenRequests()) {
             startRequest();
         }
         process();
@@ -242,7 +200,29 @@ final class ClientConnection extends StreamConnection implements BodySink {
 
     @Override
     protected void onEndOfInput() {
-        endOfInput();
+        inputClosed = true;
+        switch (phase) {
+            case NEW, IDLE -> {
+                if (!parser.isIdle()) {
+                    clientFailed();
+                } else if (!hasPendingOutput()) {
+                    close();
+                } else {
+                    enter(ClientPhase.CLOSING, NO_DEADLINE); // the response still flushing is the last
+                    updateInterest();
+                }
+            }
+            case REQUEST_LINE, HEADERS, BODY -> clientFailed();
+            case RESPONDING -> updateInterest(); // a half-close: finish the response, then close
+            case CLOSING -> {
+                if (hasPendingOutput()) {
+                    updateInterest();
+                } else {
+                    close();
+                }
+            }
+            default -> close();
+        }
     }
 
     @Override
@@ -255,19 +235,23 @@ final class ClientConnection extends StreamConnection implements BodySink {
         return readPaused;
     }
 
+    @Override
+    protected boolean wantsToRead() {
+        if (inputClosed || readPaused || phase == ClientPhase.CLOSED) {
+            return false;
+        }
+        // While a response is pending, keep reading (to notice a client that goes away) while there is room.
+        return phase == ClientPhase.LINGERING || inputHasRoom();
+    }
+
     private void startRequest() {
-        requestStarted = true;
-        requestStartNanos = loop.now();
-        requestBytesIn = 0;
-        requestBytesOut = 0;
-        method = "-";
-        route = RouteKind.REJECT;
+        outcome.begin(loop.now());
         headRequest = false;
-        setStage(Stage.REQUEST_LINE, requestStartNanos + context.requestLineTimeoutNanos);
+        enter(ClientPhase.REQUEST_LINE, loop.now() + context.requestLineTimeoutNanos);
     }
 
     /**
-     * Parses and dispatches as far as the state allows, then tells the exchange the pass is over. Re-entrant
+     * Parses and dispatches as far as the phase allows, then tells the exchange the pass is over. Re-entrant
      * calls (from a synchronous exchange) return.
      */
     private void process() {
@@ -281,20 +265,20 @@ final class ClientConnection extends StreamConnection implements BodySink {
             processing = false;
         }
         Exchange current = exchange;
-        if (current != null && state != State.CLOSED) {
+        if (current != null && phase != ClientPhase.CLOSED) {
             current.onInputConsumed();
         }
     }
 
-    /** Whether a parse pass is under way: body bytes already read may still be handed to the exchange in it. */
-    boolean isParsing() {
+    @Override
+    public boolean isParsing() {
         return processing;
     }
 
     private void parseAvailable() {
         while (canParse()) {
             ByteBuffer source = input();
-            if (state == State.READING_HEAD && !requestStarted) {
+            if (phase.isBetweenRequests()) {
                 if (!source.hasRemaining()) {
                     return;
                 }
@@ -302,21 +286,18 @@ final class ClientConnection extends StreamConnection implements BodySink {
             }
             int before = source.position();
             ParseStatus status = parser.parse(source);
-            requestBytesIn += source.position() - before; // what this request consumed, not what was read
+            outcome.countIn(source.position() - before); // what this request consumed, not what was read
             switch (status) {
                 case NEED_MORE -> {
-                    if (stage == Stage.REQUEST_LINE && parser.hasRequestLine()) {
-                        setStage(Stage.HEADERS, loop.now() + context.headerTimeoutNanos);
+                    if (phase == ClientPhase.REQUEST_LINE && parser.hasRequestLine()) {
+                        enter(ClientPhase.HEADERS, loop.now() + context.headerTimeoutNanos);
                     }
                     return;
                 }
                 case HEAD -> onHead(parser.head());
                 case BODY -> {
                     extendBodyDeadline(parser.bodyLength());
-                    RequestCapture copy = capture;
-                    if (copy != null) {
-                        copy.addBody(source, parser.bodyOffset(), parser.bodyLength());
-                    }
+                    outcome.body(source, parser.bodyOffset(), parser.bodyLength());
                     Exchange current = exchange;
                     if (current != null && !current.onRequestBody(source, parser.bodyOffset(), parser.bodyLength())) {
                         readPaused = true;
@@ -325,8 +306,7 @@ final class ClientConnection extends StreamConnection implements BodySink {
                     }
                 }
                 case END -> {
-                    state = State.RESPONDING;
-                    setStage(Stage.NONE, NO_DEADLINE);
+                    enter(ClientPhase.RESPONDING, NO_DEADLINE);
                     Exchange current = exchange;
                     if (current != null) {
                         current.onRequestEnd();
@@ -341,33 +321,27 @@ final class ClientConnection extends StreamConnection implements BodySink {
     }
 
     private boolean canParse() {
-        return switch (state) {
-            case READING_HEAD -> !hasPendingOutput() && !closeAfterFlush;
-            case READING_BODY -> !readPaused;
-            default -> false;
-        };
+        if (phase.readsHead()) {
+            return !hasPendingOutput(); // pipelined requests are answered in order: one response at a time
+        }
+        return phase == ClientPhase.BODY && !readPaused;
     }
 
     private void onHead(RequestHead head) {
-        state = State.READING_BODY;
         bodyBytesReceived = 0;
         bodyPausedNanos = 0;
-        setStage(Stage.BODY, loop.now() + context.bodyTimeoutNanos);
-        method = head.method();
+        enter(ClientPhase.BODY, loop.now() + context.bodyTimeoutNanos);
         requestKeepAlive = head.keepAlive();
         announceKeepAlive = head.version() == HttpVersion.HTTP_1_0;
         headRequest = head.methodIs("HEAD");
-        RequestRecorder recorder = context.recorder;
-        if (recorder != null) {
-            capture = new RequestCapture(head, remoteAddress(), java.time.Instant.now(), recorder.maxBodyBytes());
-        }
+        outcome.head(head);
         Route decision;
         try {
             decision = context.router.route(head);
         } catch (RuntimeException | Error e) {
             // An Error too (an AssertionError in a router written with test assertions): left to escape, it
             // would kill this loop's thread and hang every connection on it.
-            context.error("router " + context.router + " threw for " + method + " " + head.target(), e);
+            context.error("router " + context.router + " threw for " + head.method() + " " + head.target(), e);
             fail(500, ErrorKind.INTERNAL, null);
             return;
         }
@@ -379,7 +353,8 @@ final class ClientConnection extends StreamConnection implements BodySink {
         if (head.expectsContinue() && head.bodyKind() != BodyKind.NONE) {
             // RFC 9110 section 10.1.1: tell the client to send the body it is holding back. Forwarded requests
             // lose their Expect field, so the upstream never waits for a body the proxy already asked for.
-            write(ByteBuffer.wrap(Responses.CONTINUE)); // a fresh view: written now or kept as it is
+            send(ByteBuffer.wrap(ResponseHeads.CONTINUE)); // a fresh view: written now or kept as it is
+            flushResponse();
         }
         created.start();
     }
@@ -392,49 +367,31 @@ final class ClientConnection extends StreamConnection implements BodySink {
     private void extendBodyDeadline(int bytes) {
         bodyBytesReceived += bytes;
         long rate = context.config.minBodyRate();
-        if (rate > 0 && stage == Stage.BODY) {
-            stageDeadline = stageStartNanos + context.bodyTimeoutNanos + bodyBytesReceived * 1_000_000_000L / rate;
+        if (rate > 0 && phase == ClientPhase.BODY) {
+            phaseDeadline = phaseStartNanos + context.bodyTimeoutNanos + bodyBytesReceived * 1_000_000_000L / rate;
             updateDeadline();
         }
     }
 
-    /** Lets an exchange that returned false from {@link Exchange#onRequestBody} take more body. */
-    void resumeReading() {
-        if (!readPaused || state == State.CLOSED) {
+    @Override
+    public void resumeReading() {
+        if (!readPaused || phase == ClientPhase.CLOSED) {
             return;
         }
         readPaused = false;
-        if (state == State.READING_BODY) {
+        if (phase == ClientPhase.BODY) {
             // The body clock restarts: the wait was the other side's, not the client's.
             bodyPausedNanos += loop.now() - bodyPauseStartNanos;
-            setStage(Stage.BODY, loop.now() + context.bodyTimeoutNanos);
+            enter(ClientPhase.BODY, loop.now() + context.bodyTimeoutNanos);
         }
         process();
         releaseInputIfEmpty();
         updateInterest();
-    }
-
-    private void endOfInput() {
-        inputClosed = true;
-        switch (state) {
-            case READING_HEAD -> {
-                if (requestStarted || !parser.isIdle()) {
-                    clientFailed();
-                } else if (!hasPendingOutput()) {
-                    close();
-                } else {
-                    closeAfterFlush = true;
-                    updateInterest();
-                }
-            }
-            case READING_BODY -> clientFailed();
-            case RESPONDING -> updateInterest(); // a half-close: finish the response, then close
-            default -> close();
-        }
+        readBufferedInput();
     }
 
     private void clientFailed() {
-        if (requestStarted || state == State.RESPONDING || state == State.READING_BODY) {
+        if (phase.inRequest()) {
             context.sink.error(ErrorKind.CLIENT_ABORT);
         }
         close();
@@ -451,27 +408,13 @@ final class ClientConnection extends StreamConnection implements BodySink {
 
     // ---- Writing ------------------------------------------------------------------------------------------
 
-    /**
-     * Writes {@code buffers} in order, after anything already pending. What cannot be written now is kept:
-     * the loop's scratch buffers ({@link HttpLoopState#isScratch}) are copied aside, any other buffer is kept as
-     * it is, so its owner must leave it alone until {@link Exchange#onClientDrained()}.
-     *
-     * @return true when everything was written now
-     */
-    boolean write(ByteBuffer... buffers) {
-        for (ByteBuffer buffer : buffers) {
-            send(buffer);
-        }
-        return flushResponse();
-    }
-
     /** Queues {@code buffer} for the next {@link #flushResponse()}; scratch buffers are copied if they must wait. */
     @Override
     public void send(ByteBuffer buffer) {
-        if (state == State.CLOSED) {
+        if (phase == ClientPhase.CLOSED) {
             return;
         }
-        requestBytesOut += buffer.remaining(); // counted when handed over, so a later flush cannot recount it
+        outcome.countOut(buffer.remaining()); // counted when handed over, so a later flush cannot recount it
         if (http.isScratch(buffer)) {
             queueTransient(buffer);
         } else {
@@ -479,14 +422,9 @@ final class ClientConnection extends StreamConnection implements BodySink {
         }
     }
 
-    /**
-     * Writes what is queued; when bytes stay behind, the write timeout runs and the exchange hears
-     * {@link Exchange#onClientDrained()} once they have left.
-     *
-     * @return true when nothing is left queued
-     */
-    boolean flushResponse() {
-        if (state == State.CLOSED) {
+    @Override
+    public boolean flushResponse() {
+        if (phase == ClientPhase.CLOSED) {
             return false;
         }
         if (flush()) {
@@ -503,7 +441,7 @@ final class ClientConnection extends StreamConnection implements BodySink {
             return;
         }
         updateDeadline();
-        if (closeAfterFlush) {
+        if (phase == ClientPhase.CLOSING) {
             finishClosing();
             return;
         }
@@ -518,11 +456,11 @@ final class ClientConnection extends StreamConnection implements BodySink {
     }
 
     /**
-     * Sends a complete response whose head the exchange built in {@link EventLoop#scratch} (from position 0
-     * to its position) and whose body is {@code body}, then ends the exchange. A response to HEAD goes
-     * without its body but keeps the Content-Length it would have had (RFC 9110 section 9.3.2).
+     * {@inheritDoc} A response to HEAD goes without its body but keeps the Content-Length it would have had
+     * (RFC 9110 section 9.3.2).
      */
-    void sendBuffered(ByteBuffer head, ByteBuffer body, int status) {
+    @Override
+    public void sendBuffered(ByteBuffer head, ByteBuffer body, int status) {
         boolean merge = !headRequest && body.remaining() <= MERGED_BODY_MAX && body.remaining() <= head.remaining();
         if (merge) {
             // A small body goes right after the head: one plain write of one direct buffer. A gathering write
@@ -545,7 +483,8 @@ final class ClientConnection extends StreamConnection implements BodySink {
      * This connection's echo exchange, made on its first echo and reused for the next ones: a connection
      * carries one exchange at a time, and an echo exchange holds nothing once its request has ended.
      */
-    EchoExchange echoExchange() {
+    @Override
+    public EchoExchange echoExchange() {
         EchoExchange current = echo;
         if (current == null) {
             current = new EchoExchange(this, parser.head());
@@ -556,7 +495,8 @@ final class ClientConnection extends StreamConnection implements BodySink {
     }
 
     /** This connection's forward exchange, made on its first forward and reset for each next one. */
-    ForwardExchange forwardExchange(Route.Forward route, RequestHead head) {
+    @Override
+    public ForwardExchange forwardExchange(Route.Forward route, RequestHead head) {
         ForwardExchange current = forward;
         if (current == null) {
             current = new ForwardExchange(this);
@@ -566,54 +506,75 @@ final class ClientConnection extends StreamConnection implements BodySink {
         return current;
     }
 
-    /** Starts a response head in the loop's scratch buffer with its status line; fields follow. */
-    ByteBuffer startHead(int status) {
+    @Override
+    public ByteBuffer startHead(int status) {
         ByteBuffer head = http.scratch.clear();
-        Responses.statusLine(head, status);
+        ResponseHeads.statusLine(head, status);
         return head;
     }
 
-    /**
-     * Ends a head begun with {@link #startHead}: Content-Length, Connection and Date, in DevProxy's fixed order, then
-     * the empty line.
-     */
-    void endHead(ByteBuffer head, long contentLength) {
-        Responses.contentLength(head, contentLength);
-        Responses.connection(head, willKeepAlive(), announceKeepAlive);
-        Responses.date(head, http.date);
-        Responses.endOfHead(head);
+    @Override
+    public void endHead(ByteBuffer head, long contentLength) {
+        ResponseHeads.contentLength(head, contentLength);
+        ResponseHeads.connection(head, willKeepAlive(), announceKeepAlive);
+        ResponseHeads.date(head, http.date);
+        ResponseHeads.endOfHead(head);
     }
 
-    /** Whether the connection stays open after the current response. */
-    boolean willKeepAlive() {
-        return requestKeepAlive && !inputClosed && !context.draining && !closeAfterFlush;
+    @Override
+    public boolean willKeepAlive() {
+        return requestKeepAlive && !inputClosed && !context.draining && phase != ClientPhase.CLOSING;
     }
 
-    /** The exchange has handed over its whole response: count it and move on to the next request. */
-    void responseComplete(int status) {
-        if (state == State.CLOSED) {
+    @Override
+    public boolean announcesKeepAlive() {
+        return announceKeepAlive;
+    }
+
+    @Override
+    public void closeAfterResponse() {
+        requestKeepAlive = false;
+    }
+
+    @Override
+    public HeaderFields trailers() {
+        return parser.trailers();
+    }
+
+    @Override
+    public void setRoute(RouteKind kind) {
+        outcome.route(kind);
+    }
+
+    @Override
+    public void replaceExchange(Exchange next) {
+        exchange = next;
+    }
+
+    @Override
+    public boolean hasPendingWrites() {
+        return hasPendingOutput();
+    }
+
+    // ---- Ending a request ---------------------------------------------------------------------------------
+
+    @Override
+    public void responseComplete(int status) {
+        if (phase == ClientPhase.CLOSED || phase == ClientPhase.LINGERING) {
             return;
         }
-        long duration = loop.now() - requestStartNanos;
-        context.sink.requestCompleted(route, method, status, duration, requestBytesIn, requestBytesOut);
-        record(status, duration);
-        if (context.accessLogEnabled) {
-            context.access(remoteAddress() + " \"" + method + "\" " + status + " " + requestBytesOut + " "
-                    + (duration / 1_000_000) + "ms " + route.label());
-        }
+        outcome.ended(status, loop.now());
         exchange = null;
         readPaused = false;
-        boolean keepAlive = willKeepAlive() && state != State.READING_BODY && parser.isIdle();
-        state = State.READING_HEAD;
-        requestStarted = false;
+        boolean keepAlive = willKeepAlive() && phase != ClientPhase.BODY && parser.isIdle();
         if (!keepAlive) {
-            closeAfterFlush = true;
+            enter(ClientPhase.CLOSING, NO_DEADLINE);
             if (!hasPendingOutput()) {
                 finishClosing();
             }
             return;
         }
-        setStage(Stage.IDLE, loop.now() + context.keepAliveTimeoutNanos);
+        enter(ClientPhase.IDLE, loop.now() + context.keepAliveTimeoutNanos);
         if (!hasPendingOutput()) {
             process();
             releaseInputIfEmpty();
@@ -621,90 +582,38 @@ final class ClientConnection extends StreamConnection implements BodySink {
         }
     }
 
-    void setRoute(RouteKind kind) {
-        route = kind;
-    }
-
-    private void record(int status, long duration) {
-        RequestCapture copy = capture;
-        RequestRecorder recorder = context.recorder;
-        capture = null;
-        if (copy != null && recorder != null) {
-            try {
-                recorder.record(copy.toRequest(), route, status, duration);
-            } catch (RuntimeException | Error e) {
-                context.error("request recorder threw; the request was answered but not recorded", e);
-            }
-        }
-    }
-
-    /** Replaces the current exchange, for an exchange that decided, after the body, who answers. */
-    void replaceExchange(Exchange next) {
-        exchange = next;
-    }
-
-    boolean hasPendingWrites() {
-        return hasPendingOutput();
-    }
-
-    /**
-     * Ends the current request by dropping the connection without a response, for simulated faults: with a
-     * reset (TCP RST) when {@code reset}, else with a plain close. Recorded with status 0.
-     */
-    void closeWithoutResponse(boolean reset) {
-        if (state == State.CLOSED) {
+    @Override
+    public void closeWithoutResponse(boolean reset) {
+        if (phase == ClientPhase.CLOSED) {
             return;
         }
-        long duration = loop.now() - requestStartNanos;
-        context.sink.requestCompleted(route, method, 0, duration, requestBytesIn, requestBytesOut);
-        record(0, duration);
+        outcome.ended(0, loop.now());
         if (reset) {
             transport.resetOnClose();
         }
         close();
     }
 
-    /**
-     * Ends the current request without a proper response once what was written so far is flushed, for
-     * simulated faults. Recorded with status 0.
-     */
-    void closeWithoutResponseAfterFlush() {
-        long duration = loop.now() - requestStartNanos;
-        context.sink.requestCompleted(route, method, 0, duration, requestBytesIn, requestBytesOut);
-        record(0, duration);
+    @Override
+    public void closeWithoutResponseAfterFlush() {
+        outcome.ended(0, loop.now());
         exchange = null;
         requestKeepAlive = false;
-        closeAfterFlush = true;
+        enter(ClientPhase.CLOSING, NO_DEADLINE);
         if (!hasPendingOutput()) {
             finishClosing();
         }
     }
 
-    /** Makes the current response the connection's last, as a close-delimited body requires. */
-    void closeAfterResponse() {
-        requestKeepAlive = false;
+    @Override
+    public void abandon() {
+        flushResponse();
+        close();
     }
 
-    /** Whether a persistent response must say {@code Connection: keep-alive} (to an HTTP/1.0 client). */
-    boolean announcesKeepAlive() {
-        return announceKeepAlive;
-    }
-
-    /** The trailer fields of the current request, once its body has ended. */
-    HeaderFields trailers() {
-        return parser.trailers();
-    }
-
-    // ---- Errors, timeouts and closing ---------------------------------------------------------------------
-
-    /**
-     * Answers the current request with an error in DevProxy's plain-text error format and closes the connection after it.
-     *
-     * @param kind counted in the error metrics when not null (a router's deliberate rejection is not an error)
-     * @param warning logged (rate-limited) at WARNING when not null
-     */
-    void fail(int status, @Nullable ErrorKind kind, @Nullable String warning) {
-        if (state == State.CLOSED || state == State.LINGERING) {
+    @Override
+    public void fail(int status, @Nullable ErrorKind kind, @Nullable String warning) {
+        if (phase == ClientPhase.CLOSED || phase == ClientPhase.LINGERING) {
             return;
         }
         if (kind != null) {
@@ -719,22 +628,22 @@ final class ClientConnection extends StreamConnection implements BodySink {
             current.abort();
         }
         readPaused = false;
-        closeAfterFlush = true;
+        requestKeepAlive = false; // the error is the connection's last response
         // A request the engine refuses (bad syntax, too slow, a router's rejection) counts as REJECT whatever route
         // was chosen; a route that failed on its own account (an upstream's 502/504) keeps its label.
         if (kind == null || kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.REQUEST_TIMEOUT) {
-            route = RouteKind.REJECT;
+            outcome.route(RouteKind.REJECT);
         }
-        byte[] body = Responses.errorBody(status);
+        byte[] body = ResponseHeads.errorBody(status);
         ByteBuffer head = startHead(status);
-        Responses.field(head, "Content-Type", "text/plain; charset=utf-8");
+        ResponseHeads.field(head, "Content-Type", "text/plain; charset=utf-8");
         endHead(head, body.length);
         sendBuffered(head, ByteBuffer.wrap(body), status);
     }
 
     /** After a response the connection will not outlive: shut down output, then read and discard briefly. */
     private void finishClosing() {
-        if (state == State.CLOSED || state == State.LINGERING) {
+        if (phase == ClientPhase.CLOSED || phase == ClientPhase.LINGERING) {
             return;
         }
         if (inputClosed) {
@@ -747,7 +656,7 @@ final class ClientConnection extends StreamConnection implements BodySink {
             close();
             return;
         }
-        state = State.LINGERING;
+        enter(ClientPhase.LINGERING, loop.now() + LINGER_NANOS);
         Exchange current = exchange;
         exchange = null;
         if (current != null) {
@@ -755,21 +664,23 @@ final class ClientConnection extends StreamConnection implements BodySink {
         }
         readPaused = false;
         discardInput();
-        setStage(Stage.LINGER, loop.now() + LINGER_NANOS);
         updateInterest();
     }
 
-    private void setStage(Stage next, long deadline) {
-        if (next != stage) {
-            stageStartNanos = loop.now();
+    // ---- Phases and deadlines -----------------------------------------------------------------------------
+
+    /** Moves to {@code next} (or stays), with its deadline; the phase's start moves only when the phase changes. */
+    private void enter(ClientPhase next, long deadline) {
+        if (next != phase) {
+            phaseStartNanos = loop.now();
         }
-        stage = next;
-        stageDeadline = deadline;
+        phase = next;
+        phaseDeadline = deadline;
         updateDeadline();
     }
 
     private void updateDeadline() {
-        deadlineNanos = hasPendingOutput() ? lastWriteProgress() + context.writeTimeoutNanos : stageDeadline;
+        deadlineNanos = hasPendingOutput() ? lastWriteProgress() + context.writeTimeoutNanos : phaseDeadline;
     }
 
     @Override
@@ -781,38 +692,25 @@ final class ClientConnection extends StreamConnection implements BodySink {
             close();
             return;
         }
-        switch (stage) {
-            case IDLE, LINGER -> close();
-            case REQUEST_LINE -> {
-                if (requestStarted) {
-                    fail(408, ErrorKind.REQUEST_TIMEOUT, "request line not received in time");
-                } else {
-                    close(); // nothing was sent: close quietly
-                }
-            }
+        switch (phase) {
+            case NEW, IDLE, LINGERING -> close(); // nothing was sent, or all was: close quietly
+            case REQUEST_LINE -> fail(408, ErrorKind.REQUEST_TIMEOUT, "request line not received in time");
             case HEADERS -> fail(408, ErrorKind.REQUEST_TIMEOUT, "headers not received in time");
             case BODY -> {
                 if (readPaused) {
-                    setStage(Stage.BODY, now + context.bodyTimeoutNanos);
+                    enter(ClientPhase.BODY, now + context.bodyTimeoutNanos);
                 } else {
                     fail(408, ErrorKind.REQUEST_TIMEOUT, "body not received in time");
                 }
             }
-            case NONE -> deadlineNanos = NO_DEADLINE;
+            case RESPONDING, CLOSING, CLOSED -> deadlineNanos = NO_DEADLINE;
         }
     }
+
+    // ---- The client's address and closing -----------------------------------------------------------------
 
     @Override
-    protected boolean wantsToRead() {
-        if (inputClosed || readPaused || state == State.CLOSED) {
-            return false;
-        }
-        // While a response is pending, keep reading (to notice a client that goes away) while there is room.
-        return state == State.LINGERING || inputHasRoom();
-    }
-
-    /** The client's IP address, for {@code X-Forwarded-For}; worked out once, as every forwarded request needs it. */
-    String remoteHost() {
+    public String remoteHost() {
         String host = remoteHost;
         if (host == null) {
             String address = remoteAddress();
@@ -824,8 +722,8 @@ final class ClientConnection extends StreamConnection implements BodySink {
         return host;
     }
 
-    /** The client's address as {@code host:port}, for logs and echo. */
-    String remoteAddress() {
+    @Override
+    public String remoteAddress() {
         String address = remoteAddress;
         if (address == null) {
             InetSocketAddress remote = transport.remoteAddress();
@@ -837,16 +735,11 @@ final class ClientConnection extends StreamConnection implements BodySink {
 
     /** Closes the connection at once, releasing everything it holds. Idempotent. */
     void close() {
-        if (state == State.CLOSED) {
+        if (phase == ClientPhase.CLOSED) {
             return;
         }
-        state = State.CLOSED;
-        if (capture != null) {
-            // A request cut off before its response completed (the client went away, a write failed, shutdown)
-            // is still recorded, with status 0, as the recorder's contract says: a journal counts on every
-            // routed request being recorded exactly once.
-            record(0, loop.now() - requestStartNanos);
-        }
+        phase = ClientPhase.CLOSED;
+        outcome.cutOff(loop.now());
         Exchange current = exchange;
         exchange = null;
         if (current != null) {

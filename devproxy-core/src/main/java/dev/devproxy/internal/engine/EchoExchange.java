@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * whole answer is written in one go into the loop's {@link EchoJson}.
  */
 final class EchoExchange implements Exchange {
-    private final ClientConnection connection;
+    private final ExchangeConnection connection;
     /** The head of the request being answered: the parser alternates between two, so it is set per request. */
     private RequestHead head;
     /** Taken from the loop when the first body byte arrives; a request without a body never needs one. */
@@ -26,7 +26,7 @@ final class EchoExchange implements Exchange {
     private byte @Nullable [] remoteAddress;
 
     /** An exchange for every echo on {@code connection}, starting with the request whose head is {@code head}. */
-    EchoExchange(ClientConnection connection, RequestHead head) {
+    EchoExchange(ExchangeConnection connection, RequestHead head) {
         this.connection = connection;
         this.head = head;
     }
@@ -42,7 +42,7 @@ final class EchoExchange implements Exchange {
     public boolean onRequestBody(ByteBuffer buffer, int offset, int length) {
         EchoBody collecting = body;
         if (collecting == null) {
-            collecting = connection.http.echoJson().takeBody();
+            collecting = connection.http().echoJson().takeBody();
             body = collecting;
         }
         collecting.add(buffer, offset, length);
@@ -51,7 +51,7 @@ final class EchoExchange implements Exchange {
 
     @Override
     public void onRequestEnd() {
-        EchoJson json = connection.http.echoJson();
+        EchoJson json = connection.http().echoJson();
         byte[] remote = remoteAddress;
         if (remote == null) {
             remote = EchoJson.quote(connection.remoteAddress());
@@ -59,7 +59,7 @@ final class EchoExchange implements Exchange {
         }
         ByteBuffer answer = json.render(head, body, remote);
         releaseBody();
-        LocalResponseExchange.send(connection, 200, Responses.CONTENT_TYPE_JSON, answer);
+        LocalResponseExchange.send(connection, 200, ResponseHeads.CONTENT_TYPE_JSON, answer);
     }
 
     @Override
@@ -71,7 +71,7 @@ final class EchoExchange implements Exchange {
         EchoBody used = body;
         body = null;
         if (used != null) {
-            connection.http.echoJson().recycle(used);
+            connection.http().echoJson().recycle(used);
         }
     }
 }

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * What handles one request after its head: it takes the body as it streams in and produces the response
- * through its {@link ClientConnection}. Called on the connection's loop thread only.
+ * through its {@link ExchangeConnection}. Called on the connection's loop thread only.
  */
 interface Exchange {
     /** Called once the connection has installed this exchange, before any body; may answer at once. */
@@ -15,7 +15,7 @@ interface Exchange {
      * Takes body bytes {@code [offset, offset + length)} of {@code buffer}, which the connection owns.
      *
      * @return true when done with those bytes; false to keep them in place (for example until an upstream can
-     *     take them), in which case the connection reads nothing more until {@link ClientConnection#resumeReading()}
+     *     take them), in which case the connection reads nothing more until {@link ExchangeConnection#resumeReading()}
      */
     boolean onRequestBody(ByteBuffer buffer, int offset, int length);
 

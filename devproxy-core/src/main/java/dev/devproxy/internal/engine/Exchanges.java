@@ -10,7 +10,7 @@ final class Exchanges {
     }
 
     /** The exchange for {@code route}, or null when the request was answered (and the connection failed) at once. */
-    static @Nullable Exchange create(Route route, RequestHead head, ClientConnection connection) {
+    static @Nullable Exchange create(Route route, RequestHead head, ExchangeConnection connection) {
         if (route instanceof Route.Echo) {
             return connection.echoExchange();
         }

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * generation and ignored.
  */
 final class ForwardExchange implements Exchange, UpstreamHandler {
-    private final ClientConnection client;
+    private final ExchangeConnection client;
     private final RequestRelay request;
     private final ResponseRelay response;
 
@@ -39,7 +39,7 @@ final class ForwardExchange implements Exchange, UpstreamHandler {
     /** Counts requests, so that a late resolver answer for an earlier one is ignored. */
     private int generation;
 
-    ForwardExchange(ClientConnection client) {
+    ForwardExchange(ExchangeConnection client) {
         this.client = client;
         this.request = new RequestRelay(client);
         this.response = new ResponseRelay(client);
@@ -67,7 +67,7 @@ final class ForwardExchange implements Exchange, UpstreamHandler {
 
     @Override
     public void start() {
-        UpstreamConnection pooled = client.http.upstreams.take(upstream);
+        UpstreamConnection pooled = client.http().upstreams.take(upstream);
         if (pooled != null) {
             pooled.adopt(this);
             onConnected(pooled);
@@ -78,7 +78,7 @@ final class ForwardExchange implements Exchange, UpstreamHandler {
 
     private void connectFresh() {
         int requestGeneration = generation;
-        client.context.resolver.resolve(upstream.host(), client.http.loop, address -> resolved(requestGeneration, address));
+        client.context().resolver.resolve(upstream.host(), client.http().loop, address -> resolved(requestGeneration, address));
     }
 
     private void resolved(int requestGeneration, @Nullable InetAddress address) {
@@ -88,7 +88,7 @@ final class ForwardExchange implements Exchange, UpstreamHandler {
         if (address == null) {
             onFailed(Failure.CONNECT, "cannot resolve " + upstream.host());
         } else {
-            UpstreamConnection connecting = UpstreamConnection.connect(upstream, address, client.http, client.context, this);
+            UpstreamConnection connecting = UpstreamConnection.connect(upstream, address, client.http(), client.context(), this);
             if (!done) {
                 connection = connecting; // so that an abort while it connects closes it
             }
@@ -229,10 +229,9 @@ final class ForwardExchange implements Exchange, UpstreamHandler {
         // was relayed from the last read goes first.
         done = true;
         closeUpstream();
-        client.flushResponse();
-        client.context.sink.error(kind);
-        client.context.warn(reason + "; response truncated, closing the client connection");
-        client.close();
+        client.context().sink.error(kind);
+        client.context().warn(reason + "; response truncated, closing the client connection");
+        client.abandon();
     }
 
     private void failBeforeResponse(int statusToSend, ErrorKind kind, String reason) {

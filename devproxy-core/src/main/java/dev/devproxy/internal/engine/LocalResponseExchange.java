@@ -21,27 +21,27 @@ final class LocalResponseExchange implements Exchange {
     /** How often a dribbled response sends its next piece. */
     private static final long DRIBBLE_TICK_NANOS = 100_000_000L;
 
-    private final ClientConnection connection;
+    private final ExchangeConnection connection;
     private final Response response;
     private @Nullable ScheduledTask pending;
     private @Nullable ByteBuffer dribbling;
     private boolean aborted;
 
-    private LocalResponseExchange(ClientConnection connection, Response response, RouteKind kind) {
+    private LocalResponseExchange(ExchangeConnection connection, Response response, RouteKind kind) {
         this.connection = connection;
         this.response = response;
         connection.setRoute(kind);
     }
 
-    static LocalResponseExchange respond(ClientConnection connection, Response response) {
+    static LocalResponseExchange respond(ExchangeConnection connection, Response response) {
         return new LocalResponseExchange(connection, response, RouteKind.RESPOND);
     }
 
-    static LocalResponseExchange metrics(ClientConnection connection) {
+    static LocalResponseExchange metrics(ExchangeConnection connection) {
         // Rendered when the request arrives; the body that follows does not change what is counted.
         Response metrics = Response.newBuilder(200)
                 .header("Content-Type", PROMETHEUS_TEXT)
-                .body(connection.context.builtIn.renderPrometheus())
+                .body(connection.context().builtIn.renderPrometheus())
                 .build();
         return new LocalResponseExchange(connection, metrics, RouteKind.METRICS);
     }
@@ -57,7 +57,7 @@ final class LocalResponseExchange implements Exchange {
         long max = response.maxDelay().toNanos();
         long delay = min == max ? min : ThreadLocalRandom.current().nextLong(min, max + 1);
         if (delay > 0) {
-            pending = connection.http.loop.schedule(delay, this::answer);
+            pending = connection.http().loop.schedule(delay, this::answer);
         } else {
             answer();
         }
@@ -76,7 +76,8 @@ final class LocalResponseExchange implements Exchange {
         } else if (fault instanceof Fault.ResetConnection) {
             connection.closeWithoutResponse(true);
         } else if (fault instanceof Fault.MalformedResponse) {
-            connection.write(ByteBuffer.wrap(MALFORMED));
+            connection.send(ByteBuffer.wrap(MALFORMED));
+            connection.flushResponse();
             connection.closeWithoutResponseAfterFlush();
         } else if (fault instanceof Fault.DribbleBody dribble) {
             ByteBuffer head = head().flip();
@@ -97,10 +98,11 @@ final class LocalResponseExchange implements Exchange {
             int end = Math.min(rest.limit(), rest.position() + piece);
             ByteBuffer slice = rest.slice(rest.position(), end - rest.position());
             rest.position(end);
-            connection.write(slice);
+            connection.send(slice);
+            connection.flushResponse();
         }
         if (rest.hasRemaining()) {
-            pending = connection.http.loop.schedule(DRIBBLE_TICK_NANOS, () -> dribble(piece));
+            pending = connection.http().loop.schedule(DRIBBLE_TICK_NANOS, () -> dribble(piece));
         } else {
             dribbling = null;
             connection.responseComplete(response.status());
@@ -110,7 +112,7 @@ final class LocalResponseExchange implements Exchange {
     private ByteBuffer head() {
         ByteBuffer head = connection.startHead(response.status());
         for (Map.Entry<String, String> field : response.headers()) {
-            Responses.field(head, field.getKey(), field.getValue());
+            ResponseHeads.field(head, field.getKey(), field.getValue());
         }
         connection.endHead(head, response.bodyLength());
         return head;
@@ -127,9 +129,9 @@ final class LocalResponseExchange implements Exchange {
 
     /**
      * Sends a complete response with the given body and one field line, such as
-     * {@link Responses#CONTENT_TYPE_JSON}, and ends the exchange.
+     * {@link ResponseHeads#CONTENT_TYPE_JSON}, and ends the exchange.
      */
-    static void send(ClientConnection connection, int status, byte[] fieldLine, ByteBuffer body) {
+    static void send(ExchangeConnection connection, int status, byte[] fieldLine, ByteBuffer body) {
         ByteBuffer head = connection.startHead(status);
         head.put(fieldLine);
         connection.endHead(head, body.remaining());

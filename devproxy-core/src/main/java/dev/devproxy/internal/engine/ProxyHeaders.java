@@ -53,28 +53,28 @@ final class ProxyHeaders {
                 + forwardedProto.length() + via.length() + (hostIndex < 0 ? 0 : fields.valueLength(hostIndex))
                 + (forwardedHost == null ? 0 : forwardedHost.length()) + 256;
         ByteBuffer out = ByteBuffer.allocate(size);
-        Responses.putLatin1(out, head.method());
+        ResponseHeads.putLatin1(out, head.method());
         out.put((byte) ' ');
-        Responses.putLatin1(out, target);
+        ResponseHeads.putLatin1(out, target);
         out.put(HTTP_1_1_CRLF);
         putHost(out, upstream);
         copyEndToEnd(fields, REQUEST_DROPPED, out);
-        Responses.field(out, "X-Forwarded-For", forwardedFor);
-        Responses.field(out, "X-Forwarded-Proto", forwardedProto);
+        ResponseHeads.field(out, "X-Forwarded-For", forwardedFor);
+        ResponseHeads.field(out, "X-Forwarded-Proto", forwardedProto);
         if (forwardedHost != null) {
-            Responses.field(out, "X-Forwarded-Host", forwardedHost);
+            ResponseHeads.field(out, "X-Forwarded-Host", forwardedHost);
         } else if (hostIndex >= 0) {
             out.put(X_FORWARDED_HOST);
             fields.putValue(hostIndex, out);
             out.put((byte) '\r').put((byte) '\n');
         }
-        Responses.field(out, "Via", via);
+        ResponseHeads.field(out, "Via", via);
         if (head.bodyKind() == BodyKind.CHUNKED) {
-            Responses.field(out, "Transfer-Encoding", "chunked");
+            ResponseHeads.field(out, "Transfer-Encoding", "chunked");
         } else if (head.bodyKind() == BodyKind.CONTENT_LENGTH) {
-            Responses.contentLength(out, head.contentLength());
+            ResponseHeads.contentLength(out, head.contentLength());
         }
-        Responses.endOfHead(out);
+        ResponseHeads.endOfHead(out);
         return out.flip();
     }
 
@@ -90,12 +90,12 @@ final class ProxyHeaders {
         if (ipv6) {
             out.put((byte) '[');
         }
-        Responses.putLatin1(out, host);
+        ResponseHeads.putLatin1(out, host);
         if (ipv6) {
             out.put((byte) ']');
         }
         out.put((byte) ':');
-        Responses.putDecimal(out, upstream.port());
+        ResponseHeads.putDecimal(out, upstream.port());
         out.put((byte) '\r').put((byte) '\n');
     }
 
@@ -112,10 +112,10 @@ final class ProxyHeaders {
         HeaderFields fields = head.headers();
         String via = appended(fields, "via", VIA);
         ByteBuffer out = ByteBuffer.allocate(head.headLength() + via.length() + 128);
-        Responses.putLatin1(out, "HTTP/1.1 ");
-        Responses.putDecimal(out, head.status());
+        ResponseHeads.putLatin1(out, "HTTP/1.1 ");
+        ResponseHeads.putDecimal(out, head.status());
         out.put((byte) ' ');
-        Responses.putLatin1(out, head.reason());
+        ResponseHeads.putLatin1(out, head.reason());
         out.put((byte) '\r').put((byte) '\n');
         boolean bodiless = clientFraming == BodyKind.NONE;
         boolean hasDate = fields.contains("date");
@@ -127,16 +127,16 @@ final class ProxyHeaders {
         }
         copyEndToEnd(fields, RESPONSE_DROPPED, out);
         if (!hasDate) {
-            Responses.date(out, date);
+            ResponseHeads.date(out, date);
         }
-        Responses.field(out, "Via", via);
+        ResponseHeads.field(out, "Via", via);
         if (clientFraming == BodyKind.CHUNKED) {
-            Responses.field(out, "Transfer-Encoding", codingsThenChunked(fields));
+            ResponseHeads.field(out, "Transfer-Encoding", codingsThenChunked(fields));
         } else if (clientFraming == BodyKind.CONTENT_LENGTH) {
-            Responses.contentLength(out, head.contentLength());
+            ResponseHeads.contentLength(out, head.contentLength());
         }
-        Responses.connection(out, keepAlive && clientFraming != BodyKind.UNTIL_CLOSE, announceKeepAlive);
-        Responses.endOfHead(out);
+        ResponseHeads.connection(out, keepAlive && clientFraming != BodyKind.UNTIL_CLOSE, announceKeepAlive);
+        ResponseHeads.endOfHead(out);
         return out.flip();
     }
 
@@ -168,7 +168,7 @@ final class ProxyHeaders {
         for (int i = 0; i < trailers.size(); i++) {
             copyField(trailers, i, out);
         }
-        Responses.endOfHead(out);
+        ResponseHeads.endOfHead(out);
         return out.flip();
     }
 

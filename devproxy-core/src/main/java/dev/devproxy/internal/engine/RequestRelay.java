@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * them. Nothing holds it back by hand.
  */
 final class RequestRelay {
-    private final ClientConnection client;
+    private final ExchangeConnection client;
     private final BodyFramer framer = new BodyFramer();
     private @Nullable ByteBuffer head;
     private @Nullable UpstreamConnection upstream;
@@ -28,7 +28,7 @@ final class RequestRelay {
     private boolean ended;
     private boolean endWritten;
 
-    RequestRelay(ClientConnection client) {
+    RequestRelay(ExchangeConnection client) {
         this.client = client;
     }
 

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * parsed from the same read, in one write and one segment to the client, or alone when the read pass ends.
  */
 final class ResponseRelay {
-    private final ClientConnection client;
+    private final ExchangeConnection client;
     private final BodyFramer framer = new BodyFramer();
     private @Nullable UpstreamConnection upstream;
     private boolean clientIsHttp10;
@@ -28,7 +28,7 @@ final class ResponseRelay {
     private int status;
     private boolean keepAlive;
 
-    ResponseRelay(ClientConnection client) {
+    ResponseRelay(ExchangeConnection client) {
         this.client = client;
     }
 
@@ -60,7 +60,7 @@ final class ResponseRelay {
         framer.reset(clientFraming);
         started = true;
         client.send(ProxyHeaders.response(head, clientFraming, client.willKeepAlive(), client.announcesKeepAlive(),
-                client.http.date));
+                client.http().date));
     }
 
     /** Relays body bytes; false when the client did not take them all, so the upstream must pause. */

@@ -9,7 +9,7 @@ import java.util.Locale;
  * Writes response heads into a buffer: status lines from a table, fields as Latin-1 bytes. No allocation
  * beyond what the caller passes in.
  */
-final class Responses {
+final class ResponseHeads {
     private static final byte[][] STATUS_LINES = new byte[600][];
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] COLON_SPACE = {':', ' '};
@@ -27,7 +27,7 @@ final class Responses {
         }
     }
 
-    private Responses() {
+    private ResponseHeads() {
     }
 
     /** The reason phrase of RFC 9110 section 15, or an empty string for an unregistered status. */

@@ -8,8 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** {@link Responses#putDecimal} writes what {@link Long#toString(long)} would, where the buffer's position is. */
-class ResponsesTest {
+/** {@link ResponseHeads#putDecimal} writes what {@link Long#toString(long)} would, where the buffer's position is. */
+class ResponseHeadsTest {
     @Test
     void decimalsMatchLongToStringInHeapAndDirectBuffers() {
         long[] values = {0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65_536, 1_000_000, 123_456_789L,
@@ -17,7 +17,7 @@ class ResponsesTest {
         for (ByteBuffer buffer : new ByteBuffer[] {ByteBuffer.allocate(64), ByteBuffer.allocateDirect(64)}) {
             for (long value : values) {
                 buffer.clear().put((byte) 'x');
-                Responses.putDecimal(buffer, value);
+                ResponseHeads.putDecimal(buffer, value);
                 buffer.put((byte) 'y').flip();
                 byte[] written = new byte[buffer.remaining()];
                 buffer.get(written);
@@ -32,7 +32,7 @@ class ResponsesTest {
         ByteBuffer buffer = ByteBuffer.allocate(4);
         buffer.put((byte) 'x');
 
-        assertThrows(BufferOverflowException.class, () -> Responses.putDecimal(buffer, 1234));
+        assertThrows(BufferOverflowException.class, () -> ResponseHeads.putDecimal(buffer, 1234));
         assertEquals(1, buffer.position());
     }
 }
