@@ -1,7 +1,7 @@
 package dev.devproxy;
 
 import dev.devproxy.internal.loop.EngineClock;
-import dev.devproxy.internal.engine.Server;
+import dev.devproxy.internal.server.Server;
 import dev.devproxy.internal.stub.BoundedJournal;
 import dev.devproxy.parser.ParserLimits;
 import dev.devproxy.stub.RegisteredStub;

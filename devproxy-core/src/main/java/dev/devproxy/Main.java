@@ -2,7 +2,7 @@ package dev.devproxy;
 
 import dev.devproxy.internal.config.Setting;
 import dev.devproxy.internal.config.SettingsReader;
-import dev.devproxy.internal.engine.Server;
+import dev.devproxy.internal.server.Server;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 

@@ -10,6 +10,7 @@ import java.lang.module.ModuleFinder;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,10 @@ class ModuleDescriptorTest {
         Set<String> exported = new TreeSet<>();
         core.exports().forEach(export -> exported.add(export.source()));
         assertEquals(Set.of("dev.devproxy", "dev.devproxy.stub", "dev.devproxy.junit"), exported);
-        assertTrue(core.packages().contains("dev.devproxy.internal.engine"), "internal packages exist but stay inside");
+        for (String layer : List.of("loop", "server", "exchange", "proxy")) {
+            assertTrue(core.packages().contains("dev.devproxy.internal." + layer),
+                    "the engine's internal packages exist but stay inside: " + layer);
+        }
     }
 
     @Test

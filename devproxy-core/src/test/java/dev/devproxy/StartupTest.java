@@ -79,7 +79,7 @@ class StartupTest {
         }
 
         List<String> loaded = Files.readAllLines(classes);
-        assertTrue(loaded.stream().anyMatch(line -> line.contains(" dev.devproxy.internal.engine.HttpDate ")),
+        assertTrue(loaded.stream().anyMatch(line -> line.contains(" dev.devproxy.internal.exchange.HttpDate ")),
                 "the class-load log does not show the proxy at work");
         for (String unwanted : new String[] {"java.util.logging.LogManager", "java.lang.System$LoggerFinder",
             "java.time.format.DateTimeFormatter"}) {

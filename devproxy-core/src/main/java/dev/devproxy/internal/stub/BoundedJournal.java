@@ -3,7 +3,7 @@ package dev.devproxy.internal.stub;
 import dev.devproxy.RecordedRequest;
 import dev.devproxy.RouteKind;
 import dev.devproxy.Router;
-import dev.devproxy.internal.engine.RequestRecorder;
+import dev.devproxy.internal.exchange.RequestRecorder;
 import dev.devproxy.stub.JournalEntry;
 import dev.devproxy.stub.RequestJournal;
 import dev.devproxy.stub.RequestMatcher;

@@ -1,0 +1,94 @@
+package dev.devproxy.internal.exchange;
+
+import dev.devproxy.Config;
+import dev.devproxy.Router;
+import dev.devproxy.internal.loop.EngineClock;
+import dev.devproxy.internal.loop.Resolver;
+import dev.devproxy.internal.metrics.BuiltInMetrics;
+import dev.devproxy.MetricsSink;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/** What every connection of one server shares: settings, router, metrics and logging. Thread-safe. */
+public final class ServerContext {
+    /** At most this many client-error warnings a second, so a flood of bad requests cannot fill a disk. */
+    private static final int WARNINGS_PER_SECOND = 10;
+
+    public final Config config;
+    public final Router router;
+    public final MetricsSink sink;
+    public final BuiltInMetrics builtIn;
+    public final EngineClock clock;
+    public final long requestLineTimeoutNanos;
+    public final long headerTimeoutNanos;
+    public final long bodyTimeoutNanos;
+    public final long keepAliveTimeoutNanos;
+    public final long writeTimeoutNanos;
+    public final boolean accessLogEnabled;
+    public final Resolver resolver = new Resolver();
+    /** Set once {@code close()} begins: idle connections close, responses say {@code Connection: close}. */
+    public volatile boolean draining;
+
+    private final AtomicLong warningWindow = new AtomicLong();
+    private final AtomicLong warningsInWindow = new AtomicLong();
+    private final AtomicLong warningsSuppressed = new AtomicLong();
+
+    /** Receives a copy of every request, or null when nothing asked for copies (then none are made). */
+    public final @Nullable RequestRecorder recorder;
+
+    public ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
+            @Nullable RequestRecorder recorder, EngineClock clock) {
+        this.config = config;
+        this.recorder = recorder;
+        this.router = router;
+        this.sink = sink;
+        this.builtIn = builtIn;
+        this.clock = clock;
+        this.requestLineTimeoutNanos = config.requestLineTimeout().toNanos();
+        this.headerTimeoutNanos = config.headerTimeout().toNanos();
+        this.bodyTimeoutNanos = config.bodyTimeout().toNanos();
+        this.keepAliveTimeoutNanos = config.keepAliveTimeout().toNanos();
+        this.writeTimeoutNanos = config.writeTimeout().toNanos();
+        this.accessLogEnabled = config.accessLog() && AccessLogHolder.LOG.isLoggable(Level.INFO);
+    }
+
+    /** Logs a client error or timeout at WARNING, at most {@value #WARNINGS_PER_SECOND} a second. */
+    public void warn(String message) {
+        long second = System.currentTimeMillis() / 1000;
+        long window = warningWindow.get();
+        if (window != second && warningWindow.compareAndSet(window, second)) {
+            warningsInWindow.set(0);
+            long suppressed = warningsSuppressed.getAndSet(0);
+            if (suppressed > 0) {
+                LogHolder.LOG.log(Level.WARNING, suppressed + " similar warnings suppressed in the last second(s)");
+            }
+        }
+        if (warningsInWindow.incrementAndGet() <= WARNINGS_PER_SECOND) {
+            LogHolder.LOG.log(Level.WARNING, message);
+        } else {
+            warningsSuppressed.incrementAndGet();
+        }
+    }
+
+    /** Logs an unexpected failure at ERROR with its stack trace. */
+    public void error(String message, Throwable failure) {
+        LogHolder.LOG.log(Level.ERROR, message, failure);
+    }
+
+    public void access(String line) {
+        AccessLogHolder.LOG.log(Level.INFO, line);
+    }
+
+    /**
+     * Loggers are looked up when first used, not when the class loads: the lookup initialises the logging
+     * backend, tens of milliseconds of a fresh JVM that a proxy with nothing to log should not pay to start.
+     */
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger("dev.devproxy");
+    }
+
+    private static final class AccessLogHolder {
+        static final System.Logger LOG = System.getLogger("dev.devproxy.access");
+    }
+}

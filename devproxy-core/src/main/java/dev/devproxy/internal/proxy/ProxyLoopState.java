@@ -1,0 +1,43 @@
+package dev.devproxy.internal.proxy;
+
+import dev.devproxy.internal.loop.EventLoop;
+import dev.devproxy.internal.loop.PlainTransport;
+import dev.devproxy.internal.loop.Transport;
+import java.io.IOException;
+
+/**
+ * What forwarding keeps per event loop: the idle upstream connections, and how upstream transports are opened
+ * (plain TCP; in-memory in unit tests). Confined to the loop's thread.
+ */
+public final class ProxyLoopState {
+    /** Opens the transport of a new upstream connection on a loop. */
+    @FunctionalInterface
+    public interface UpstreamTransports {
+        Transport open(EventLoop loop) throws IOException;
+    }
+
+    public final EventLoop loop;
+    public final UpstreamPool upstreams;
+    public final UpstreamTransports transports;
+
+    /** @param maxIdleUpstreams the most idle upstream connections this loop keeps (see {@link UpstreamPool}) */
+    public ProxyLoopState(EventLoop loop, int maxIdleUpstreams) {
+        this(loop, maxIdleUpstreams, PlainTransport::outbound);
+    }
+
+    public ProxyLoopState(EventLoop loop, int maxIdleUpstreams, UpstreamTransports transports) {
+        this.loop = loop;
+        this.upstreams = new UpstreamPool(maxIdleUpstreams);
+        this.transports = transports;
+    }
+
+    /** Closes every idle upstream connection, for shutdown. Loop thread only. */
+    public void closeIdle() {
+        upstreams.closeAll();
+    }
+
+    /** Idle upstream connections; for tests. Loop thread only. */
+    public int idleUpstreams() {
+        return upstreams.size();
+    }
+}

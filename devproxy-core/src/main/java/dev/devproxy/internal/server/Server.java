@@ -1,0 +1,214 @@
+package dev.devproxy.internal.server;
+
+import dev.devproxy.Config;
+import dev.devproxy.MetricsSink;
+import dev.devproxy.Router;
+import dev.devproxy.internal.exchange.HttpLoopState;
+import dev.devproxy.internal.exchange.RequestRecorder;
+import dev.devproxy.internal.exchange.ServerContext;
+import dev.devproxy.internal.loop.EngineClock;
+import dev.devproxy.internal.loop.EventLoop;
+import dev.devproxy.internal.metrics.BuiltInMetrics;
+import dev.devproxy.internal.metrics.GuardedMetricsSink;
+import dev.devproxy.internal.proxy.ProxyLoopState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/** A running engine: the loops, the acceptor and their shared context. Created started; closed once. */
+public final class Server {
+    /** The kernel caps the accept backlog at net.core.somaxconn; asking for more is harmless. */
+    private static final int MIN_BACKLOG = 1024;
+
+    private final ServerContext context;
+    private final ServerLoop[] loops;
+    private final Acceptor acceptor;
+    private final InetSocketAddress address;
+    private boolean closed;
+
+    private Server(ServerContext context, ServerLoop[] loops, Acceptor acceptor, InetSocketAddress address) {
+        this.context = context;
+        this.loops = loops;
+        this.acceptor = acceptor;
+        this.address = address;
+    }
+
+    /**
+     * Binds and starts the loops; returns once the socket accepts connections.
+     *
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static Server start(Config config, Router router, List<MetricsSink> userSinks,
+            @Nullable RequestRecorder recorder, EngineClock clock) {
+        BuiltInMetrics builtIn = new BuiltInMetrics();
+        List<MetricsSink> sinks = new ArrayList<>();
+        sinks.add(builtIn);
+        sinks.addAll(userSinks);
+        MetricsSink sink = userSinks.isEmpty() ? builtIn : new GuardedMetricsSink(sinks);
+        ServerContext context = new ServerContext(config, router, sink, builtIn, recorder, clock);
+
+        ServerLoop[] loops = new ServerLoop[config.ioThreads()];
+        long scanInterval = scanIntervalNanos(config);
+        for (int i = 0; i < loops.length; i++) {
+            // A loop never has more upstream connections in use than clients: see UpstreamPool for the cap.
+            EventLoop loop = new EventLoop("devproxy-loop-" + i, clock, scanInterval);
+            loops[i] = new ServerLoop(loop, new HttpLoopState(loop), new ProxyLoopState(loop, config.maxConnections()));
+        }
+        ServerSocketChannel channel = null;
+        try {
+            channel = ServerSocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(config.host(), config.port()),
+                    Math.max(MIN_BACKLOG, config.maxConnections()));
+            Acceptor acceptor = new Acceptor(channel, loops, context);
+            InetSocketAddress bound = acceptor.localAddress();
+            for (ServerLoop loop : loops) {
+                loop.loop.start();
+            }
+            if (logsLifecycle()) {
+                LogHolder.LOG.log(Level.DEBUG, () -> listeningLine(bound, config));
+            }
+            return new Server(context, loops, acceptor, bound);
+        } catch (IOException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            for (ServerLoop loop : loops) {
+                try {
+                    loop.loop.selector().close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+        }
+    }
+
+    /**
+     * What the standalone proxy prints once it listens, and what {@link #start} logs: {@code DevProxy listening
+     * on http://127.0.0.1:8889 (2 event loops, at most 1000 connections)}.
+     *
+     * @param bound the bound address
+     * @param config the settings it was started with
+     * @return the line, without a line separator
+     */
+    public static String listeningLine(InetSocketAddress bound, Config config) {
+        return "DevProxy listening on http://" + hostForUri(bound) + ":" + bound.getPort() + " (" + config.ioThreads()
+                + " event loops, at most " + config.maxConnections() + " connections)";
+    }
+
+    /**
+     * Whether the listening and stopped lines are logged (at DEBUG, on logger {@code dev.devproxy}): only when
+     * the JVM was given a {@code java.util.logging} configuration, the one way those lines could show at
+     * start-up. Looking a logger up initialises the logging backend: 6 ms of a fresh JVM whose logging is
+     * already in use, 25 to 30 ms of one whose is not, measured, paid on every start for a line the default
+     * configuration (INFO) would not print. With another backend behind {@code System.Logger}, these two lines
+     * are not logged; {@link #address()} says where the proxy listens.
+     */
+    private static boolean logsLifecycle() {
+        return System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null;
+    }
+
+    /** Looks the logger up on first use, not when the class is loaded: see {@link #logsLifecycle()}. */
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger("dev.devproxy");
+    }
+
+    /** A scan often enough to honour the shortest timeout to within about a tenth of it. */
+    private static long scanIntervalNanos(Config config) {
+        long shortest = Math.min(Math.min(config.requestLineTimeout().toNanos(), config.headerTimeout().toNanos()),
+                Math.min(config.writeTimeout().toNanos(), Math.min(config.keepAliveTimeout().toNanos(),
+                        Math.min(config.upstreamConnectTimeout().toNanos(), config.upstreamTimeout().toNanos()))));
+        shortest = Math.min(shortest, config.bodyTimeout().toNanos());
+        return Math.max(5_000_000L, Math.min(250_000_000L, shortest / 10));
+    }
+
+    public static String hostForUri(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    /** The bound address. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The built-in metrics. */
+    public BuiltInMetrics metrics() {
+        return context.builtIn;
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return acceptor.openConnections();
+    }
+
+    /** Pool buffers acquired and not released, summed over the loops (asks each loop; for leak tests). */
+    public int pooledBuffersInUse() {
+        int total = 0;
+        for (ServerLoop state : loops) {
+            EventLoop loop = state.loop;
+            CompletableFuture<Integer> count = new CompletableFuture<>();
+            loop.execute(() -> count.complete(loop.buffers.inUse()));
+            try {
+                total += count.get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            } catch (ExecutionException | TimeoutException e) {
+                return -1;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish within the shutdown grace, then closes every connection
+     * and joins the loop threads. Idempotent; may be called from any thread but a loop's.
+     */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.draining = true;
+        loops[0].loop.execute(acceptor::stopAccepting);
+        for (ServerLoop state : loops) {
+            state.loop.execute(() -> {
+                ClientConnection.closeIdle(state.loop);
+                state.proxy.closeIdle();
+            });
+        }
+        try {
+            acceptor.awaitNoConnections(context.config.shutdownGrace().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        context.resolver.close();
+        for (ServerLoop loop : loops) {
+            try {
+                loop.loop.stopAndJoin(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (logsLifecycle()) {
+            LogHolder.LOG.log(Level.DEBUG, () -> "DevProxy on port " + address.getPort() + " stopped");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.devproxy.internal.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.devproxy.Config;
+import dev.devproxy.ErrorKind;
+import dev.devproxy.Response;
+import dev.devproxy.Route;
+import dev.devproxy.Router;
+import dev.devproxy.internal.loop.HandshakingTransport;
+import dev.devproxy.internal.loop.MemoryTransport;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A client connection driven over the in-memory transport: no socket, no thread, milliseconds each. */
+@Timeout(10)
+class ClientConnectionTest {
+    /** Answers each request with its path as the body. */
+    private static final Router PATH = head -> Route.respond(Response.newBuilder(200).body(head.path()).build());
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderOnePerWrite() throws Exception {
+        try (Embedded engine = new Embedded(Config.defaults(), PATH)) {
+            MemoryTransport client = engine.connectClient();
+            client.feed("GET /one HTTP/1.1\r\nHost: h\r\n\r\nGET /two HTTP/1.1\r\nHost: h\r\n\r\n"
+                    + "GET /three HTTP/1.1\r\nHost: h\r\n\r\n");
+
+            engine.run();
+
+            String out = client.takeOutput();
+            assertTrue(out.indexOf("/one") < out.indexOf("/two") && out.indexOf("/two") < out.indexOf("/three"), out);
+            assertEquals(3, count(out, "HTTP/1.1 200 OK"));
+            assertEquals(3, client.writeCalls(), "each response leaves in one write, head and body together");
+            assertFalse(client.isClosed());
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadHoldsBackTheNextPipelinedResponse() throws Exception {
+        try (Embedded engine = new Embedded(Config.defaults(), PATH)) {
+            MemoryTransport client = engine.connectClient();
+            client.limitWrites(20);
+            client.feed("GET /first HTTP/1.1\r\nHost: h\r\n\r\nGET /second HTTP/1.1\r\nHost: h\r\n\r\n");
+
+            engine.run();
+
+            assertEquals(20, client.takeOutput().length(), "only what the client made room for");
+            assertTrue(client.wantsWrite(), "waiting for the client to read");
+
+            client.unlimitWrites();
+            engine.run();
+
+            String out = client.takeOutput();
+            assertTrue(out.contains("/first") && out.endsWith("/second"), out);
+            assertEquals(1, count(out, "HTTP/1.1 200 OK"), "the second response starts only after the first");
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCutOffAfterTheWriteTimeout() throws Exception {
+        Config config = Config.defaults().toBuilder().writeTimeout(Duration.ofSeconds(5)).build();
+        try (Embedded engine = new Embedded(config, PATH)) {
+            MemoryTransport client = engine.connectClient();
+            client.limitWrites(10);
+            client.feed("GET /stuck HTTP/1.1\r\nHost: h\r\n\r\n");
+            engine.run();
+
+            engine.advanceMillis(4_900);
+            assertFalse(client.isClosed(), "still within the write timeout");
+            engine.advanceMillis(200);
+
+            assertTrue(client.isClosed());
+            assertEquals(1, engine.metrics.errors(ErrorKind.WRITE_TIMEOUT));
+            assertEquals(0, engine.openClients);
+            assertEquals(0, engine.loop.buffers.inUse(), "no pool buffer leaked");
+        }
+    }
+
+    @Test
+    void idleConnectionReleasesItsBufferBetweenRequests() throws Exception {
+        try (Embedded engine = new Embedded(Config.defaults(), PATH)) {
+            MemoryTransport client = engine.connectClient();
+            client.feed("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+            engine.run();
+
+            assertTrue(client.takeOutput().startsWith("HTTP/1.1 200 OK"));
+            assertEquals(0, engine.loop.buffers.inUse());
+        }
+    }
+
+    @Test
+    void inputATransportHoldsIsReadWithoutTheSocketSignallingIt() throws Exception {
+        try (Embedded engine = new Embedded(Config.defaults(), PATH)) {
+            MemoryTransport socket = new MemoryTransport();
+            HandshakingTransport layer = new HandshakingTransport(socket);
+            engine.connectClient(layer, socket);
+            socket.feed(HandshakingTransport.HELLO + "GET /held HTTP/1.1\r\nHost: h\r\n\r\n");
+
+            engine.run();
+
+            assertFalse(layer.isHandshaking());
+            assertTrue(layer.readsFromHeldInput() > 0, "the layer handed up bytes it held in pieces");
+            assertTrue(socket.takeOutput().endsWith("/held"));
+        }
+    }
+
+    @Test
+    void nothingIsWrittenBeforeTheTransportHasReadItsHandshake() throws Exception {
+        try (Embedded engine = new Embedded(Config.defaults(), PATH)) {
+            MemoryTransport socket = new MemoryTransport();
+            HandshakingTransport layer = new HandshakingTransport(socket);
+            engine.connectClient(layer, socket);
+            socket.feed("HEL");
+
+            engine.run();
+
+            assertTrue(layer.isHandshaking());
+            assertEquals("", socket.takeOutput());
+            socket.feed("LOGET /late HTTP/1.1\r\nHost: h\r\n\r\n");
+            engine.run();
+            assertTrue(socket.takeOutput().endsWith("/late"));
+        }
+    }
+
+    static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
