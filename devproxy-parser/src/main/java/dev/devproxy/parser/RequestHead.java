@@ -36,6 +36,9 @@ public final class RequestHead {
     int pathEnd;
     /** The index after the {@code ?}, or -1 when the target has no query; the query ends at targetEnd. */
     int queryStart;
+    /** The authority of an absolute-form or authority-form target is bytes[authorityStart, authorityEnd); else -1. */
+    int authorityStart = -1;
+    int authorityEnd = -1;
     TargetForm targetForm = TargetForm.ORIGIN;
     HttpVersion version = HttpVersion.HTTP_1_1;
     final HeaderFields headers = new HeaderFields();
@@ -106,6 +109,21 @@ public final class RequestHead {
      */
     public @Nullable String query() {
         return queryStart < 0 ? null : latin1(queryStart, targetEnd);
+    }
+
+    /**
+     * The authority the request is for ({@code uri-host [ ":" port ]}, RFC 9110 section 7.2): for absolute-form
+     * and authority-form, the target's own, which wins over a Host field that differs (RFC 9112 section 3.2.2:
+     * "the recipient MUST ignore the received Host header field"); for origin-form and asterisk-form, the Host
+     * field's value. Null when there is neither, as in an HTTP/1.0 request without Host.
+     *
+     * @return the authority as sent, decoded as ISO-8859-1, or null
+     */
+    public @Nullable String authority() {
+        if (authorityStart >= 0) {
+            return latin1(authorityStart, authorityEnd);
+        }
+        return headers.get("Host");
     }
 
     /**

@@ -155,9 +155,13 @@ final class RequestHeadParser {
         head.queryStart = -1;
         head.pathStart = start;
         head.pathEnd = end;
+        head.authorityStart = -1;
+        head.authorityEnd = -1;
         if (head.methodIs("CONNECT")) {
             // Section 3.2.3: authority-form = uri-host ":" port; RFC 9110 section 9.3.6 requires the port.
             head.targetForm = RequestHead.TargetForm.AUTHORITY;
+            head.authorityStart = start;
+            head.authorityEnd = end;
             return HostSyntax.isHostAndPort(bytes, start, end, true);
         }
         if (bytes[start] == '/') {
@@ -188,6 +192,8 @@ final class RequestHeadParser {
             return false;
         }
         head.targetForm = RequestHead.TargetForm.ABSOLUTE;
+        head.authorityStart = authorityStart;
+        head.authorityEnd = authorityEnd;
         splitPathAndQuery(bytes, authorityEnd, head);
         return true;
     }

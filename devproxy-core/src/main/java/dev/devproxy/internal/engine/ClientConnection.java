@@ -375,6 +375,22 @@ final class ClientConnection extends Timed {
         if (recorder != null) {
             capture = new RequestCapture(head, remoteAddress(), java.time.Instant.now(), recorder.maxBodyBytes());
         }
+        switch (head.targetForm()) {
+            case AUTHORITY -> {
+                // RFC 9110 section 9.3.6: a 2xx answer to CONNECT turns the connection into a tunnel, so no
+                // router or stub may answer it; until tunnels exist, 501 (RFC 9110 section 15.6.2) and close.
+                fail(501, ErrorKind.NOT_IMPLEMENTED, "CONNECT " + head.target() + " refused: DevProxy opens no tunnels");
+                return;
+            }
+            case ASTERISK -> {
+                // RFC 9112 section 3.2.4: OPTIONS * asks about the server, not a resource; it is never routed.
+                start(LocalResponseExchange.serverOptions(this), head);
+                return;
+            }
+            default -> {
+                // Origin-form and absolute-form go to the router; it sees the path of either (section 3.2.2).
+            }
+        }
         Route decision;
         try {
             decision = context.router.route(head);
@@ -386,10 +402,15 @@ final class ClientConnection extends Timed {
             return;
         }
         Exchange created = Exchanges.create(decision, head, this);
-        exchange = created;
         if (created == null) {
+            exchange = null;
             return;
         }
+        start(created, head);
+    }
+
+    private void start(Exchange created, RequestHead head) {
+        exchange = created;
         if (head.expectsContinue() && head.bodyKind() != BodyKind.NONE) {
             // RFC 9110 section 10.1.1: tell the client to send the body it is holding back. Forwarded requests
             // lose their Expect field, so the upstream never waits for a body the proxy already asked for.
@@ -759,7 +780,8 @@ final class ClientConnection extends Timed {
         closeAfterFlush = true;
         // A request the engine refuses (bad syntax, too slow, a router's rejection) counts as REJECT whatever route
         // was chosen; a route that failed on its own account (an upstream's 502/504) keeps its label.
-        if (kind == null || kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.REQUEST_TIMEOUT) {
+        if (kind == null || kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.REQUEST_TIMEOUT
+                || kind == ErrorKind.NOT_IMPLEMENTED) {
             route = RouteKind.REJECT;
         }
         byte[] body = Responses.errorBody(status);
