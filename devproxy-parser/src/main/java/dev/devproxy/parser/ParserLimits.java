@@ -4,7 +4,7 @@ package dev.devproxy.parser;
  * The size limits a parser enforces; each violation is a {@link ParseError} with its own status.
  *
  * <table>
- *   <caption>Limits and their defaults (the documented defaults)</caption>
+ *   <caption>Limits and their defaults</caption>
  *   <tr><th>limit</th><th>default</th><th>when exceeded</th></tr>
  *   <tr><td>{@code maxRequestLineLength}: start line, without its CRLF</td><td>4096</td>
  *       <td>{@link ParseError#REQUEST_LINE_TOO_LONG} (414)</td></tr>
