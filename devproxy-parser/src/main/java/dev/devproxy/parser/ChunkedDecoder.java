@@ -162,9 +162,10 @@ final class ChunkedDecoder {
             return ParseStatus.NEED_MORE;
         }
         // RFC 9112 section 7.1.2: trailer-section = *( field-line CRLF ), parsed like the header section.
-        ParseError invalid = FieldLineParser.parse(trailerScanner.bytes(), 0, trailerScanner.length(), trailers);
-        if (invalid != null) {
-            error = invalid;
+        int end = FieldLineParser.parse(trailerScanner.bytes(), 0, trailerScanner.length(), trailers, limits,
+                bareLfEndsLines);
+        if (end < 0) {
+            error = ParseError.ofCode(end);
             return ParseStatus.ERROR;
         }
         state = State.DONE;

@@ -1,9 +1,6 @@
 package dev.devproxy.parser;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -194,7 +191,7 @@ final class HeadScanner {
             } else {
                 // A run of line content: find where it ends without looking at what each byte means, then
                 // account for the whole run at once. The grammar is checked later, on the complete head.
-                int runEnd = findLineEnd(bytes, i + 1, to);
+                int runEnd = HttpTokens.findLineEnd(bytes, i + 1, to);
                 failure = countContentRun(runEnd - i);
                 i = runEnd - 1;
                 if (failure == null && runEnd + 1 < to && bytes[runEnd] == HttpTokens.CR
@@ -218,35 +215,6 @@ final class HeadScanner {
             }
         }
         return SCAN_INCOMPLETE;
-    }
-
-    /** Reads eight bytes of a byte[] as one long, first byte lowest. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
-    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
-
-    /**
-     * The index of the first CR or LF in {@code bytes[from, to)}, or {@code to}. Words of eight bytes with no
-     * byte below 0x0E cannot hold either and are skipped with one cheap test; a word that might is searched
-     * exactly.
-     */
-    static int findLineEnd(byte[] bytes, int from, int to) {
-        int i = from;
-        for (; i + Long.BYTES <= to; i += Long.BYTES) {
-            long word = (long) LONGS.get(bytes, i);
-            if (HttpTokens.bytesBelow0x0E(word) != 0) {
-                long matches = HttpTokens.zeroBytes(word ^ CRS) | HttpTokens.zeroBytes(word ^ LFS);
-                if (matches != 0) {
-                    return i + Long.numberOfTrailingZeros(matches) / Byte.SIZE;
-                }
-            }
-        }
-        for (; i < to; i++) {
-            if (bytes[i] == HttpTokens.CR || bytes[i] == HttpTokens.LF) {
-                return i;
-            }
-        }
-        return to;
     }
 
     private void ensureRoom(int more) {
@@ -370,7 +338,7 @@ final class HeadScanner {
         /**
          * Parses {@code storage[0, available)}, where {@code storage[available]} is zero.
          *
-         * @return the section's length, {@link FieldLineParser#UNSCANNED_INCOMPLETE} or another negative number
+         * @return the section's length, {@link FieldLineParser#NEED_MORE} or another negative number
          */
         int parse(byte[] storage, int available);
     }
@@ -391,11 +359,11 @@ final class HeadScanner {
         int remaining = input.limit() - position;
         if (remaining == 0) {
             // Nothing to parse, and no reason to grow the storage of a connection that may stay idle.
-            return FieldLineParser.UNSCANNED_INCOMPLETE;
+            return FieldLineParser.NEED_MORE;
         }
         int copy = Math.min(remaining, FIRST_COPY);
         int length = copyAndParse(input, position, copy, parser);
-        if (length == FieldLineParser.UNSCANNED_INCOMPLETE && copy < remaining && copy < maxStorage) {
+        if (length == FieldLineParser.NEED_MORE && copy < remaining && copy < maxStorage) {
             length = copyAndParse(input, position, Math.min(remaining, maxStorage), parser);
         }
         if (length >= 0) {
@@ -410,7 +378,7 @@ final class HeadScanner {
      * loops can then stop at its CR.
      */
     static boolean startLineEndsWell(byte[] bytes, int available, ParserLimits limits) {
-        int lineEnd = findLineEnd(bytes, 0, available);
+        int lineEnd = HttpTokens.findLineEnd(bytes, 0, available);
         return lineEnd > 0 && lineEnd + 1 < available && lineEnd <= limits.maxRequestLineLength()
                 && bytes[lineEnd] == HttpTokens.CR && bytes[lineEnd + 1] == HttpTokens.LF;
     }

@@ -18,10 +18,13 @@ final class RequestHeadParser {
     private final Framing framing = new Framing();
     private final ParserLimits limits;
     private final long maxBodySize;
+    private final boolean bareLfEndsLines;
     private @Nullable ParseError failure;
+    private static final int REJECTED = -2;
 
-    RequestHeadParser(ParserLimits limits) {
+    RequestHeadParser(ParserLimits limits, boolean bareLfEndsLines) {
         this.limits = limits;
+        this.bareLfEndsLines = bareLfEndsLines;
         this.maxBodySize = limits.maxBodySize();
     }
 
@@ -38,8 +41,8 @@ final class RequestHeadParser {
         if (fieldsStart < 0) {
             return failure;
         }
-        ParseError invalid = FieldLineParser.parse(bytes, fieldsStart, length, head.headers);
-        return invalid != null ? invalid : finish(head);
+        int end = FieldLineParser.parse(bytes, fieldsStart, length, head.headers, limits, bareLfEndsLines);
+        return end < 0 ? ParseError.ofCode(end) : finish(head);
     }
 
     /**
@@ -55,20 +58,20 @@ final class RequestHeadParser {
     int parseUnscanned(byte[] bytes, int available, RequestHead head) {
         // The start line is short: check what the scanner checks of it, then parse it as usual.
         if (!HeadScanner.startLineEndsWell(bytes, available, limits)) {
-            return FieldLineParser.UNSCANNED_REJECTED;
+            return REJECTED;
         }
         failure = null;
         head.bytes = bytes;
         int fieldsStart = parseRequestLine(bytes, head);
         if (fieldsStart < 0) {
-            return FieldLineParser.UNSCANNED_REJECTED;
+            return REJECTED;
         }
-        int end = FieldLineParser.parseUnscanned(bytes, fieldsStart, available, head.headers, limits);
+        int end = FieldLineParser.parse(bytes, fieldsStart, available, head.headers, limits, bareLfEndsLines);
         if (end < 0) {
-            return end;
+            return end == FieldLineParser.NEED_MORE ? end : REJECTED;
         }
         head.headLength = end;
-        return finish(head) == null ? end : FieldLineParser.UNSCANNED_REJECTED;
+        return finish(head) == null ? end : REJECTED;
     }
 
     /** The rules that look at the head as a whole, once its lines are parsed. */

@@ -65,7 +65,7 @@ public final class RequestParser {
         Objects.requireNonNull(limits, "limits");
         boolean bareLfEndsLines = leniencies.contains(Leniency.BARE_LF);
         this.scanner = new HeadScanner(HeadScanner.StartLine.REQUEST, limits, bareLfEndsLines);
-        this.headParser = new RequestHeadParser(limits);
+        this.headParser = new RequestHeadParser(limits, bareLfEndsLines);
         this.body = new BodyDecoder(limits, bareLfEndsLines);
     }
 

@@ -10,10 +10,13 @@ final class ResponseHeadParser {
     private final Framing framing = new Framing();
     private final ParserLimits limits;
     private final long maxBodySize;
+    private final boolean bareLfEndsLines;
     private @Nullable ParseError failure;
+    private static final int REJECTED = -2;
 
-    ResponseHeadParser(ParserLimits limits) {
+    ResponseHeadParser(ParserLimits limits, boolean bareLfEndsLines) {
         this.limits = limits;
+        this.bareLfEndsLines = bareLfEndsLines;
         this.maxBodySize = limits.maxBodySize();
     }
 
@@ -31,8 +34,8 @@ final class ResponseHeadParser {
         if (fieldsStart < 0) {
             return failure;
         }
-        ParseError invalid = FieldLineParser.parse(bytes, fieldsStart, length, head.headers);
-        return invalid != null ? invalid : finish(toHeadRequest, head);
+        int end = FieldLineParser.parse(bytes, fieldsStart, length, head.headers, limits, bareLfEndsLines);
+        return end < 0 ? ParseError.ofCode(end) : finish(toHeadRequest, head);
     }
 
     /**
@@ -47,20 +50,20 @@ final class ResponseHeadParser {
     int parseUnscanned(byte[] bytes, int available, boolean toHeadRequest, ResponseHead head) {
         // The start line is short: check what the scanner checks of it, then parse it as usual.
         if (!HeadScanner.startLineEndsWell(bytes, available, limits)) {
-            return FieldLineParser.UNSCANNED_REJECTED;
+            return REJECTED;
         }
         failure = null;
         head.bytes = bytes;
         int fieldsStart = parseStatusLine(bytes, head);
         if (fieldsStart < 0) {
-            return FieldLineParser.UNSCANNED_REJECTED;
+            return REJECTED;
         }
-        int end = FieldLineParser.parseUnscanned(bytes, fieldsStart, available, head.headers, limits);
+        int end = FieldLineParser.parse(bytes, fieldsStart, available, head.headers, limits, bareLfEndsLines);
         if (end < 0) {
-            return end;
+            return end == FieldLineParser.NEED_MORE ? end : REJECTED;
         }
         head.headLength = end;
-        return finish(toHeadRequest, head) == null ? end : FieldLineParser.UNSCANNED_REJECTED;
+        return finish(toHeadRequest, head) == null ? end : REJECTED;
     }
 
     /** The framing rules, once the lines are parsed. */

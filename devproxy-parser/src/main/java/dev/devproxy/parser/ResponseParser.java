@@ -58,7 +58,7 @@ public final class ResponseParser {
         Objects.requireNonNull(limits, "limits");
         boolean bareLfEndsLines = leniencies.contains(Leniency.BARE_LF);
         this.scanner = new HeadScanner(HeadScanner.StartLine.STATUS, limits, bareLfEndsLines);
-        this.headParser = new ResponseHeadParser(limits);
+        this.headParser = new ResponseHeadParser(limits, bareLfEndsLines);
         this.body = new BodyDecoder(limits, bareLfEndsLines);
     }
 
