@@ -62,6 +62,8 @@ final class ChunkedDecoder {
     }
 
     private final ParserLimits limits;
+    /** The body limit of the message's direction (ParserLimits has one for each). */
+    private final long maxBodySize;
     private final boolean bareLfEndsLines;
     /** Made when a first trailer section starts: most connections never send one, and each one idles. */
     private @Nullable HeadScanner trailerScanner;
@@ -80,8 +82,9 @@ final class ChunkedDecoder {
     private int bodyLength;
     private @Nullable ParseError error;
 
-    ChunkedDecoder(ParserLimits limits, boolean bareLfEndsLines) {
+    ChunkedDecoder(ParserLimits limits, long maxBodySize, boolean bareLfEndsLines) {
         this.limits = limits;
+        this.maxBodySize = maxBodySize;
         this.bareLfEndsLines = bareLfEndsLines;
     }
 
@@ -319,7 +322,7 @@ final class ChunkedDecoder {
             return null;
         }
         // The size is known before its data arrives, so an oversized body fails here, at its first byte.
-        if (chunkSize > limits.maxBodySize() - decoded) {
+        if (chunkSize > maxBodySize - decoded) {
             return ParseError.BODY_TOO_LARGE;
         }
         decoded += chunkSize;

@@ -15,7 +15,10 @@ public enum ParseError {
     TOO_MANY_HEADERS(431),
     /** The header or trailer section is larger than {@link ParserLimits#maxHeaderSectionSize()}. */
     HEADER_SECTION_TOO_LARGE(431),
-    /** The body is, or declares itself, larger than {@link ParserLimits#maxBodySize()}. */
+    /**
+     * The body is, or declares itself, larger than {@link ParserLimits#maxBodySize()} (a request) or
+     * {@link ParserLimits#maxResponseBodySize()} (a response).
+     */
     BODY_TOO_LARGE(413),
     /** The method is empty or has a character that is not a {@code tchar} (RFC 9110 section 9.1). */
     METHOD(400),
