@@ -77,7 +77,7 @@ class FieldLineTest {
 
     private static Transcript parseLeniently(String request) {
         return Incremental.everyWay(Incremental.latin1(request),
-                () -> Incremental.requests(new RequestParser(ParserLimits.defaults(), Set.of(Leniency.BARE_LF))));
+                () -> Incremental.requests(new RequestParser(ParserConfig.defaults().withLeniencies(Set.of(Leniency.BARE_LF)))));
     }
 
     @Test
