@@ -26,8 +26,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A head is read one of two ways, with one result. One that arrived whole is copied once and parsed in one
  * pass, the field-line grammar checking line ends and limits as it goes. One in pieces, or one the one pass
- * does not accept outright, goes through {@link HeadScanner}, which checks line ends and limits byte by byte as
- * the bytes come, then the same grammar runs on its copy; its verdict is the one reported.
+ * does not accept outright, goes through a scanner, which checks line ends and limits byte by byte as the bytes
+ * come, then the same grammar runs on its copy; its verdict is the one reported.
+ *
+ * <p>The limits and leniencies come from a {@link ParserConfig}, which a request parser and a response parser
+ * may share: the head limits hold in both directions, and each direction has its own body limit.
  *
  * @param <H> the kind of head: {@link RequestHead} or {@link ResponseHead}
  */
@@ -115,7 +118,7 @@ public abstract sealed class MessageParser<H extends MessageHead> permits Reques
         if (scanned == ParseStatus.ERROR) {
             return fail(scanner.error());
         }
-        int end = parseHead(scanner.bytes(), scanner.length(), spareHead);
+        int end = parseHeadIn(scanner.bytes(), scanner.length(), spareHead);
         // The head keeps pointing at the storage it was parsed from; the next head goes to the other array.
         scanner.startNext();
         return end < 0 ? fail(ParseError.ofCode(end)) : headParsed();
@@ -147,7 +150,7 @@ public abstract sealed class MessageParser<H extends MessageHead> permits Reques
     }
 
     /**
-     * Parses {@code count} bytes no scanner has seen. It succeeds only where the scanner and {@link #parseHead}
+     * Parses {@code count} bytes no scanner has seen. It succeeds only where the scanner and {@link #parseHeadIn}
      * would have succeeded with the same result; anything else (an error, a limit reached, empty lines before a
      * request line) is left to them.
      *
@@ -159,7 +162,7 @@ public abstract sealed class MessageParser<H extends MessageHead> permits Reques
         if (!startLineEndsWell(bytes, count)) {
             return LEAVE_TO_SCANNER;
         }
-        int end = parseHead(bytes, count, spareHead);
+        int end = parseHeadIn(bytes, count, spareHead);
         return end >= 0 || end == FieldLineParser.NEED_MORE ? end : LEAVE_TO_SCANNER;
     }
 
@@ -181,7 +184,7 @@ public abstract sealed class MessageParser<H extends MessageHead> permits Reques
      * @return the head's length, {@link FieldLineParser#NEED_MORE}, or the {@link ParseError#code()} of the
      *     rule it breaks (then {@code head} holds garbage)
      */
-    private int parseHead(byte[] bytes, int available, H head) {
+    private int parseHeadIn(byte[] bytes, int available, H head) {
         head.bytes = bytes;
         int fieldsStart = parseStartLine(bytes, head);
         if (fieldsStart < 0) {
