@@ -19,7 +19,9 @@ import java.util.Objects;
  * @param maxConnections most client connections open at once, default 1000; more wait in the accept backlog
  *     ({@code MAX_CONNECTIONS}). Each event loop also keeps at most this many idle upstream connections: it never
  *     has more in use than it has clients.
- * @param limits the request parser's limits, default {@link ParserLimits#defaults()}
+ * @param limits the parsers' limits, default {@link ParserLimits#defaults()}: the head limits hold for client
+ *     requests and upstream responses alike (a response over one is answered 502); {@code maxBodySize} bounds
+ *     request bodies, {@code maxResponseBodySize} (none by default) response bodies
  * @param requestLineTimeout time to receive the request line, default 5 s ({@code REQUEST_TIMEOUT})
  * @param headerTimeout time to receive the header section after the request line, default 10 s
  *     ({@code HEADER_TIMEOUT})
@@ -63,7 +65,7 @@ public record Config(
      * @param port the port to bind, 0 to 65535; 0 picks a free one
      * @param upstream where the standard router forwards {@code /proxy/*}
      * @param maxConnections most client connections open at once, at least 1
-     * @param limits the request parser's limits
+     * @param limits the parsers' limits, for requests and responses
      * @param requestLineTimeout time to receive the request line; positive
      * @param headerTimeout time to receive the header section after the request line; positive
      * @param bodyTimeout time to receive the body after the head; positive
@@ -237,6 +239,7 @@ public record Config(
         int maxHeaderSectionSize;
         long maxBodySize;
         int maxChunkLineLength = ParserLimits.defaults().maxChunkLineLength();
+        long maxResponseBodySize = ParserLimits.defaults().maxResponseBodySize();
         Duration requestLineTimeout;
         Duration headerTimeout;
         Duration bodyTimeout;
@@ -336,7 +339,7 @@ public record Config(
         public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
 
         /**
-         * The request parser's limits, all at once.
+         * The parsers' limits, all at once, for requests and responses.
          *
          * @param limits the limits; replaces any single limit set before
          * @return this builder
@@ -348,6 +351,7 @@ public record Config(
             maxHeaderSectionSize = limits.maxHeaderSectionSize();
             maxBodySize = limits.maxBodySize();
             maxChunkLineLength = limits.maxChunkLineLength();
+            maxResponseBodySize = limits.maxResponseBodySize();
             return this;
         }
 
@@ -487,8 +491,9 @@ public record Config(
          */
         public Config build() {
             ParserLimits limits = new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount,
-                    maxHeaderSectionSize, maxBodySize, maxChunkLineLength);
-            return new Config(host, port, Upstream.of(upstreamHost, upstreamPort), maxConnections, limits, requestLineTimeout, headerTimeout,
+                    maxHeaderSectionSize, maxBodySize, maxChunkLineLength, maxResponseBodySize);
+            return new Config(host, port, Upstream.of(upstreamHost, upstreamPort), maxConnections, limits,
+                    requestLineTimeout, headerTimeout,
                     bodyTimeout, minBodyRate, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
                     shutdownGrace, ioThreads, accessLog);
         }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,7 +89,7 @@ final class ClientConnection extends Timed {
         this.loop = loop;
         this.context = context;
         this.acceptor = acceptor;
-        this.parser = new RequestParser(context.config.limits(), Set.of());
+        this.parser = new RequestParser(context.parserConfig);
         this.key = channel.register(loop.selector(), SelectionKey.OP_READ, this);
         // A fresh connection must start its request within the request-line timeout, or it is closed quietly.
         setStage(Stage.REQUEST_LINE, loop.now() + context.requestLineTimeoutNanos);

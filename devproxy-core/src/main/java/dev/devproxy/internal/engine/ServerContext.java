@@ -4,6 +4,7 @@ import dev.devproxy.Config;
 import dev.devproxy.Router;
 import dev.devproxy.internal.metrics.BuiltInMetrics;
 import dev.devproxy.MetricsSink;
+import dev.devproxy.parser.ParserConfig;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,8 @@ final class ServerContext {
     private static final int WARNINGS_PER_SECOND = 10;
 
     final Config config;
+    /** The parsers' limits and leniencies, one value for the requests of clients and the responses of upstreams. */
+    final ParserConfig parserConfig;
     final Router router;
     final MetricsSink sink;
     final BuiltInMetrics builtIn;
@@ -38,6 +41,7 @@ final class ServerContext {
     ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
             @Nullable RequestRecorder recorder, EngineClock clock) {
         this.config = config;
+        this.parserConfig = ParserConfig.defaults().withLimits(config.limits());
         this.recorder = recorder;
         this.router = router;
         this.sink = sink;

@@ -1,7 +1,6 @@
 package dev.devproxy.internal.engine;
 
 import dev.devproxy.Upstream;
-import dev.devproxy.parser.ParserLimits;
 import dev.devproxy.parser.ResponseParser;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +48,9 @@ final class UpstreamConnection extends Timed {
         this.context = context;
         this.channel = channel;
         this.transport = UpstreamTransport.plain(channel);
-        this.parser = new ResponseParser(ParserLimits.defaults().withMaxBodySize(Long.MAX_VALUE), Set.of());
+        // The same config as the client side's: the head limits hold for responses too; the response body limit
+        // is its own, none by default, so a response of any size streams through.
+        this.parser = new ResponseParser(context.parserConfig);
         this.key = channel.register(loop.selector(), SelectionKey.OP_CONNECT, this);
     }
 
