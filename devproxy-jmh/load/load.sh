@@ -28,7 +28,8 @@
 # HEAP (512m: DevProxy's -Xms and -Xmx), HOLD_COUNTS (1000,10000), SKIP_BUILD (0), SKIP_HOLD (0),
 # TARGETS (devproxy-echo,nginx-return,devproxy-proxy,nginx-proxy; a subset, such as devproxy-proxy,nginx-proxy,
 # measures only those, still in that order),
-# JFR (0; 1 records a flight recording of DevProxy during the measured runs into the results directory),
+# JAR (the jar this checkout builds; point it at a copy of another commit's, with SKIP_BUILD=1, to compare two
+# builds in turn against the same nginx), JFR (0; 1 records a flight recording of DevProxy during the measured runs into the results directory),
 # RESULTS (a new /tmp/devproxy-load.XXXXXX; raw outputs stay there).
 set -euo pipefail
 
@@ -42,7 +43,8 @@ SERVER_CPU=0
 LOAD_CPU=1
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-JAR="$ROOT/devproxy-core/target/devproxy-core-0.1.0-SNAPSHOT.jar"
+# JAR: another build of the standalone jar (with SKIP_BUILD=1), to compare two commits against the same nginx.
+JAR=${JAR:-"$ROOT/devproxy-core/target/devproxy-core-0.1.0-SNAPSHOT.jar"}
 # Serial GC: pinned to one CPU the JVM would choose it anyway; naming it keeps the flags complete.
 JVM_FLAGS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC)
 

@@ -1,6 +1,5 @@
 package dev.devproxy;
 
-import dev.devproxy.internal.config.Setting;
 import dev.devproxy.parser.ParserLimits;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +19,9 @@ import java.util.Objects;
  * @param maxConnections most client connections open at once, default 1000; more wait in the accept backlog
  *     ({@code MAX_CONNECTIONS}). Each event loop also keeps at most this many idle upstream connections: it never
  *     has more in use than it has clients.
- * @param limits the request parser's limits, default {@link ParserLimits#defaults()}
+ * @param limits the parsers' limits, default {@link ParserLimits#defaults()}: the head limits hold for client
+ *     requests and upstream responses alike (a response over one is answered 502); {@code maxBodySize} bounds
+ *     request bodies, {@code maxResponseBodySize} (none by default) response bodies
  * @param requestLineTimeout time to receive the request line, default 5 s ({@code REQUEST_TIMEOUT})
  * @param headerTimeout time to receive the header section after the request line, default 10 s
  *     ({@code HEADER_TIMEOUT})
@@ -64,7 +65,7 @@ public record Config(
      * @param port the port to bind, 0 to 65535; 0 picks a free one
      * @param upstream where the standard router forwards {@code /proxy/*}
      * @param maxConnections most client connections open at once, at least 1
-     * @param limits the request parser's limits
+     * @param limits the parsers' limits, for requests and responses
      * @param requestLineTimeout time to receive the request line; positive
      * @param headerTimeout time to receive the header section after the request line; positive
      * @param bodyTimeout time to receive the body after the head; positive
@@ -143,6 +144,59 @@ public record Config(
     }
 
     /**
+     * What {@code java -jar devproxy-core.jar} makes of its command line: the defaults, overridden by the
+     * variables of {@code environment}, overridden by the flags of {@code args} ({@code --port 8080} or
+     * {@code --port=8080}; {@link #usage()} lists them).
+     *
+     * @param args flags and their values
+     * @param environment variable names mapped to their values, such as {@link System#getenv()}
+     * @return the configuration
+     * @throws IllegalArgumentException naming the flag or variable, and its value, when one is unknown, has no
+     *     value, is malformed or is out of range
+     */
+    public static Config fromCommandLine(String[] args, Map<String, String> environment) {
+        SettingsReader settings = Setting.fromEnvironment(environment);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value;
+            int equals = arg.indexOf('=');
+            if (equals > 0) {
+                name = arg.substring(0, equals);
+                value = arg.substring(equals + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException(arg + " needs a value");
+            }
+            Setting setting = Setting.forFlag(name);
+            if (setting == null) {
+                throw new IllegalArgumentException("unknown flag " + name);
+            }
+            settings.set(setting, value, name);
+        }
+        return settings.build();
+    }
+
+    /**
+     * The table of flags, environment variables, defaults and meanings that {@code --help} prints.
+     *
+     * @return the usage text, one line per setting after a short header
+     */
+    public static String usage() {
+        StringBuilder text = new StringBuilder()
+                .append("Usage: java -jar devproxy-core.jar [--flag value | --flag=value]...\n\n")
+                .append("DevProxy: echo on every path, /proxy/* forwarded to the upstream, /metrics in Prometheus text.\n")
+                .append("Each flag has an environment variable; a flag wins over its variable. Times are in seconds.\n\n")
+                .append(String.format("%-28s %-26s %-22s %s%n", "flag", "environment variable", "default", "meaning"));
+        for (Setting setting : Setting.values()) {
+            text.append(String.format("%-28s %-26s %-22s %s%n", setting.flag(), setting.environmentVariable(),
+                    setting.defaultValue(), setting.description()));
+        }
+        return text.toString();
+    }
+
+    /**
      * A builder holding this configuration, to change some settings.
      *
      * @return a new builder starting from this configuration
@@ -167,38 +221,48 @@ public record Config(
         }
     }
 
-    /** Builds a {@link Config}; every setting starts at its default. Not thread-safe. */
+    /**
+     * Builds a {@link Config}; every setting starts at its default, read from the one table of settings (the
+     * defaults {@code --help} and the README list). Not thread-safe.
+     */
     public static final class Builder {
-        String host = "127.0.0.1";
-        int port = 8889;
-        Upstream upstream = Upstream.of("localhost", 3001);
-        int maxConnections = 1000;
+        String host;
+        int port;
+        // The upstream's parts are kept apart, so its host and port can be set in any order.
+        String upstreamHost;
+        int upstreamPort;
+        int maxConnections;
         // The limits are kept apart and combined in build(), so they can be set in any order.
-        int maxRequestLineLength = ParserLimits.defaults().maxRequestLineLength();
-        int maxHeaderLineLength = ParserLimits.defaults().maxHeaderLineLength();
-        int maxHeaderCount = ParserLimits.defaults().maxHeaderCount();
-        int maxHeaderSectionSize = ParserLimits.defaults().maxHeaderSectionSize();
-        long maxBodySize = ParserLimits.defaults().maxBodySize();
+        int maxRequestLineLength;
+        int maxHeaderLineLength;
+        int maxHeaderCount;
+        int maxHeaderSectionSize;
+        long maxBodySize;
         int maxChunkLineLength = ParserLimits.defaults().maxChunkLineLength();
-        Duration requestLineTimeout = Duration.ofSeconds(5);
-        Duration headerTimeout = Duration.ofSeconds(10);
-        Duration bodyTimeout = Duration.ofSeconds(30);
-        long minBodyRate = 500;
-        Duration keepAliveTimeout = Duration.ofSeconds(30);
-        Duration writeTimeout = Duration.ofSeconds(30);
-        Duration upstreamConnectTimeout = Duration.ofSeconds(5);
-        Duration upstreamTimeout = Duration.ofSeconds(30);
-        Duration shutdownGrace = Duration.ofSeconds(5);
+        long maxResponseBodySize = ParserLimits.defaults().maxResponseBodySize();
+        Duration requestLineTimeout;
+        Duration headerTimeout;
+        Duration bodyTimeout;
+        long minBodyRate;
+        Duration keepAliveTimeout;
+        Duration writeTimeout;
+        Duration upstreamConnectTimeout;
+        Duration upstreamTimeout;
+        Duration shutdownGrace;
         int ioThreads = Runtime.getRuntime().availableProcessors();
         boolean accessLog;
 
+        @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
+            for (Setting setting : Setting.values()) {
+                setting.applyDefault(this);
+            }
         }
 
         Builder(Config config) {
             host = config.host;
             port = config.port;
-            upstream = config.upstream;
+            upstream(config.upstream);
             maxConnections = config.maxConnections;
             limits(config.limits);
             requestLineTimeout = config.requestLineTimeout;
@@ -236,7 +300,11 @@ public record Config(
          * @param upstream the host and port to forward to
          * @return this builder
          */
-        public Builder upstream(Upstream upstream) { this.upstream = upstream; return this; }
+        public Builder upstream(Upstream upstream) {
+            this.upstreamHost = upstream.host();
+            this.upstreamPort = upstream.port();
+            return this;
+        }
 
         /**
          * The standard router's upstream host, keeping its port.
@@ -244,7 +312,11 @@ public record Config(
          * @param host the upstream's host name or address
          * @return this builder
          */
-        public Builder upstreamHost(String host) { this.upstream = Upstream.of(host, upstream.port()); return this; }
+        public Builder upstreamHost(String host) {
+            Upstream.of(host, 1); // checked now, so that an error names the variable or flag that set it
+            this.upstreamHost = host;
+            return this;
+        }
 
         /**
          * The standard router's upstream port, keeping its host.
@@ -252,7 +324,11 @@ public record Config(
          * @param port the upstream's port
          * @return this builder
          */
-        public Builder upstreamPort(int port) { this.upstream = Upstream.of(upstream.host(), port); return this; }
+        public Builder upstreamPort(int port) {
+            Upstream.of("localhost", port); // checked now, so that an error names the variable or flag that set it
+            this.upstreamPort = port;
+            return this;
+        }
 
         /**
          * The most client connections open at once.
@@ -263,7 +339,7 @@ public record Config(
         public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
 
         /**
-         * The request parser's limits, all at once.
+         * The parsers' limits, all at once, for requests and responses.
          *
          * @param limits the limits; replaces any single limit set before
          * @return this builder
@@ -275,6 +351,7 @@ public record Config(
             maxHeaderSectionSize = limits.maxHeaderSectionSize();
             maxBodySize = limits.maxBodySize();
             maxChunkLineLength = limits.maxChunkLineLength();
+            maxResponseBodySize = limits.maxResponseBodySize();
             return this;
         }
 
@@ -414,8 +491,9 @@ public record Config(
          */
         public Config build() {
             ParserLimits limits = new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount,
-                    maxHeaderSectionSize, maxBodySize, maxChunkLineLength);
-            return new Config(host, port, upstream, maxConnections, limits, requestLineTimeout, headerTimeout,
+                    maxHeaderSectionSize, maxBodySize, maxChunkLineLength, maxResponseBodySize);
+            return new Config(host, port, Upstream.of(upstreamHost, upstreamPort), maxConnections, limits,
+                    requestLineTimeout, headerTimeout,
                     bodyTimeout, minBodyRate, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
                     shutdownGrace, ioThreads, accessLog);
         }

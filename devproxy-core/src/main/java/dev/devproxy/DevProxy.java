@@ -320,7 +320,7 @@ public final class DevProxy implements AutoCloseable {
         public Builder maxConnections(int maxConnections) { config.maxConnections(maxConnections); return this; }
 
         /**
-         * The request parser's limits, default {@link ParserLimits#defaults()}.
+         * The parsers' limits, for client requests and upstream responses, default {@link ParserLimits#defaults()}.
          *
          * @param limits the limits
          * @return this builder

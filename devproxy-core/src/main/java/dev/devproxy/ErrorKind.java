@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum ErrorKind {
     /** A request broke HTTP/1.1 syntax or a limit: answered 400, 413, 414, 431, 501 or 505. */
     BAD_REQUEST,
+    /**
+     * A well-formed request asked for something DevProxy does not do: a {@code CONNECT} (no tunnels yet):
+     * answered 501. A Transfer-Encoding it cannot decode is a {@link #BAD_REQUEST}.
+     */
+    NOT_IMPLEMENTED,
     /** A client was too slow sending a request: answered 408. */
     REQUEST_TIMEOUT,
     /** A client stopped reading its response for longer than the write timeout: cut off. */

@@ -72,6 +72,8 @@ public sealed interface Fault permits Fault.CloseWithoutResponse, Fault.ResetCon
      */
     record DribbleBody(int bytesPerSecond) implements Fault {
         /**
+         * Checks the rate.
+         *
          * @param bytesPerSecond the most bytes sent per second, at least 1
          * @throws IllegalArgumentException when {@code bytesPerSecond} is less than 1
          */

@@ -116,6 +116,8 @@ public sealed interface Route
      */
     record Forward(Upstream upstream, String target) implements Route {
         /**
+         * Checks the target.
+         *
          * @param upstream where to send the request
          * @param target the origin-form request-target to send
          * @throws IllegalArgumentException when the target is not origin-form or has spaces or controls
@@ -148,6 +150,8 @@ public sealed interface Route
      */
     record Reject(int status) implements Route {
         /**
+         * Checks the status.
+         *
          * @param status the status to answer, 400 to 599
          * @throws IllegalArgumentException when the status is not 400 to 599
          */

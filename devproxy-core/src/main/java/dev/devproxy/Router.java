@@ -16,6 +16,12 @@ import dev.devproxy.parser.RequestHead;
  * <p>Called on an event-loop thread, once per request, before the body is read: it must be fast and must not
  * block. The head is only valid during the call. A router that throws gets the client a 500 and a log line;
  * a router that answers {@link Route#pass()} at the end of a chain gets the client a 404.
+ *
+ * <p>A router sees origin-form targets ({@code /path?query}) and absolute-form ones ({@code http://host/path},
+ * RFC 9112 section 3.2.2), whose {@link RequestHead#path()} and {@link RequestHead#query()} are those of the URI
+ * and whose {@link RequestHead#authority()} wins over the Host field. {@code CONNECT} ({@code 501}, since a 2xx
+ * would open a tunnel) and {@code OPTIONS *} ({@code 200} with {@code Allow}) are answered by DevProxy itself
+ * and never reach a router.
  */
 @FunctionalInterface
 public interface Router {
@@ -48,7 +54,8 @@ public interface Router {
      * The standard routing: {@code /metrics} serves metrics, {@code /proxy} and {@code /proxy/...} are
      * forwarded to {@code upstream} with the prefix stripped ({@code /proxy/api?x=1} becomes {@code /api?x=1},
      * {@code /proxy} and {@code /proxy/} become {@code /}), and everything else is echoed. {@code /proxyfoo} is
-     * echoed, not forwarded.
+     * echoed, not forwarded. An absolute-form target is routed by its path and query the same way:
+     * {@code http://any-host/proxy/api} is forwarded as {@code /api}.
      *
      * @param upstream where {@code /proxy} requests are forwarded
      * @return the standard router

@@ -13,16 +13,35 @@ final class StandardRouter implements Router {
 
     @Override
     public Route route(RequestHead request) {
-        // Only a target at least as long as "/proxy" can be forwarded or be "/metrics"; shorter ones, such as
-        // "/", are echoed without making Strings of their target and path on the event loop.
-        if (request.targetForm() != RequestHead.TargetForm.ORIGIN || request.targetLength() < PROXY_PREFIX.length()) {
-            return Route.echo();
+        String path;
+        String target;
+        switch (request.targetForm()) {
+            case ORIGIN -> {
+                // Only a target at least as long as "/proxy" can be forwarded or be "/metrics"; shorter ones,
+                // such as "/", are echoed without making Strings of their target and path on the event loop.
+                if (request.targetLength() < PROXY_PREFIX.length()) {
+                    return Route.echo();
+                }
+                path = request.path();
+                target = request.target();
+            }
+            case ABSOLUTE -> {
+                // RFC 9112 section 3.2.2: a server MUST accept absolute-form. It is routed by its path and query
+                // as the origin-form would be, so http://any-host/proxy/x is forwarded like /proxy/x; what goes
+                // upstream is origin-form.
+                path = request.path();
+                String query = request.query();
+                target = query == null ? path : path + "?" + query;
+            }
+            default -> {
+                // CONNECT and OPTIONS * are answered by the engine before any router is asked.
+                return Route.echo();
+            }
         }
-        String path = request.path();
         if (path.equals("/metrics")) {
             return Route.metrics();
         }
-        String rest = stripProxyPrefix(request.target());
+        String rest = stripProxyPrefix(target);
         return rest == null ? Route.echo() : Route.forward(upstream, rest);
     }
 

@@ -12,6 +12,8 @@ import java.util.Locale;
 public record Upstream(String host, int port) {
 
     /**
+     * Checks the host and port.
+     *
      * @param host a host name or IP address literal, without brackets; not empty and without spaces
      * @param port 1 to 65535
      * @throws IllegalArgumentException when the host is empty or the port is out of range

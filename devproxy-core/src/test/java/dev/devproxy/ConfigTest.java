@@ -184,7 +184,7 @@ class ConfigTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"--port 0", "--port=0"})
     void portFlagTakesItsValueAfterASpaceOrAnEqualsSign(String flags) {
-        Config config = Main.parse(flags.split(" "), new PrintStream(new ByteArrayOutputStream()));
+        Config config = parse(flags.split(" "), new PrintStream(new ByteArrayOutputStream()));
 
         assertEquals(0, config.port());
     }
@@ -199,7 +199,7 @@ class ConfigTest {
             "--upstream-timeout", "1.2", "--shutdown-grace", "1.3", "--io-threads", "1", "--access-log", "on",
         };
 
-        Config config = Main.parse(args, new PrintStream(new ByteArrayOutputStream()));
+        Config config = parse(args, new PrintStream(new ByteArrayOutputStream()));
 
         assertEquals(new Config("::1", 0, Upstream.of("up", 81), 9, new ParserLimits(100, 200, 3, 999, 5, 4096),
                 Duration.ofMillis(500), Duration.ofMillis(600), Duration.ofMillis(700), 500L, Duration.ofMillis(800),
@@ -210,7 +210,7 @@ class ConfigTest {
     @Test
     void badFlagValueIsRejectedNamingTheFlagAndTheValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Main.parse(new String[] {"--max-connections", "lots"}, System.out));
+                () -> parse(new String[] {"--max-connections", "lots"}, System.out));
 
         assertTrue(e.getMessage().contains("--max-connections") && e.getMessage().contains("lots"), e.getMessage());
     }
@@ -218,7 +218,7 @@ class ConfigTest {
     @Test
     void unknownFlagIsRejectedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Main.parse(new String[] {"--prot", "0"}, System.out));
+                () -> parse(new String[] {"--prot", "0"}, System.out));
 
         assertTrue(e.getMessage().contains("--prot"), e.getMessage());
     }
@@ -226,7 +226,7 @@ class ConfigTest {
     @Test
     void flagWithoutValueIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Main.parse(new String[] {"--port"}, System.out));
+                () -> parse(new String[] {"--port"}, System.out));
 
         assertTrue(e.getMessage().contains("--port"), e.getMessage());
     }
@@ -235,7 +235,7 @@ class ConfigTest {
     void helpListsEveryFlagAndEveryVariableAndReturnsNoConfig() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        Config config = Main.parse(new String[] {"--port", "1", "--help"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        Config config = parse(new String[] {"--port", "1", "--help"}, new PrintStream(out, true, StandardCharsets.UTF_8));
 
         assertNull(config);
         String help = out.toString(StandardCharsets.UTF_8);
@@ -265,10 +265,15 @@ class ConfigTest {
         assertTrue(result.output().contains("MAX_CONNECTIONS='none'"), result.output());
     }
 
-    /** Runs in the child JVM: prints what {@link Main#parse} made of the environment and arguments. */
+    /** What the standalone proxy makes of {@code args} with an empty environment. */
+    private static Config parse(String[] args, PrintStream out) {
+        return dev.devproxy.internal.cli.Main.parse(args, Map.of(), out);
+    }
+
+    /** Runs in the child JVM: prints what {@link dev.devproxy.internal.cli.Main#parse} made of the environment and arguments. */
     static final class Probe {
         public static void main(String[] args) {
-            Config config = Main.parse(args, System.out);
+            Config config = dev.devproxy.internal.cli.Main.parse(args, System.getenv(), System.out);
             System.out.println("port=" + config.port() + " maxConnections=" + config.maxConnections() + " upstream="
                     + config.upstream());
         }
@@ -282,7 +287,7 @@ class ConfigTest {
     }
 
     private static Result runMain(Map<String, String> environment, String... args) throws Exception {
-        return run(environment, Main.class.getName(), args);
+        return run(environment, dev.devproxy.internal.cli.Main.class.getName(), args);
     }
 
     private static Result run(Map<String, String> environment, String mainClass, String... args) throws Exception {

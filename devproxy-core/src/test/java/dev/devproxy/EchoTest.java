@@ -53,7 +53,8 @@ class EchoTest {
                     + "\"query\":\"color=red&size=L\",\"version\":\"HTTP/1.1\","
                     + "\"headers\":[[\"Host\",\"example.test\"],[\"Content-Type\",\"text/plain\"],[\"Content-Length\",\"5\"]],"
                     + "\"bodyLength\":5,\"bodySha256\":\"" + HELLO_SHA256 + "\",\"body\":\"hello\","
-                    + "\"remoteAddress\":\"" + client.localAddress() + "\"}", response.bodyText());
+                    + "\"remoteAddress\":\"" + client.localAddress() + "\","
+                    + "\"targetForm\":\"origin\",\"authority\":\"example.test\"}", response.bodyText());
         }
     }
 
@@ -184,7 +185,8 @@ class EchoTest {
             assertEquals("close", response.header("Connection"));
             assertEquals("{\"method\":\"GET\",\"target\":\"/old\",\"path\":\"/old\",\"query\":null,"
                     + "\"version\":\"HTTP/1.0\",\"headers\":[],\"bodyLength\":0,\"bodySha256\":\"" + EMPTY_SHA256 + "\","
-                    + "\"body\":\"\",\"remoteAddress\":\"" + client.localAddress() + "\"}", response.bodyText());
+                    + "\"body\":\"\",\"remoteAddress\":\"" + client.localAddress() + "\","
+                    + "\"targetForm\":\"origin\",\"authority\":null}", response.bodyText());
             client.assertClosedByServer();
         }
     }
@@ -261,7 +263,8 @@ class EchoTest {
             String expected = "{\"method\":\"POST\",\"target\":\"/upload\",\"path\":\"/upload\",\"query\":null,"
                     + "\"version\":\"HTTP/1.1\",\"headers\":[[\"Host\",\"h\"],[\"Content-Length\",\"65536\"]],"
                     + "\"bodyLength\":65536,\"bodySha256\":\"" + sha256(body) + "\",\"body\":\""
-                    + "\\u0001".repeat(body.length) + "\",\"remoteAddress\":\"" + slow.localAddress() + "\"}";
+                    + "\\u0001".repeat(body.length) + "\",\"remoteAddress\":\"" + slow.localAddress() + "\","
+                    + "\"targetForm\":\"origin\",\"authority\":\"h\"}";
             for (int i = 0; i < pipelined; i++) {
                 String json = slow.readResponse(Duration.ofSeconds(10)).bodyText();
                 assertTrue(expected.equals(json), () -> "expected\n  " + abbreviate(expected) + "\nbut was\n  " + abbreviate(json));
@@ -303,7 +306,8 @@ class EchoTest {
             assertEquals("HTTP/1.1 200 OK", response.statusLine(), response::toString);
             assertEquals("application/json", response.header("Content-Type"));
             String json = response.bodyText();
-            assertTrue(json.endsWith(",\"remoteAddress\":\"" + client.localAddress() + "\"}"), json);
+            assertTrue(json.contains(",\"remoteAddress\":\"" + client.localAddress() + "\",\"targetForm\":\"origin\","),
+                    () -> abbreviate(json));
             return json;
         }
     }

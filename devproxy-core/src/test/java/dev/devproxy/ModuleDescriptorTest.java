@@ -51,7 +51,7 @@ class ModuleDescriptorTest {
     void standaloneProxyRunsAsAModuleWithNoOtherModule() throws Exception {
         String modulePath = location(DevProxy.class) + File.pathSeparator + location(RequestParser.class);
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--module-path", modulePath, "--module", "dev.devproxy.core/dev.devproxy.Main", "--help")
+                "--module-path", modulePath, "--module", "dev.devproxy.core/dev.devproxy.internal.cli.Main", "--help")
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code devproxy-jmh/load/slowloris.sh} runs the same attacks with {@code slowhttptest}, thousands of
  * connections and every default, against the jar.
  */
-@Tag("Slow")
+@Tag("slow")
 @Timeout(60)
 class SlowAttackTest {
     private static final int CAP = 100;

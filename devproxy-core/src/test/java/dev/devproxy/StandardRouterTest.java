@@ -51,6 +51,24 @@ class StandardRouterTest {
         assertEquals(Route.forward(UPSTREAM, forwarded), route(target));
     }
 
+    @ParameterizedTest(name = "absolute-form {0} is forwarded as {1} (RFC 9112 §3.2.2)")
+    @CsvSource({
+        "http://any-host/proxy/api/users?x=1,   /api/users?x=1",
+        "https://any-host:8443/proxy/api,       /api",
+        "HTTP://any-host/proxy,                 /",
+        "http://any-host,                       ",
+        "http://any-host/proxyfoo,              ",
+        "http://any-host?x=1,                   ",
+    })
+    void absoluteFormIsRoutedByItsPathAndQuery(String target, String forwarded) {
+        assertEquals(forwarded == null ? Route.echo() : Route.forward(UPSTREAM, forwarded), route(target));
+    }
+
+    @Test
+    void absoluteFormMetricsPathServesTheMetrics() {
+        assertEquals(Route.metrics(), route("http://h/metrics?x"));
+    }
+
     @ParameterizedTest(name = "{0} is echoed")
     @ValueSource(strings = {"/", "/proxyfoo", "/anything/else?x=1", "/metrics/more", "/metricsx", "/api/proxy"})
     void everythingElseIsEchoed(String target) {

@@ -39,7 +39,7 @@ class StartupTest {
 
     @Test
     void mainPrintsWhereItListensAndThatItStoppedAndLogsNothing() throws Exception {
-        Process child = java(List.of(), Main.class.getName(), "--port", "0");
+        Process child = java(List.of(), dev.devproxy.internal.cli.Main.class.getName(), "--port", "0");
         try {
             // Read on another thread, as it comes: the child's output ends only when it does.
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();

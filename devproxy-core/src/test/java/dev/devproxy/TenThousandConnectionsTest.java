@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * descriptors NIO has yet to release, more than twice that), its memory stays bounded, and afterwards it serves
  * normally with its descriptors back where they were.
  *
- * <p>The proxy runs in a child JVM ({@code java -cp <test class path> dev.devproxy.Main --port 0}), for two
+ * <p>The proxy runs in a child JVM ({@code java -cp <test class path> dev.devproxy.internal.cli.Main --port 0}), for two
  * reasons. Descriptors: 10,000 client sockets and up to 1,000 server sockets fit the 20,000 allowed per process
  * here, but not 20,000 in one JVM if the proxy also kept every client it had ever seen; and counting the
  * child's {@code /proc/<pid>/fd} shows the cap holding from outside, without asking the proxy. Fidelity: it
@@ -55,7 +55,7 @@ class TenThousandConnectionsTest {
                 && unix.getMaxFileDescriptorCount() >= CONNECTIONS + 2_000,
                 "this JVM may not open " + (CONNECTIONS + 2_000) + " descriptors");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.devproxy.Main", "--port", "0")
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.devproxy.internal.cli.Main", "--port", "0")
                 .redirectErrorStream(true).start();
         try {
             int port = awaitPort(child);

@@ -173,7 +173,7 @@ class StubbingTest {
     }
 
     @Test
-    @Tag("Slow")
+    @Tag("slow")
     void aFixedDelayHoldsTheResponseBack() {
         proxy.stubFor(get("/slow").willReturn(text(200, "late").delay(Duration.ofMillis(300))));
 
@@ -186,7 +186,7 @@ class StubbingTest {
     }
 
     @Test
-    @Tag("Slow")
+    @Tag("slow")
     void aRandomDelayStaysWithinItsBounds() {
         proxy.stubFor(get("/jitter").willReturn(ok().delay(Duration.ofMillis(100), Duration.ofMillis(250))));
 

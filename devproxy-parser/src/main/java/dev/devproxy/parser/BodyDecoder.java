@@ -22,9 +22,10 @@ final class BodyDecoder {
     private int bodyLength;
     private @Nullable ParseError error;
 
-    BodyDecoder(ParserLimits limits, boolean bareLfEndsLines) {
-        this.chunked = new ChunkedDecoder(limits, bareLfEndsLines);
-        this.maxBodySize = limits.maxBodySize();
+    /** A decoder whose bodies may hold at most {@code maxBodySize} decoded bytes: its direction's limit. */
+    BodyDecoder(ParserLimits limits, long maxBodySize, boolean bareLfEndsLines) {
+        this.chunked = new ChunkedDecoder(limits, maxBodySize, bareLfEndsLines);
+        this.maxBodySize = maxBodySize;
     }
 
     /** Prepares for the body of a message whose head was just parsed. */

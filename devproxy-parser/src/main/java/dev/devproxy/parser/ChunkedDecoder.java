@@ -62,6 +62,8 @@ final class ChunkedDecoder {
     }
 
     private final ParserLimits limits;
+    /** The body limit of the message's direction (ParserLimits has one for each). */
+    private final long maxBodySize;
     private final boolean bareLfEndsLines;
     /** Made when a first trailer section starts: most connections never send one, and each one idles. */
     private @Nullable HeadScanner trailerScanner;
@@ -80,8 +82,9 @@ final class ChunkedDecoder {
     private int bodyLength;
     private @Nullable ParseError error;
 
-    ChunkedDecoder(ParserLimits limits, boolean bareLfEndsLines) {
+    ChunkedDecoder(ParserLimits limits, long maxBodySize, boolean bareLfEndsLines) {
         this.limits = limits;
+        this.maxBodySize = maxBodySize;
         this.bareLfEndsLines = bareLfEndsLines;
     }
 
@@ -162,9 +165,10 @@ final class ChunkedDecoder {
             return ParseStatus.NEED_MORE;
         }
         // RFC 9112 section 7.1.2: trailer-section = *( field-line CRLF ), parsed like the header section.
-        ParseError invalid = FieldLineParser.parse(trailerScanner.bytes(), 0, trailerScanner.length(), trailers);
-        if (invalid != null) {
-            error = invalid;
+        int end = FieldLineParser.parse(trailerScanner.bytes(), 0, trailerScanner.length(), trailers, limits,
+                bareLfEndsLines);
+        if (end < 0) {
+            error = ParseError.ofCode(end);
             return ParseStatus.ERROR;
         }
         state = State.DONE;
@@ -318,7 +322,7 @@ final class ChunkedDecoder {
             return null;
         }
         // The size is known before its data arrives, so an oversized body fails here, at its first byte.
-        if (chunkSize > limits.maxBodySize() - decoded) {
+        if (chunkSize > maxBodySize - decoded) {
             return ParseError.BODY_TOO_LARGE;
         }
         decoded += chunkSize;

@@ -1,9 +1,6 @@
 package dev.devproxy.parser;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -13,15 +10,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each call scans only bytes it has not seen, remembering where it was, so a head fed one byte at a time
  * costs O(n) in total. Limits are checked on every byte, so an over-long line fails before its LF arrives and
- * storage never grows past what the limits allow. The grammar inside lines is left to {@link RequestHeadParser},
- * {@link ResponseHeadParser} and {@link FieldLineParser}, which run once on the complete, contiguous copy.
+ * storage never grows past what the limits allow. The grammar inside lines is left to {@link RequestLine},
+ * {@link StatusLine} and {@link FieldLineParser}, which run once on the complete, contiguous copy.
  *
- * <p>A request or response head that arrives whole skips the scan: {@link #parseWhole} copies it into this storage
- * and {@link RequestHeadParser#parseUnscanned} (or the response one) parses it in one pass, checking line ends and limits as it goes. It
- * comes back here for anything it does not accept outright, so the scan's verdict is the only one there is.
+ * <p>A request or response head that arrives whole skips the scan: {@link #copyWhole} copies it into this storage
+ * and {@link MessageParser} parses it there in one pass, checking line ends and limits as it goes. It comes back
+ * here for anything it does not accept outright, so the scan's verdict is the only one there is.
  *
  * <p>Storage is double-buffered: a completed section stays untouched in one array while the next one
- * accumulates in the other, so a {@link RequestHead} stays valid until the next head is reported.
+ * accumulates in the other, so a {@link MessageHead} stays valid until the next head is reported.
  */
 final class HeadScanner {
     /** What precedes the field lines. */
@@ -194,7 +191,7 @@ final class HeadScanner {
             } else {
                 // A run of line content: find where it ends without looking at what each byte means, then
                 // account for the whole run at once. The grammar is checked later, on the complete head.
-                int runEnd = findLineEnd(bytes, i + 1, to);
+                int runEnd = HttpTokens.findLineEnd(bytes, i + 1, to);
                 failure = countContentRun(runEnd - i);
                 i = runEnd - 1;
                 if (failure == null && runEnd + 1 < to && bytes[runEnd] == HttpTokens.CR
@@ -218,35 +215,6 @@ final class HeadScanner {
             }
         }
         return SCAN_INCOMPLETE;
-    }
-
-    /** Reads eight bytes of a byte[] as one long, first byte lowest. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
-    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
-
-    /**
-     * The index of the first CR or LF in {@code bytes[from, to)}, or {@code to}. Words of eight bytes with no
-     * byte below 0x0E cannot hold either and are skipped with one cheap test; a word that might is searched
-     * exactly.
-     */
-    static int findLineEnd(byte[] bytes, int from, int to) {
-        int i = from;
-        for (; i + Long.BYTES <= to; i += Long.BYTES) {
-            long word = (long) LONGS.get(bytes, i);
-            if (HttpTokens.bytesBelow0x0E(word) != 0) {
-                long matches = HttpTokens.zeroBytes(word ^ CRS) | HttpTokens.zeroBytes(word ^ LFS);
-                if (matches != 0) {
-                    return i + Long.numberOfTrailingZeros(matches) / Byte.SIZE;
-                }
-            }
-        }
-        for (; i < to; i++) {
-            if (bytes[i] == HttpTokens.CR || bytes[i] == HttpTokens.LF) {
-                return i;
-            }
-        }
-        return to;
     }
 
     private void ensureRoom(int more) {
@@ -359,67 +327,29 @@ final class HeadScanner {
 
     /**
      * Whether nothing at all of the next section has been consumed, not even empty lines before a request line:
-     * a caller may then parse a section that arrived whole with {@link #parseWhole}.
+     * a caller may then parse a section that arrived whole from {@link #copyWhole}.
      */
     boolean isPristine() {
         return length == 0 && !afterCr && leadingBytes == 0 && phase == firstPhase();
     }
 
-    /** Parses a whole section in one pass; see {@link RequestHeadParser#parseUnscanned}. */
-    interface OnePassParser {
-        /**
-         * Parses {@code storage[0, available)}, where {@code storage[available]} is zero.
-         *
-         * @return the section's length, {@link FieldLineParser#UNSCANNED_INCOMPLETE} or another negative number
-         */
-        int parse(byte[] storage, int available);
-    }
-
-    /** How much input the one-pass path copies at first; a longer section is copied again, whole. */
-    private static final int FIRST_COPY = 2048;
-
     /**
-     * The one-pass path, for a section that has arrived whole, when {@link #isPristine()}: copies the input into
-     * this storage and has {@code parser} parse it there without scanning it first. On success the input's
-     * position moves past the section; then call {@link #startNext()} as after {@link #scan}. Otherwise nothing
-     * is consumed, and {@link #scan} takes the same bytes.
-     *
-     * @return the section's length, or a negative number when the caller must scan instead
+     * For the one-pass path, when {@link #isPristine()}: copies {@code count} bytes of {@code input} from
+     * {@code position} into this storage, with a zero after them, and returns the storage, so that a head that
+     * arrived whole can be parsed there without being scanned first. Nothing is consumed; on success the caller
+     * moves the input's position and calls {@link #startNext()}, as after {@link #scan}; otherwise {@link #scan}
+     * takes the same bytes.
      */
-    int parseWhole(ByteBuffer input, OnePassParser parser) {
-        int position = input.position();
-        int remaining = input.limit() - position;
-        if (remaining == 0) {
-            // Nothing to parse, and no reason to grow the storage of a connection that may stay idle.
-            return FieldLineParser.UNSCANNED_INCOMPLETE;
-        }
-        int copy = Math.min(remaining, FIRST_COPY);
-        int length = copyAndParse(input, position, copy, parser);
-        if (length == FieldLineParser.UNSCANNED_INCOMPLETE && copy < remaining && copy < maxStorage) {
-            length = copyAndParse(input, position, Math.min(remaining, maxStorage), parser);
-        }
-        if (length >= 0) {
-            input.position(position + length);
-        }
-        return length;
-    }
-
-    /**
-     * For a one-pass parser: whether the start line in {@code bytes[0, available)} is complete, non-empty, ends in
-     * CRLF and is within the start-line limit, which is all the scan would check of it. The start line's grammar
-     * loops can then stop at its CR.
-     */
-    static boolean startLineEndsWell(byte[] bytes, int available, ParserLimits limits) {
-        int lineEnd = findLineEnd(bytes, 0, available);
-        return lineEnd > 0 && lineEnd + 1 < available && lineEnd <= limits.maxRequestLineLength()
-                && bytes[lineEnd] == HttpTokens.CR && bytes[lineEnd + 1] == HttpTokens.LF;
-    }
-
-    private int copyAndParse(ByteBuffer input, int position, int count, OnePassParser parser) {
+    byte[] copyWhole(ByteBuffer input, int position, int count) {
         ensureRoom(count + 1);
         input.get(position, storage, 0, count);
         storage[count] = 0;
-        return parser.parse(storage, count);
+        return storage;
+    }
+
+    /** The most bytes a section may take, start line included: a longer one breaks a limit. */
+    int maxStorage() {
+        return maxStorage;
     }
 
     /** Whether nothing of a section has been consumed, empty lines skipped before a request line aside. */

@@ -1,5 +1,8 @@
 package dev.devproxy.parser;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -152,6 +155,35 @@ final class HttpTokens {
         // again no carry crosses a byte.
         long belowSpace = ~(((word & LOW_SEVEN_BITS) + 0x6060606060606060L) | word) & HIGH_BITS;
         return (belowSpace | zeroBytes(word ^ DELS)) == 0;
+    }
+
+    /** Reads eight bytes of a byte[] as one long, first byte lowest, for the word-at-a-time loops. */
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+
+    /**
+     * The index of the first CR or LF in {@code bytes[from, to)}, or {@code to}. Words of eight bytes with no
+     * byte below 0x0E cannot hold either and are skipped with one cheap test; a word that might is searched
+     * exactly.
+     */
+    static int findLineEnd(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = (long) LONGS.get(bytes, i);
+            if (bytesBelow0x0E(word) != 0) {
+                long matches = zeroBytes(word ^ CRS) | zeroBytes(word ^ LFS);
+                if (matches != 0) {
+                    return i + Long.numberOfTrailingZeros(matches) / Byte.SIZE;
+                }
+            }
+        }
+        for (; i < to; i++) {
+            if (bytes[i] == CR || bytes[i] == LF) {
+                return i;
+            }
+        }
+        return to;
     }
 
     static boolean isTchar(byte b) {

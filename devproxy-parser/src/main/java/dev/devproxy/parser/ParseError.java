@@ -15,7 +15,10 @@ public enum ParseError {
     TOO_MANY_HEADERS(431),
     /** The header or trailer section is larger than {@link ParserLimits#maxHeaderSectionSize()}. */
     HEADER_SECTION_TOO_LARGE(431),
-    /** The body is, or declares itself, larger than {@link ParserLimits#maxBodySize()}. */
+    /**
+     * The body is, or declares itself, larger than {@link ParserLimits#maxBodySize()} (a request) or
+     * {@link ParserLimits#maxResponseBodySize()} (a response).
+     */
     BODY_TOO_LARGE(413),
     /** The method is empty or has a character that is not a {@code tchar} (RFC 9110 section 9.1). */
     METHOD(400),
@@ -69,10 +72,29 @@ public enum ParseError {
     /** The input ended in the middle of a message (RFC 9112 section 8: an incomplete message). */
     TRUNCATED(400);
 
+    private static final ParseError[] BY_CODE = values();
+
     private final int status;
 
     ParseError(int status) {
         this.status = status;
+    }
+
+    /**
+     * This error as a negative {@code int}, for the grammar methods that return an index, or below zero why there
+     * is none, so that no result object is made per line. -1 is left for "the bytes ran out"
+     * ({@link FieldLineParser#NEED_MORE}).
+     */
+    int code() {
+        return -2 - ordinal();
+    }
+
+    /** The error whose {@link #code()} is {@code code}, which is -2 or less. */
+    static ParseError ofCode(int code) {
+        if (code > -2) {
+            throw new IllegalArgumentException("not an error code: " + code);
+        }
+        return BY_CODE[-2 - code];
     }
 
     /**

@@ -1,17 +1,17 @@
 package dev.devproxy.parser;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parsed request line and header section of one request, with the framing facts derived from them.
+ * The parsed request line and header section of one request, with the framing facts derived from them; the
+ * parts every head has are those of {@link MessageHead}.
  *
  * <p>A view over storage the {@link RequestParser} reuses: valid until that parser reports {@link
  * ParseStatus#HEAD} for the next message. The common methods ({@code GET}, {@code POST}, ...) come back as
  * shared constants; other strings are made on each call. Not thread-safe, like its parser.
  */
-public final class RequestHead {
+public final class RequestHead extends MessageHead {
     /** The form of a request-target (RFC 9112 section 3.2). */
     public enum TargetForm {
         /** {@code /path?query}: the usual form (section 3.2.1). */
@@ -24,8 +24,7 @@ public final class RequestHead {
         ASTERISK
     }
 
-    // Written by RequestHeadParser; every offset indexes bytes, which holds the head from its request line on.
-    byte[] bytes = new byte[0];
+    // Written by RequestLine; every offset indexes bytes, which holds the head from its request line on.
     /** The method is bytes[0, methodEnd). */
     int methodEnd;
     /** The method as a shared constant when it is one of the registered ones, so method() allocates nothing. */
@@ -36,14 +35,11 @@ public final class RequestHead {
     int pathEnd;
     /** The index after the {@code ?}, or -1 when the target has no query; the query ends at targetEnd. */
     int queryStart;
+    /** The authority of an absolute-form or authority-form target is bytes[authorityStart, authorityEnd); else -1. */
+    int authorityStart = -1;
+    int authorityEnd = -1;
     TargetForm targetForm = TargetForm.ORIGIN;
-    HttpVersion version = HttpVersion.HTTP_1_1;
-    final HeaderFields headers = new HeaderFields();
-    BodyKind bodyKind = BodyKind.NONE;
-    long contentLength = -1;
-    boolean keepAlive;
     boolean expectsContinue;
-    int headLength;
 
     RequestHead() {
     }
@@ -109,6 +105,21 @@ public final class RequestHead {
     }
 
     /**
+     * The authority the request is for ({@code uri-host [ ":" port ]}, RFC 9110 section 7.2): for absolute-form
+     * and authority-form, the target's own, which wins over a Host field that differs (RFC 9112 section 3.2.2:
+     * "the recipient MUST ignore the received Host header field"); for origin-form and asterisk-form, the Host
+     * field's value. Null when there is neither, as in an HTTP/1.0 request without Host.
+     *
+     * @return the authority as sent, decoded as ISO-8859-1, or null
+     */
+    public @Nullable String authority() {
+        if (authorityStart >= 0) {
+            return latin1(authorityStart, authorityEnd);
+        }
+        return headers.get("Host");
+    }
+
+    /**
      * Copies the request-target's bytes into {@code dst} at its position, advancing it.
      *
      * @param dst the buffer to write into
@@ -128,52 +139,6 @@ public final class RequestHead {
     }
 
     /**
-     * The protocol version.
-     *
-     * @return HTTP/1.0 or HTTP/1.1
-     */
-    public HttpVersion version() {
-        return version;
-    }
-
-    /**
-     * The header section.
-     *
-     * @return the request's header fields
-     */
-    public HeaderFields headers() {
-        return headers;
-    }
-
-    /**
-     * How the body is delimited: {@link BodyKind#NONE}, {@link BodyKind#CONTENT_LENGTH} or {@link BodyKind#CHUNKED}.
-     *
-     * @return how the body is delimited
-     */
-    public BodyKind bodyKind() {
-        return bodyKind;
-    }
-
-    /**
-     * The declared Content-Length, or -1 when the body is not delimited by one.
-     *
-     * @return the Content-Length value, or -1
-     */
-    public long contentLength() {
-        return contentLength;
-    }
-
-    /**
-     * Whether the connection may carry another request after this one (RFC 9112 section 9.3): HTTP/1.1 unless
-     * {@code Connection: close}; HTTP/1.0 only with {@code Connection: keep-alive}.
-     *
-     * @return whether the connection may be reused after this request
-     */
-    public boolean keepAlive() {
-        return keepAlive;
-    }
-
-    /**
      * Whether the request carries {@code Expect: 100-continue} (RFC 9110 section 10.1.1). Always false for
      * HTTP/1.0, whose expectation a server "MUST ignore" (same section).
      *
@@ -183,23 +148,9 @@ public final class RequestHead {
         return expectsContinue;
     }
 
-    /**
-     * The number of bytes the head took on the wire, request line to the empty line included. Empty lines
-     * skipped before the request line are not counted.
-     *
-     * @return the head's length in bytes
-     */
-    public int headLength() {
-        return headLength;
-    }
-
     /** The request line, as in {@code GET /index.html HTTP/1.1}, for debugging. */
     @Override
     public String toString() {
         return method() + ' ' + target() + ' ' + version.text();
-    }
-
-    private String latin1(int start, int end) {
-        return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,13 +1,12 @@
 package dev.devproxy.parser;
 
-import java.nio.ByteBuffer;
-import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An incremental HTTP/1.1 request parser: feed it bytes as they arrive, in any split, and it reports each
- * message as {@link ParseStatus#HEAD}, {@link ParseStatus#BODY} runs and {@link ParseStatus#END}.
+ * message as {@link ParseStatus#HEAD}, {@link ParseStatus#BODY} runs and {@link ParseStatus#END}, as
+ * {@link MessageParser} describes.
  *
  * <pre>{@code
  * RequestParser parser = new RequestParser();
@@ -20,39 +19,16 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Each call reports at most one event and consumes only the bytes that event covers, so bytes of a
- * pipelined next request stay in the buffer. A head that spans calls is copied into the parser's own
- * storage (bounded by the limits); body bytes are never copied. Once its storage has grown to fit the heads
- * it sees, a parser allocates nothing per request. Not thread-safe: one parser per connection.
- *
- * <p>Empty lines before a request line are skipped (RFC 9112 section 2.2), as many as fit in
- * {@link ParserLimits#maxRequestLineLength()}, which they count toward.
+ * <p>What is a request's alone: the request line and its target forms (RFC 9112 section 3), Host (section 3.2)
+ * and {@code Expect: 100-continue}, codings other than {@code chunked} refused (section 6.1), and the body bounded
+ * by {@link ParserLimits#maxBodySize()}. Empty lines before a request line are skipped (RFC 9112 section 2.2), as
+ * many as fit in {@link ParserLimits#maxRequestLineLength()}, which they count toward. Not thread-safe: one parser
+ * per connection.
  */
-public final class RequestParser {
-    private enum State {
-        /** Between messages or inside a head. */
-        HEAD,
-        /** After HEAD, until END. */
-        BODY,
-        /** After ERROR, until reset. */
-        FAILED
-    }
-
-    private final HeadScanner scanner;
-    private final RequestHeadParser headParser;
-    private final BodyDecoder body;
-    private RequestHead head = new RequestHead();
-    /** Where the one-pass path parses, so a head it gives up on never disturbs the one last reported. */
-    private RequestHead spareHead = new RequestHead();
-    private final HeadScanner.OnePassParser onePass = this::parseUnscanned;
-
-    private State state = State.HEAD;
-    private boolean headSeen;
-    private @Nullable ParseError error;
-
-    /** A parser with {@link ParserLimits#defaults()} and no leniency. */
+public final class RequestParser extends MessageParser<RequestHead> {
+    /** A parser with {@link ParserConfig#defaults()}: the default limits and no leniency. */
     public RequestParser() {
-        this(ParserLimits.defaults(), Set.of());
+        this(ParserConfig.defaults());
     }
 
     /**
@@ -60,177 +36,37 @@ public final class RequestParser {
      *
      * @param limits the size limits to enforce
      * @param leniencies the deviations from RFC 9112 to tolerate; empty for none
+     * @deprecated use {@link #RequestParser(ParserConfig)}, the one config a request and a response parser
+     *     share: {@code new RequestParser(new ParserConfig(limits, leniencies))} does the same.
      */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public RequestParser(ParserLimits limits, Set<Leniency> leniencies) {
-        Objects.requireNonNull(limits, "limits");
-        boolean bareLfEndsLines = leniencies.contains(Leniency.BARE_LF);
-        this.scanner = new HeadScanner(HeadScanner.StartLine.REQUEST, limits, bareLfEndsLines);
-        this.headParser = new RequestHeadParser(limits);
-        this.body = new BodyDecoder(limits, bareLfEndsLines);
+        this(new ParserConfig(limits, leniencies));
     }
 
     /**
-     * Consumes bytes from {@code input}, from its position up to its limit, and reports the next event.
-     * The position advances past every byte consumed; the limit and contents are left alone.
+     * A parser with the given config; the request body is bounded by its {@link ParserLimits#maxBodySize()}.
      *
-     * @param input the bytes received; its position is advanced past those consumed
-     * @return what was found; after {@link ParseStatus#ERROR} every call returns it again
+     * @param config the limits and leniencies, the same a {@link ResponseParser} may take
      */
-    public ParseStatus parse(ByteBuffer input) {
-        return switch (state) {
-            case HEAD -> parseHead(input);
-            case BODY -> parseBody(input);
-            case FAILED -> ParseStatus.ERROR;
-        };
+    public RequestParser(ParserConfig config) {
+        super(HeadScanner.StartLine.REQUEST, config, config.limits().maxBodySize(), new RequestHead(),
+                new RequestHead());
     }
 
-    private ParseStatus parseHead(ByteBuffer input) {
-        if (scanner.isPristine() && parseWholeHead(input)) {
-            headSeen = true;
-            body.start(head.bodyKind, head.contentLength);
-            state = State.BODY;
-            return ParseStatus.HEAD;
-        }
-        ParseStatus scanned = scanner.scan(input);
-        if (scanned == ParseStatus.NEED_MORE) {
-            return ParseStatus.NEED_MORE;
-        }
-        if (scanned == ParseStatus.ERROR) {
-            return fail(scanner.error());
-        }
-        ParseError invalid = headParser.parse(scanner.bytes(), scanner.length(), head);
-        // The head keeps pointing at the storage it was parsed from; the next head goes to the other array.
-        scanner.startNext();
-        if (invalid != null) {
-            return fail(invalid);
-        }
-        headSeen = true;
-        body.start(head.bodyKind, head.contentLength);
-        state = State.BODY;
-        return ParseStatus.HEAD;
+    @Override
+    int parseStartLine(byte[] bytes, RequestHead head) {
+        return RequestLine.parse(bytes, head);
     }
 
-    /**
-     * The one-pass path for a head that arrived whole (see {@link HeadScanner#parseWhole}), parsing into the
-     * spare head; false, having consumed nothing, when the scanner must take the bytes instead.
-     */
-    private boolean parseWholeHead(ByteBuffer input) {
-        if (scanner.parseWhole(input, onePass) < 0) {
-            return false;
-        }
-        RequestHead parsed = spareHead;
-        spareHead = head;
-        head = parsed;
-        // The head keeps pointing at the storage it was parsed from; the next head goes to the other array.
-        scanner.startNext();
-        return true;
+    @Override
+    @Nullable ParseError checkHead(RequestHead head) {
+        return RequestLine.checkHead(head, framing, maxBodySize);
     }
 
-    private int parseUnscanned(byte[] storage, int available) {
-        return headParser.parseUnscanned(storage, available, spareHead);
-    }
-
-    private ParseStatus parseBody(ByteBuffer input) {
-        ParseStatus status = body.decode(input);
-        if (status == ParseStatus.END) {
-            state = State.HEAD;
-        } else if (status == ParseStatus.ERROR) {
-            return fail(body.error());
-        }
-        return status;
-    }
-
-    /**
-     * Tells the parser the input has ended (the peer closed its side).
-     *
-     * @return {@link ParseStatus#NEED_MORE} when no message was in progress (a clean close),
-     *     {@link ParseStatus#END} when the message in progress was complete but its END not yet reported,
-     *     or {@link ParseStatus#ERROR} with {@link ParseError#TRUNCATED} when one was cut short (and the
-     *     earlier error again after an {@link ParseStatus#ERROR})
-     */
-    public ParseStatus endOfInput() {
-        return switch (state) {
-            case HEAD -> scanner.isIdle() ? ParseStatus.NEED_MORE : fail(ParseError.TRUNCATED);
-            case BODY -> {
-                if (body.isComplete()) {
-                    state = State.HEAD;
-                    yield ParseStatus.END;
-                }
-                yield fail(ParseError.TRUNCATED);
-            }
-            case FAILED -> ParseStatus.ERROR;
-        };
-    }
-
-    /**
-     * The head of the current message.
-     *
-     * @return the head of the message being parsed
-     * @throws IllegalStateException before the first {@link ParseStatus#HEAD}
-     */
+    @Override
     public RequestHead head() {
-        if (!headSeen) {
-            throw new IllegalStateException("no request head has been parsed");
-        }
-        return head;
-    }
-
-    /**
-     * After {@link ParseStatus#BODY}: the absolute index of the body run in the buffer last given.
-     *
-     * @return the index in that buffer of the body run's first byte
-     */
-    public int bodyOffset() {
-        return body.bodyOffset();
-    }
-
-    /**
-     * After {@link ParseStatus#BODY}: the length of the body run, at least 1.
-     *
-     * @return the number of body bytes in the run
-     */
-    public int bodyLength() {
-        return body.bodyLength();
-    }
-
-    /**
-     * After {@link ParseStatus#END} of a chunked message: its trailer fields (empty otherwise).
-     *
-     * @return the trailer fields, possibly empty
-     */
-    public HeaderFields trailers() {
-        return body.trailers();
-    }
-
-    /**
-     * After {@link ParseStatus#ERROR}: what was wrong.
-     *
-     * @return the error that stopped the parser
-     * @throws IllegalStateException before an error
-     */
-    public ParseError error() {
-        if (error == null) {
-            throw new IllegalStateException("the parser has not failed");
-        }
-        return error;
-    }
-
-    /**
-     * Whether the parser is between messages: nothing of a next message has been consumed yet.
-     *
-     * @return whether the parser is between messages
-     */
-    public boolean isIdle() {
-        return state == State.HEAD && scanner.isIdle();
-    }
-
-    /**
-     * Whether the parser has consumed part of a head that is not yet complete.
-     *
-     * @return whether a head is partly read
-     */
-    public boolean isReadingHead() {
-        return state == State.HEAD && !scanner.isIdle();
+        return super.head();
     }
 
     /**
@@ -240,20 +76,6 @@ public final class RequestParser {
      * @return whether the request line of the head being read is complete
      */
     public boolean hasRequestLine() {
-        return state == State.HEAD && scanner.isInFields();
-    }
-
-    /** Forgets all state, errors included, to parse a new stream. */
-    public void reset() {
-        scanner.reset();
-        state = State.HEAD;
-        headSeen = false;
-        error = null;
-    }
-
-    private ParseStatus fail(ParseError failure) {
-        error = failure;
-        state = State.FAILED;
-        return ParseStatus.ERROR;
+        return hasStartLine();
     }
 }

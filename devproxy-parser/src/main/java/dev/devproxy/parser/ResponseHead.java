@@ -1,36 +1,20 @@
 package dev.devproxy.parser;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * The parsed status line and header section of one response, with the framing facts derived from them.
+ * The parsed status line and header section of one response, with the framing facts derived from them (which
+ * also weigh the request method, see {@link ResponseParser#expectResponseToHead}); the parts every head has are
+ * those of {@link MessageHead}.
  *
  * <p>A view over storage the {@link ResponseParser} reuses: valid until that parser reports {@link
  * ParseStatus#HEAD} for the next message. Not thread-safe, like its parser.
  */
-public final class ResponseHead {
-    // Written by ResponseHeadParser; offsets index bytes, which holds the head from its status line on.
-    byte[] bytes = new byte[0];
-    HttpVersion version = HttpVersion.HTTP_1_1;
+public final class ResponseHead extends MessageHead {
+    // Written by StatusLine; offsets index bytes, which holds the head from its status line on.
     int status;
     int reasonStart;
     int reasonEnd;
-    final HeaderFields headers = new HeaderFields();
-    BodyKind bodyKind = BodyKind.NONE;
-    long contentLength = -1;
-    boolean keepAlive;
-    int headLength;
 
     ResponseHead() {
-    }
-
-    /**
-     * The protocol version.
-     *
-     * @return HTTP/1.0 or HTTP/1.1
-     */
-    public HttpVersion version() {
-        return version;
     }
 
     /**
@@ -49,53 +33,7 @@ public final class ResponseHead {
      * @return the reason phrase, possibly empty
      */
     public String reason() {
-        return new String(bytes, reasonStart, reasonEnd - reasonStart, StandardCharsets.ISO_8859_1);
-    }
-
-    /**
-     * The header section.
-     *
-     * @return the response's header fields
-     */
-    public HeaderFields headers() {
-        return headers;
-    }
-
-    /**
-     * How the body is delimited, after RFC 9112 section 6.3 (which also weighs the request method).
-     *
-     * @return how the body is delimited
-     */
-    public BodyKind bodyKind() {
-        return bodyKind;
-    }
-
-    /**
-     * The declared Content-Length, or -1 when there is none (or the body kind ignores it).
-     *
-     * @return the Content-Length value, or -1
-     */
-    public long contentLength() {
-        return contentLength;
-    }
-
-    /**
-     * Whether the upstream will keep the connection open after this response (RFC 9112 section 9.3): as for
-     * requests, and never when the body is delimited by the close.
-     *
-     * @return whether the connection may be reused after this response
-     */
-    public boolean keepAlive() {
-        return keepAlive;
-    }
-
-    /**
-     * The number of bytes the head took on the wire, status line to the empty line included.
-     *
-     * @return the head's length in bytes
-     */
-    public int headLength() {
-        return headLength;
+        return latin1(reasonStart, reasonEnd);
     }
 
     /** The status line, as in {@code HTTP/1.1 200 OK}, for debugging. */

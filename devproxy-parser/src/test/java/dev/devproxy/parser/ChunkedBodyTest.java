@@ -125,7 +125,7 @@ class ChunkedBodyTest {
         String request = "POST / HTTP/1.1\nHost: h\nTransfer-Encoding: chunked\n\n"
                 + "5;a=b\nhello\r\n6\r\n world\n0\nX-T: 1\n\n";
         Transcript transcript = Incremental.everyWay(Incremental.latin1(request),
-                () -> Incremental.requests(new RequestParser(ParserLimits.defaults(), Set.of(Leniency.BARE_LF))));
+                () -> Incremental.requests(new RequestParser(ParserConfig.defaults().withLeniencies(Set.of(Leniency.BARE_LF)))));
         assertNull(transcript.error(), transcript::toString);
         assertEquals(List.of("hello world"), transcript.bodies());
         assertEquals(List.of(List.of("X-T: 1")), transcript.trailers());
@@ -135,7 +135,7 @@ class ChunkedBodyTest {
     void bareCrIsRejectedEvenWhenBareLfIsAllowed() {
         String request = REQUEST_HEAD + "5\rhello\r\n0\r\n\r\n";
         Transcript transcript = Incremental.everyWay(Incremental.latin1(request),
-                () -> Incremental.requests(new RequestParser(ParserLimits.defaults(), Set.of(Leniency.BARE_LF))));
+                () -> Incremental.requests(new RequestParser(ParserConfig.defaults().withLeniencies(Set.of(Leniency.BARE_LF)))));
         assertEquals(ParseError.BARE_CR, transcript.error());
     }
 

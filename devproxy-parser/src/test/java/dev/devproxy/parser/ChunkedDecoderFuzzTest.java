@@ -59,7 +59,7 @@ class ChunkedDecoderFuzzTest {
      * again after one).
      */
     private static Incremental.Driver decoder(ParserLimits limits, boolean bareLfEndsLines) {
-        ChunkedDecoder decoder = new ChunkedDecoder(limits, bareLfEndsLines);
+        ChunkedDecoder decoder = new ChunkedDecoder(limits, limits.maxBodySize(), bareLfEndsLines);
         decoder.start();
         return new Incremental.Driver() {
             private boolean ended;

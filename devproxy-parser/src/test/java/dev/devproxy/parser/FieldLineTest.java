@@ -75,9 +75,25 @@ class FieldLineTest {
         assertEquals(400, error.status());
     }
 
+    static Stream<Arguments> malformedResponseHeads() {
+        // The same field-line grammar reads both directions: each malformed request head above that breaks a
+        // field-line rule breaks it as a response too, with the status line in place of the request line.
+        return malformedHeads()
+                .filter(arguments -> ((String) arguments.get()[1]).startsWith(REQUEST_LINE))
+                .map(arguments -> Arguments.of(arguments.get()[0], "HTTP/1.1 204 No Content\r\n"
+                        + ((String) arguments.get()[1]).substring(REQUEST_LINE.length()), arguments.get()[2]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedResponseHeads")
+    void malformedFieldLineInAResponseIsRejectedAsInARequestInEverySplit(String rule, String head, ParseError error) {
+        Transcript transcript = Incremental.responsesEveryWay(head);
+        assertEquals(error, transcript.error(), transcript::toString);
+    }
+
     private static Transcript parseLeniently(String request) {
         return Incremental.everyWay(Incremental.latin1(request),
-                () -> Incremental.requests(new RequestParser(ParserLimits.defaults(), Set.of(Leniency.BARE_LF))));
+                () -> Incremental.requests(new RequestParser(ParserConfig.defaults().withLeniencies(Set.of(Leniency.BARE_LF)))));
     }
 
     @Test

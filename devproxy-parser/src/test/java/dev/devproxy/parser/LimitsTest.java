@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -21,9 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and status). Small limits keep every-split feeding fast; the defaults get their own test.
  */
 class LimitsTest {
-    private static final ParserLimits SMALL = new ParserLimits(32, 40, 4, 128, 16, 20);
+    /** Small limits; responses here are held to the same body limit as requests, 16. */
+    private static final ParserLimits SMALL = new ParserLimits(32, 40, 4, 128, 16, 20, 16);
     /** Lines as long as the section, so the section limit is the one reached. */
-    private static final ParserLimits SMALL_SECTION = new ParserLimits(32, 128, 100, 128, 16, 20);
+    private static final ParserLimits SMALL_SECTION = new ParserLimits(32, 128, 100, 128, 16, 20, 16);
 
     private enum Kind { REQUEST, RESPONSE }
 
@@ -124,8 +124,8 @@ class LimitsTest {
     void limitIsEnforcedAtExactlyItsValueInEverySplit(String rule, Kind kind, ParserLimits limits, String input,
             @Nullable ParseError error) {
         Transcript transcript = Incremental.everyWay(Incremental.latin1(input), kind == Kind.REQUEST
-                ? () -> Incremental.requests(new RequestParser(limits, Set.of()))
-                : () -> Incremental.responses(new ResponseParser(limits, Set.of())));
+                ? () -> Incremental.requests(new RequestParser(ParserConfig.defaults().withLimits(limits)))
+                : () -> Incremental.responses(new ResponseParser(ParserConfig.defaults().withLimits(limits))));
         assertEquals(error, transcript.error(), transcript::toString);
         if (error == null) {
             assertEquals(1, transcript.endCount(), transcript::toString);
@@ -146,14 +146,14 @@ class LimitsTest {
     @Test
     void closeDelimitedBodyPastTheLimitIsReportedUpToTheLimitThenRejected() {
         Transcript transcript = Incremental.everyWay(Incremental.latin1("HTTP/1.1 200 OK\r\n\r\n" + "b".repeat(20)),
-                () -> Incremental.responses(new ResponseParser(SMALL, Set.of())));
+                () -> Incremental.responses(new ResponseParser(ParserConfig.defaults().withLimits(SMALL))));
         assertEquals(List.of(new Transcript.Head(transcript.response()), new Transcript.Body("b".repeat(16)),
                 new Transcript.Error(ParseError.BODY_TOO_LARGE)), transcript.events());
     }
 
     @Test
     void overlongRequestLineIsRejectedBeforeItsLineFeedArrives() {
-        RequestParser parser = new RequestParser(SMALL, Set.of());
+        RequestParser parser = new RequestParser(ParserConfig.defaults().withLimits(SMALL));
         assertEquals(ParseStatus.NEED_MORE, parser.parse(ByteBuffer.wrap(Incremental.latin1(requestLine(32)))));
         assertEquals(ParseStatus.ERROR, parser.parse(ByteBuffer.wrap(Incremental.latin1("a"))));
         assertEquals(ParseError.REQUEST_LINE_TOO_LONG, parser.error());
@@ -161,7 +161,7 @@ class LimitsTest {
 
     @Test
     void overlongFieldLineIsRejectedBeforeItsLineFeedArrives() {
-        RequestParser parser = new RequestParser(SMALL, Set.of());
+        RequestParser parser = new RequestParser(ParserConfig.defaults().withLimits(SMALL));
         String head = "GET / HTTP/1.1\r\n" + fieldLine(41);
         assertEquals(ParseStatus.ERROR, parser.parse(ByteBuffer.wrap(Incremental.latin1(head))));
         assertEquals(ParseError.HEADER_LINE_TOO_LONG, parser.error());
@@ -169,7 +169,7 @@ class LimitsTest {
 
     @Test
     void endlessEmptyLinesBeforeARequestAreRejectedAtTheRequestLineLimit() {
-        RequestParser parser = new RequestParser(SMALL, Set.of());
+        RequestParser parser = new RequestParser(ParserConfig.defaults().withLimits(SMALL));
         assertEquals(ParseStatus.NEED_MORE, parser.parse(ByteBuffer.wrap(Incremental.latin1("\r\n".repeat(16)))));
         assertEquals(ParseStatus.ERROR, parser.parse(ByteBuffer.wrap(Incremental.latin1("\r"))));
         assertEquals(ParseError.REQUEST_LINE_TOO_LONG, parser.error());
@@ -177,7 +177,7 @@ class LimitsTest {
 
     @Test
     void oversizedChunkIsRejectedBeforeItsDataArrives() {
-        RequestParser parser = new RequestParser(SMALL, Set.of());
+        RequestParser parser = new RequestParser(ParserConfig.defaults().withLimits(SMALL));
         ByteBuffer input = ByteBuffer.wrap(Incremental.latin1(chunkedRequest("11\r\n")));
         assertEquals(ParseStatus.HEAD, parser.parse(input));
         assertEquals(ParseStatus.ERROR, parser.parse(input));

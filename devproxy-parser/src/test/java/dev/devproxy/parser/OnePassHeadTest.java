@@ -75,6 +75,15 @@ class OnePassHeadTest {
         assertEquals(new Transcript.Error(ParseError.HEADER_LINE_TOO_LONG), transcript.events().get(0));
     }
 
+    @Test
+    void aBrokenFieldNameRunningPastTheFirstCopyGetsOneVerdictWholeOrSplit() {
+        // RFC 9110 section 5.1: field-name = token. The one pass looks for the colon only within the bytes it
+        // copied, then leaves the line to the scanner, which sees it whole.
+        String broken = "GET / HTTP/1.1\r\nHost: h\r\nX@" + "a".repeat(3000);
+        assertEquals(ParseError.HEADER_NAME, Incremental.requestsEveryWay(broken + ": v\r\n\r\n").error());
+        assertEquals(ParseError.TRUNCATED, Incremental.requestsEveryWay(broken).error());
+    }
+
     @ParameterizedTest(name = "{0} bytes")
     @MethodSource("sizesAroundTheFirstCopy")
     void responseHeadsAroundTheFirstCopyParseTheSameWholeOrSplit(int size) {

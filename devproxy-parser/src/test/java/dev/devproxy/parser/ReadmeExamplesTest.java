@@ -121,6 +121,29 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void configExampleHoldsBothDirectionsToOneFieldCountAndEachToItsBodyLimit() {
+        // README, "Configuration: one value, both directions", verbatim.
+        ParserConfig config = ParserConfig.defaults()
+                .withLimits(ParserLimits.defaults().withMaxHeaderCount(50).withMaxResponseBodySize(100_000_000));
+        RequestParser fromClients = new RequestParser(config);    // request bodies up to maxBodySize, 10 MB
+        ResponseParser fromServers = new ResponseParser(config);  // the same head limits; bodies up to 100 MB
+
+        String fields = "X: v\r\n".repeat(50);
+        assertEquals(ParseStatus.ERROR, fromClients.parse(ByteBuffer.wrap(
+                ("GET / HTTP/1.1\r\nHost: h\r\n" + fields + "\r\n").getBytes(StandardCharsets.ISO_8859_1))));
+        assertEquals(ParseError.TOO_MANY_HEADERS, fromClients.error());
+        assertEquals(ParseStatus.ERROR, fromServers.parse(ByteBuffer.wrap(
+                ("HTTP/1.1 204 No Content\r\nDate: d\r\n" + fields + "\r\n").getBytes(StandardCharsets.ISO_8859_1))));
+        assertEquals(ParseError.TOO_MANY_HEADERS, fromServers.error());
+
+        fromServers.reset();
+        assertEquals(ParseStatus.HEAD, fromServers.parse(ByteBuffer.wrap(
+                "HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1))));
+        assertEquals(ParseStatus.ERROR, new ResponseParser(config).parse(ByteBuffer.wrap(
+                "HTTP/1.1 200 OK\r\nContent-Length: 100000001\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1))));
+    }
+
+    @Test
     void readmeExamplesAreTheCodeThisTestRuns() throws IOException {
         // Surefire runs in the module directory.
         String readme = Files.readString(Path.of("README.md"));

@@ -30,6 +30,7 @@ class RequestLineTest {
                         () -> assertEquals(TargetForm.ORIGIN, head.form()),
                         () -> assertEquals("/index.html", head.path()),
                         () -> assertNull(head.query()),
+                        () -> assertEquals("example.com", head.authority(), "origin-form: the Host field's"),
                         () -> assertEquals(HttpVersion.HTTP_1_1, head.version()))),
                 valid("origin-form with a query (RFC 9112 §3.2.1)", "GET /search?q=a&b=c%20d HTTP/1.1", head -> assertAll(
                         () -> assertEquals("/search", head.path()),
@@ -42,6 +43,7 @@ class RequestLineTest {
                 valid("absolute-form (RFC 9112 §3.2.2)", "GET http://example.com:8080/a/b?c=d HTTP/1.1", head -> assertAll(
                         () -> assertEquals(TargetForm.ABSOLUTE, head.form()),
                         () -> assertEquals("http://example.com:8080/a/b?c=d", head.target()),
+                        () -> assertEquals("example.com:8080", head.authority()),
                         () -> assertEquals("/a/b", head.path()),
                         () -> assertEquals("c=d", head.query()))),
                 valid("absolute-form scheme is case-insensitive (RFC 3986 §3.1)", "GET HTTPS://Example.COM/x HTTP/1.1", head -> assertAll(
@@ -51,13 +53,18 @@ class RequestLineTest {
                         () -> assertEquals("/", head.path()),
                         () -> assertNull(head.query()))),
                 valid("absolute-form with a query and no path (RFC 9112 §3.2.1)", "GET http://example.com?x=1 HTTP/1.1", head -> assertAll(
+                        () -> assertEquals("example.com", head.authority()),
                         () -> assertEquals("/", head.path()),
                         () -> assertEquals("x=1", head.query()))),
-                valid("absolute-form with an IP-literal (RFC 3986 §3.2.2)", "GET http://[2001:db8::1]:80/ HTTP/1.1",
-                        head -> assertEquals("/", head.path())),
+                valid("absolute-form with an IP-literal (RFC 3986 §3.2.2)", "GET http://[2001:db8::1]:80/ HTTP/1.1", head -> assertAll(
+                        () -> assertEquals("[2001:db8::1]:80", head.authority()),
+                        () -> assertEquals("/", head.path()))),
+                valid("absolute-form: the target's authority wins over a differing Host (RFC 9112 §3.2.2)",
+                        "GET http://target.example/x HTTP/1.1", head -> assertEquals("target.example", head.authority())),
                 valid("authority-form with CONNECT (RFC 9112 §3.2.3)", "CONNECT example.com:443 HTTP/1.1", head -> assertAll(
                         () -> assertEquals(TargetForm.AUTHORITY, head.form()),
                         () -> assertEquals("example.com:443", head.path()),
+                        () -> assertEquals("example.com:443", head.authority()),
                         () -> assertNull(head.query()))),
                 valid("authority-form with an IP-literal (RFC 9112 §3.2.3)", "CONNECT [::1]:8443 HTTP/1.1",
                         head -> assertEquals(TargetForm.AUTHORITY, head.form())),

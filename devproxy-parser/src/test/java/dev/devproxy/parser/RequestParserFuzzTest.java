@@ -18,9 +18,9 @@ class RequestParserFuzzTest {
     void requestStreamParsesTheSameEveryWay(byte[] input) {
         Transcript strict = FuzzChecks.sameInEverySplit(input, Incremental.defaultRequests());
         Transcript small = FuzzChecks.sameInEverySplit(input,
-                () -> Incremental.requests(new RequestParser(FuzzChecks.SMALL_LIMITS, Set.of())));
+                () -> Incremental.requests(new RequestParser(ParserConfig.defaults().withLimits(FuzzChecks.SMALL_LIMITS))));
         Transcript lenient = FuzzChecks.sameInEverySplit(input,
-                () -> Incremental.requests(new RequestParser(ParserLimits.defaults(), Set.of(Leniency.BARE_LF))));
+                () -> Incremental.requests(new RequestParser(ParserConfig.defaults().withLeniencies(Set.of(Leniency.BARE_LF)))));
 
         FuzzChecks.agreesUpToItsError(small, strict, "a parser with smaller limits");
         FuzzChecks.agreesUpToItsError(strict, lenient, "the strict parser");

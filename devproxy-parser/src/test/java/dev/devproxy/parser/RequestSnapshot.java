@@ -11,6 +11,7 @@ record RequestSnapshot(
         RequestHead.TargetForm form,
         String path,
         @Nullable String query,
+        @Nullable String authority,
         HttpVersion version,
         List<String> headers,
         BodyKind bodyKind,
@@ -21,7 +22,7 @@ record RequestSnapshot(
 
     static RequestSnapshot of(RequestHead head) {
         return new RequestSnapshot(head.method(), head.target(), head.targetForm(), head.path(), head.query(),
-                head.version(), fieldLines(head.headers()), head.bodyKind(), head.contentLength(), head.keepAlive(),
+                head.authority(), head.version(), fieldLines(head.headers()), head.bodyKind(), head.contentLength(), head.keepAlive(),
                 head.expectsContinue(), head.headLength());
     }
 

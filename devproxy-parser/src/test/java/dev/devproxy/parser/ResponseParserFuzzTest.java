@@ -21,9 +21,10 @@ class ResponseParserFuzzTest {
             Transcript strict = FuzzChecks.sameInEverySplit(input,
                     () -> Incremental.responses(new ResponseParser(), firstAnswersHead));
             Transcript small = FuzzChecks.sameInEverySplit(input,
-                    () -> Incremental.responses(new ResponseParser(FuzzChecks.SMALL_LIMITS, Set.of()), firstAnswersHead));
+                    () -> Incremental.responses(new ResponseParser(ParserConfig.defaults().withLimits(
+                            FuzzChecks.SMALL_LIMITS.withMaxResponseBodySize(FuzzChecks.SMALL_LIMITS.maxBodySize()))), firstAnswersHead));
             Transcript lenient = FuzzChecks.sameInEverySplit(input, () -> Incremental.responses(
-                    new ResponseParser(ParserLimits.defaults().withMaxBodySize(Long.MAX_VALUE), Set.of(Leniency.BARE_LF)),
+                    new ResponseParser(ParserConfig.defaults().withLeniencies(Set.of(Leniency.BARE_LF))),
                     firstAnswersHead));
 
             FuzzChecks.agreesUpToItsError(small, strict, "a parser with smaller limits");

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * array it reuses: no {@code String} per field, no encoder. One per event loop, confined to its thread.
  *
  * <p>The members are method, target, path, query, version, headers (an array of name and value pairs),
- * bodyLength, bodySha256, body and remoteAddress, in that order. Head bytes are shown decoded as ISO-8859-1 (so
+ * bodyLength, bodySha256, body, remoteAddress, targetForm ({@code origin}, {@code absolute}, {@code authority} or
+ * {@code asterisk}) and authority, in that order. Head bytes are shown decoded as ISO-8859-1 (so
  * obs-text 0x80 to 0xFF becomes U+0080 to U+00FF, two UTF-8 bytes each); the body, when it is text, as the
  * UTF-8 it is. The quotation mark, the backslash and the controls U+0000 to U+001F and U+007F are escaped;
  * nothing else is.
@@ -60,6 +61,10 @@ public final class EchoJson {
     private static final byte[] BODY_SHA256 = ascii(",\"bodySha256\":\"");
     private static final byte[] BODY = ascii("\",\"body\":");
     private static final byte[] REMOTE_ADDRESS = ascii(",\"remoteAddress\":");
+    private static final byte[] FORM_ORIGIN = ascii(",\"targetForm\":\"origin\",\"authority\":");
+    private static final byte[] FORM_ABSOLUTE = ascii(",\"targetForm\":\"absolute\",\"authority\":");
+    private static final byte[] FORM_AUTHORITY = ascii(",\"targetForm\":\"authority\",\"authority\":");
+    private static final byte[] FORM_ASTERISK = ascii(",\"targetForm\":\"asterisk\",\"authority\":");
     private static final byte[] NULL = ascii("null");
     private static final byte[] EMPTY_STRING = ascii("\"\"");
 
@@ -187,11 +192,42 @@ public final class EchoJson {
         } else {
             put(NULL);
         }
-        ensure(REMOTE_ADDRESS.length + remoteAddress.length + 1);
+        ensure(REMOTE_ADDRESS.length + remoteAddress.length + FORM_AUTHORITY.length + NULL.length + 1);
         put(REMOTE_ADDRESS);
         put(remoteAddress);
+        authority(head, bytes);
         out[length++] = '}';
         return output.limit(length).position(0);
+    }
+
+    /**
+     * The target's form and the authority the request is for (RFC 9112 section 3.2.2: an absolute-form
+     * target's own wins over Host). For origin-form, the Host field's value is escaped from the head's bytes;
+     * the rare other forms go through {@link RequestHead#authority()}. Room for the member names was ensured.
+     */
+    private void authority(RequestHead head, byte[] bytes) {
+        RequestHead.TargetForm form = head.targetForm();
+        switch (form) {
+            case ORIGIN -> put(FORM_ORIGIN);
+            case ABSOLUTE -> put(FORM_ABSOLUTE);
+            case AUTHORITY -> put(FORM_AUTHORITY);
+            case ASTERISK -> put(FORM_ASTERISK);
+        }
+        if (form == RequestHead.TargetForm.ABSOLUTE || form == RequestHead.TargetForm.AUTHORITY) {
+            string(head.authority());
+            ensure(1);
+            return;
+        }
+        HeaderFields headers = head.headers();
+        int host = headers.indexOf("Host", 0);
+        if (host < 0) {
+            put(NULL);
+            return;
+        }
+        ByteBuffer value = raw.clear();
+        headers.putValue(host, value);
+        ensure(MAX_ESCAPED * value.position() + 3);
+        latin1(bytes, 0, value.position());
     }
 
     /**

@@ -37,6 +37,20 @@ public final class LocalResponseExchange implements Exchange {
         return new LocalResponseExchange(connection, response, RouteKind.RESPOND);
     }
 
+    /**
+     * What {@code OPTIONS *} is answered (RFC 9112 section 3.2.4: a request about the server as a whole, not a
+     * resource): the methods DevProxy serves. TRACE is served (echo reflects a request anyway) but not
+     * advertised, as servers commonly leave it out; CONNECT gets 501.
+     */
+    private static final Response SERVER_OPTIONS = Response.newBuilder(200)
+            .header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+            .build();
+
+    /** Answers {@code OPTIONS *}, which no router sees: it names no resource to route. */
+    public static LocalResponseExchange serverOptions(ExchangeConnection connection) {
+        return new LocalResponseExchange(connection, SERVER_OPTIONS, RouteKind.RESPOND);
+    }
+
     public static LocalResponseExchange metrics(ExchangeConnection connection) {
         // Rendered when the request arrives; the body that follows does not change what is counted.
         Response metrics = Response.newBuilder(200)

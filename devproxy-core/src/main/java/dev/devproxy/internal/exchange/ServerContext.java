@@ -6,6 +6,7 @@ import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.loop.Resolver;
 import dev.devproxy.internal.metrics.BuiltInMetrics;
 import dev.devproxy.MetricsSink;
+import dev.devproxy.parser.ParserConfig;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +17,8 @@ public final class ServerContext {
     private static final int WARNINGS_PER_SECOND = 10;
 
     public final Config config;
+    /** The parsers' limits and leniencies, one value for the requests of clients and the responses of upstreams. */
+    public final ParserConfig parserConfig;
     public final Router router;
     public final MetricsSink sink;
     public final BuiltInMetrics builtIn;
@@ -40,6 +43,7 @@ public final class ServerContext {
     public ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
             @Nullable RequestRecorder recorder, EngineClock clock) {
         this.config = config;
+        this.parserConfig = ParserConfig.defaults().withLimits(config.limits());
         this.recorder = recorder;
         this.router = router;
         this.sink = sink;

@@ -9,6 +9,7 @@ import dev.devproxy.parser.RequestHead;
 import dev.devproxy.parser.ResponseHead;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * Rewrites heads as they cross the proxy (RFC 9110 section 7.6): hop-by-hop fields are dropped, framing
@@ -48,8 +49,14 @@ final class ProxyHeaders {
         String forwardedFor = appended(fields, "x-forwarded-for", clientIp);
         String forwardedProto = appended(fields, "x-forwarded-proto", "http");
         int hostIndex = fields.indexOf("host", 0);
-        String forwardedHost = hostIndex < 0 || fields.indexOf("x-forwarded-host", 0) < 0
-                ? null : appended(fields, "x-forwarded-host", fields.value(hostIndex));
+        String forwardedHost;
+        if (head.targetForm() == RequestHead.TargetForm.ABSOLUTE) {
+            // RFC 9112 section 3.2.2: the target's authority is the host the client asked for, whatever Host says.
+            forwardedHost = appended(fields, "x-forwarded-host", Objects.requireNonNull(head.authority()));
+        } else {
+            forwardedHost = hostIndex < 0 || fields.indexOf("x-forwarded-host", 0) < 0
+                    ? null : appended(fields, "x-forwarded-host", fields.value(hostIndex));
+        }
         String via = appended(fields, "via", VIA);
         int size = head.headLength() + target.length() + upstream.host().length() + forwardedFor.length()
                 + forwardedProto.length() + via.length() + (hostIndex < 0 ? 0 : fields.valueLength(hostIndex))

@@ -7,14 +7,12 @@ import dev.devproxy.internal.loop.StreamConnection;
 import dev.devproxy.internal.loop.Transport;
 import dev.devproxy.parser.ParseError;
 import dev.devproxy.parser.ParseStatus;
-import dev.devproxy.parser.ParserLimits;
 import dev.devproxy.parser.ResponseHead;
 import dev.devproxy.parser.ResponseParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,7 +47,9 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
         this.upstream = upstream;
         this.proxy = proxy;
         this.context = context;
-        this.parser = new ResponseParser(ParserLimits.defaults().withMaxBodySize(Long.MAX_VALUE), Set.of());
+        // The same config as the client side's: the head limits hold for responses too; the response body limit
+        // is its own, none by default, so a response of any size streams through.
+        this.parser = new ResponseParser(context.parserConfig);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.devproxy.internal.exchange.EchoExchange;
 import dev.devproxy.internal.exchange.Exchange;
 import dev.devproxy.internal.exchange.ExchangeConnection;
 import dev.devproxy.internal.exchange.HttpLoopState;
+import dev.devproxy.internal.exchange.LocalResponseExchange;
 import dev.devproxy.internal.exchange.ResponseHeads;
 import dev.devproxy.internal.exchange.ServerContext;
 import dev.devproxy.internal.loop.EventLoop;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -92,7 +92,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         this.proxy = on.proxy;
         this.context = context;
         this.slots = slots;
-        this.parser = new RequestParser(context.config.limits(), Set.of());
+        this.parser = new RequestParser(context.parserConfig);
         this.outcome = new RequestOutcome(context, this);
         phaseStartNanos = loop.now(); // enter() moves the start only on a change of phase, and NEW is the first
         enter(ClientPhase.NEW, phaseStartNanos + context.requestLineTimeoutNanos);
@@ -345,6 +345,22 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         announceKeepAlive = head.version() == HttpVersion.HTTP_1_0;
         headRequest = head.methodIs("HEAD");
         outcome.head(head);
+        switch (head.targetForm()) {
+            case AUTHORITY -> {
+                // RFC 9110 section 9.3.6: a 2xx answer to CONNECT turns the connection into a tunnel, so no
+                // router or stub may answer it; until tunnels exist, 501 (RFC 9110 section 15.6.2) and close.
+                fail(501, ErrorKind.NOT_IMPLEMENTED, "CONNECT " + head.target() + " refused: DevProxy opens no tunnels");
+                return;
+            }
+            case ASTERISK -> {
+                // RFC 9112 section 3.2.4: OPTIONS * asks about the server, not a resource; it is never routed.
+                start(LocalResponseExchange.serverOptions(this), head);
+                return;
+            }
+            default -> {
+                // Origin-form and absolute-form go to the router; it sees the path of either (section 3.2.2).
+            }
+        }
         Route decision;
         try {
             decision = context.router.route(head);
@@ -356,10 +372,15 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             return;
         }
         Exchange created = Exchanges.create(decision, head, this);
-        exchange = created;
         if (created == null) {
+            exchange = null;
             return;
         }
+        start(created, head);
+    }
+
+    private void start(Exchange created, RequestHead head) {
+        exchange = created;
         if (head.expectsContinue() && head.bodyKind() != BodyKind.NONE) {
             // RFC 9110 section 10.1.1: tell the client to send the body it is holding back. Forwarded requests
             // lose their Expect field, so the upstream never waits for a body the proxy already asked for.
@@ -644,7 +665,8 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         requestKeepAlive = false; // the error is the connection's last response
         // A request the engine refuses (bad syntax, too slow, a router's rejection) counts as REJECT whatever route
         // was chosen; a route that failed on its own account (an upstream's 502/504) keeps its label.
-        if (kind == null || kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.REQUEST_TIMEOUT) {
+        if (kind == null || kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.REQUEST_TIMEOUT
+                || kind == ErrorKind.NOT_IMPLEMENTED) {
             outcome.route(RouteKind.REJECT);
         }
         byte[] body = ResponseHeads.errorBody(status);

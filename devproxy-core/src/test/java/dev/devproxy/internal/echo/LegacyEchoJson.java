@@ -24,10 +24,15 @@ final class LegacyEchoJson {
 
     private final Writer json;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    /** The members added after remoteAddress with the target forms, taken while the head is valid. */
+    private final String targetForm;
+    private final @Nullable String authority;
 
     /** Writes the head's part at once, as the old exchange did when the head arrived. */
     LegacyEchoJson(RequestHead head) {
-        json = new Writer(256 + 2 * head.headLength());
+        json = new Writer(256 + 3 * head.headLength());
+        targetForm = head.targetForm().name().toLowerCase(java.util.Locale.ROOT);
+        authority = head.authority();
         json.raw("{").name("method").string(head.method())
                 .raw(",").name("target").string(head.target())
                 .raw(",").name("path").string(head.path())
@@ -53,6 +58,8 @@ final class LegacyEchoJson {
                 .raw(",").name("bodySha256").string(sha256Hex(all))
                 .raw(",").name("body").string(text(all))
                 .raw(",").name("remoteAddress").string(remoteAddress)
+                .raw(",").name("targetForm").string(targetForm)
+                .raw(",").name("authority").string(authority)
                 .raw("}");
         return java.util.Arrays.copyOf(json.bytes, json.length);
     }

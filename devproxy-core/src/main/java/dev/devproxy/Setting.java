@@ -1,17 +1,17 @@
-package dev.devproxy.internal.config;
+package dev.devproxy;
 
-import dev.devproxy.Config;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 
 /**
- * One row per setting: its environment variable (the names DevProxy has always used, such as DEVPROXY_PORT), its flag, its
- * default and what it does. {@link Config#fromEnv}, the command line and {@code --help} all read this table,
- * so they cannot disagree.
+ * The one table of settings: each row's environment variable, its flag, its default and what it does. The
+ * {@link Config.Builder}'s defaults are read from this table, {@link Config#fromEnv}, the command line and
+ * {@code --help} all go through it, and a test checks the Javadoc and the README's table against it, so none
+ * of them can disagree.
  */
-public enum Setting {
+enum Setting {
     HOST("DEVPROXY_HOST", "host", "127.0.0.1", "address to bind; 0.0.0.0 for all interfaces",
             (b, v) -> b.host(v)),
     PORT("DEVPROXY_PORT", "port", "8889", "port to bind; 0 picks a free port",
@@ -22,13 +22,13 @@ public enum Setting {
             (b, v) -> b.upstreamPort(parseInt(v))),
     MAX_CONNECTIONS("MAX_CONNECTIONS", "maxConnections", "1000", "most client connections open at once; more wait in the backlog",
             (b, v) -> b.maxConnections(parseInt(v))),
-    MAX_REQUEST_LINE("MAX_REQUEST_LINE", "maxRequestLineLength", "4096", "longest request line in bytes (414 beyond)",
+    MAX_REQUEST_LINE("MAX_REQUEST_LINE", "maxRequestLineLength", "4096", "longest request line in bytes (414 beyond; an upstream status line over it is a 502)",
             (b, v) -> b.maxRequestLineLength(parseInt(v))),
-    MAX_HEADER_SIZE("MAX_HEADER_SIZE", "maxHeaderLineLength", "8192", "longest header field line in bytes (431 beyond)",
+    MAX_HEADER_SIZE("MAX_HEADER_SIZE", "maxHeaderLineLength", "8192", "longest header field line in bytes (431 beyond; 502 in an upstream response)",
             (b, v) -> b.maxHeaderLineLength(parseInt(v))),
-    MAX_HEADERS("MAX_HEADERS", "maxHeaderCount", "100", "most header fields in a request (431 beyond)",
+    MAX_HEADERS("MAX_HEADERS", "maxHeaderCount", "100", "most header fields in a request (431 beyond) or an upstream response (502)",
             (b, v) -> b.maxHeaderCount(parseInt(v))),
-    MAX_TOTAL_HEADERS("MAX_TOTAL_HEADERS", "maxHeaderSectionSize", "65536", "most bytes in the header section (431 beyond)",
+    MAX_TOTAL_HEADERS("MAX_TOTAL_HEADERS", "maxHeaderSectionSize", "65536", "most bytes in a header section (431 beyond; 502 in an upstream response)",
             (b, v) -> b.maxHeaderSectionSize(parseInt(v))),
     MAX_BODY_SIZE("MAX_BODY_SIZE", "maxBodySize", "10000000", "largest request body in bytes (413 beyond)",
             (b, v) -> b.maxBodySize(parseLong(v))),
@@ -51,10 +51,13 @@ public enum Setting {
             (b, v) -> b.upstreamTimeout(parseSeconds(v))),
     SHUTDOWN_GRACE("SHUTDOWN_GRACE", "shutdownGrace", "5", "seconds that stopping lets requests in flight finish",
             (b, v) -> b.shutdownGrace(parseSeconds(v))),
-    IO_THREADS("IO_THREADS", "ioThreads", "number of processors", "event-loop threads",
+    IO_THREADS("IO_THREADS", "ioThreads", "processors", "event-loop threads",
             (b, v) -> b.ioThreads(parseInt(v))),
     ACCESS_LOG("ACCESS_LOG", "accessLog", "false", "log one line per request (logger dev.devproxy.access)",
             (b, v) -> b.accessLog(parseBoolean(v)));
+
+    /** The default of {@link #IO_THREADS}: worked out when a builder is made, not a fixed value. */
+    static final String PROCESSORS = "processors";
 
     private final String environmentVariable;
     /** The {@link Config} (or limits) field it sets, as named in validation messages. */
@@ -73,24 +76,24 @@ public enum Setting {
     }
 
     /** The environment variable, such as {@code DEVPROXY_PORT}. */
-    public String environmentVariable() {
+    String environmentVariable() {
         return environmentVariable;
     }
 
     /** The command-line flag: the variable in lower case with dashes, without {@code DEVPROXY_}: {@code --port}. */
-    public String flag() {
+    String flag() {
         String name = environmentVariable.startsWith("DEVPROXY_")
                 ? environmentVariable.substring("DEVPROXY_".length()) : environmentVariable;
         return "--" + name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The default, as text for help. */
-    public String defaultValue() {
+    /** The default as text, as {@code --help} and the README show it, and as the builder reads it. */
+    String defaultValue() {
         return defaultValue;
     }
 
     /** One line saying what the setting does. */
-    public String description() {
+    String description() {
         return description;
     }
 
@@ -114,8 +117,18 @@ public enum Setting {
         }
     }
 
+    /**
+     * Sets this setting's default in {@code builder}: the table's text, read as a variable's value would be.
+     * {@link #IO_THREADS} has no fixed default; the builder asks the runtime.
+     */
+    void applyDefault(Config.Builder builder) {
+        if (!defaultValue.equals(PROCESSORS)) {
+            applier.accept(builder, defaultValue);
+        }
+    }
+
     /** The defaults overridden by the variables of {@code environment} that name a setting. */
-    public static SettingsReader fromEnvironment(java.util.Map<String, String> environment) {
+    static SettingsReader fromEnvironment(java.util.Map<String, String> environment) {
         SettingsReader reader = new SettingsReader();
         for (Setting setting : values()) {
             String value = environment.get(setting.environmentVariable());
@@ -127,7 +140,7 @@ public enum Setting {
     }
 
     /** The setting whose flag is {@code flag}, or null. */
-    public static @org.jspecify.annotations.Nullable Setting forFlag(String flag) {
+    static @org.jspecify.annotations.Nullable Setting forFlag(String flag) {
         for (Setting setting : values()) {
             if (setting.flag().equals(flag)) {
                 return setting;
@@ -154,6 +167,10 @@ public enum Setting {
 
     /** Seconds, with an optional fraction, as in {@code 5.0}. */
     private static Duration parseSeconds(String value) {
+        if (!value.isEmpty() && value.length() < 10 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // Whole seconds, as every default is: no BigDecimal on the start path. Ranges are checked by Config.
+            return Duration.ofSeconds(Long.parseLong(value));
+        }
         try {
             BigDecimal seconds = new BigDecimal(value);
             if (seconds.signum() <= 0 && !value.equals("0")) {

@@ -3,97 +3,44 @@ package dev.devproxy.parser;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Parses a complete request head, top to bottom, from the copy {@link HeadScanner} made: request line, field
- * lines, then the Host and framing rules. One instance per parser, reused; a head costs no allocation.
+ * What is particular to a request head: the request line (RFC 9112 section 3) and the rules only requests have,
+ * Host and Expect. {@link MessageParser} runs them on a complete head, before and after the field lines.
  *
  * <p>Like picohttpparser's {@code parse_request}, each step advances an index through the bytes and stops at
- * the first byte outside its grammar; the scanner guarantees the head ends with LF, which every loop stops at.
+ * the first byte outside its grammar; the start line is known to end in a line end (checked by the scanner, or
+ * before the one-pass path starts), which every loop stops at.
  */
-final class RequestHeadParser {
+final class RequestLine {
     /** The methods of RFC 9110 section 9 and RFC 5789, returned as shared constants by {@link RequestHead#method()}. */
     private static final String[] REGISTERED_METHODS = {
         "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"
     };
 
-    private final Framing framing = new Framing();
-    private final ParserLimits limits;
-    private final long maxBodySize;
-    private @Nullable ParseError failure;
-
-    RequestHeadParser(ParserLimits limits) {
-        this.limits = limits;
-        this.maxBodySize = limits.maxBodySize();
+    private RequestLine() {
     }
 
     /**
-     * Parses {@code bytes[0, length)} into {@code head}.
+     * The rules that look at the head as a whole, once its lines are parsed: Host, then framing, then Expect.
      *
-     * @return null, or the rule the head breaks (then {@code head} holds garbage)
+     * @param maxBodySize the request body limit, for a declared Content-Length
+     * @return null, with the framing in {@code framing}, or the rule the head breaks
      */
-    @Nullable ParseError parse(byte[] bytes, int length, RequestHead head) {
-        failure = null;
-        head.bytes = bytes;
-        head.headLength = length;
-        int fieldsStart = parseRequestLine(bytes, head);
-        if (fieldsStart < 0) {
-            return failure;
-        }
-        ParseError invalid = FieldLineParser.parse(bytes, fieldsStart, length, head.headers);
-        return invalid != null ? invalid : finish(head);
-    }
-
-    /**
-     * Parses a head in {@code bytes[0, available)} that no {@link HeadScanner} has seen, in one pass: the path
-     * for a head that arrived whole, which is most of them. It succeeds only where the scanner and
-     * {@link #parse} would have succeeded with the same result; anything else (an error, a limit reached, a
-     * head not complete yet, empty lines before the request line) is left to them.
-     *
-     * <p>{@code bytes[available]} must be zero, to stop the loops at the end of the input.
-     *
-     * @return the length of the head, start line to empty line, or a negative number: go the scanner's way
-     */
-    int parseUnscanned(byte[] bytes, int available, RequestHead head) {
-        // The start line is short: check what the scanner checks of it, then parse it as usual.
-        if (!HeadScanner.startLineEndsWell(bytes, available, limits)) {
-            return FieldLineParser.UNSCANNED_REJECTED;
-        }
-        failure = null;
-        head.bytes = bytes;
-        int fieldsStart = parseRequestLine(bytes, head);
-        if (fieldsStart < 0) {
-            return FieldLineParser.UNSCANNED_REJECTED;
-        }
-        int end = FieldLineParser.parseUnscanned(bytes, fieldsStart, available, head.headers, limits);
-        if (end < 0) {
-            return end;
-        }
-        head.headLength = end;
-        return finish(head) == null ? end : FieldLineParser.UNSCANNED_REJECTED;
-    }
-
-    /** The rules that look at the head as a whole, once its lines are parsed. */
-    private @Nullable ParseError finish(RequestHead head) {
+    static @Nullable ParseError checkHead(RequestHead head, Framing framing, long maxBodySize) {
         ParseError invalid = checkHost(head.headers, head.version);
         if (invalid == null) {
             invalid = framing.evaluateRequest(head.headers, head.version, maxBodySize);
         }
-        if (invalid != null) {
-            return invalid;
-        }
-        head.bodyKind = framing.bodyKind;
-        head.contentLength = framing.contentLength;
-        head.keepAlive = framing.keepAlive;
-        head.expectsContinue = expectsContinue(head.headers, head.version);
-        return null;
+        head.expectsContinue = invalid == null && expectsContinue(head.headers, head.version);
+        return invalid;
     }
 
     /**
      * RFC 9112 section 3: {@code request-line = method SP request-target SP HTTP-version}, with exactly one SP
      * between the parts.
      *
-     * @return the index of the first field line, or -1 with {@link #failure} set
+     * @return the index of the first field line, or the {@link ParseError#code()} of the rule the line breaks
      */
-    private int parseRequestLine(byte[] bytes, RequestHead head) {
+    static int parse(byte[] bytes, RequestHead head) {
         // RFC 9110 section 9.1: method = token.
         int p = 0;
         while (HttpTokens.isTchar(bytes[p])) {
@@ -124,16 +71,14 @@ final class RequestHeadParser {
             }
             p++;
         }
-        if (!isVersion(bytes, versionStart, p)) {
+        if (!HttpVersion.isWellFormed(bytes, versionStart, p)) {
             return fail(ParseError.VERSION);
         }
-        // RFC 9110 section 15.6.6: 505 for a major version the server does not support. HTTP/0.9 has no
-        // version in its request line, so a "HTTP/0.x" here is as foreign as HTTP/2.
-        if (bytes[versionStart + 5] != '1') {
+        HttpVersion version = HttpVersion.ofWellFormed(bytes, versionStart);
+        if (version == null) {
             return fail(ParseError.UNSUPPORTED_VERSION);
         }
-        // RFC 9112 section 2.3: a 1.x minor version above 1 is treated as the highest we support, 1.1.
-        head.version = bytes[versionStart + 7] == '0' ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
+        head.version = version;
 
         head.methodEnd = methodEnd;
         head.knownMethod = registeredMethod(bytes, methodEnd);
@@ -155,9 +100,13 @@ final class RequestHeadParser {
         head.queryStart = -1;
         head.pathStart = start;
         head.pathEnd = end;
+        head.authorityStart = -1;
+        head.authorityEnd = -1;
         if (head.methodIs("CONNECT")) {
             // Section 3.2.3: authority-form = uri-host ":" port; RFC 9110 section 9.3.6 requires the port.
             head.targetForm = RequestHead.TargetForm.AUTHORITY;
+            head.authorityStart = start;
+            head.authorityEnd = end;
             return HostSyntax.isHostAndPort(bytes, start, end, true);
         }
         if (bytes[start] == '/') {
@@ -188,6 +137,8 @@ final class RequestHeadParser {
             return false;
         }
         head.targetForm = RequestHead.TargetForm.ABSOLUTE;
+        head.authorityStart = authorityStart;
+        head.authorityEnd = authorityEnd;
         splitPathAndQuery(bytes, authorityEnd, head);
         return true;
     }
@@ -214,14 +165,6 @@ final class RequestHeadParser {
         head.pathStart = pathStart;
         head.pathEnd = question;
         head.queryStart = question < head.targetEnd ? question + 1 : -1;
-    }
-
-    /** RFC 9112 section 2.3: {@code HTTP-version = HTTP-name "/" DIGIT "." DIGIT}, HTTP-name case-sensitive. */
-    private static boolean isVersion(byte[] bytes, int start, int end) {
-        return end - start == 8
-                && bytes[start] == 'H' && bytes[start + 1] == 'T' && bytes[start + 2] == 'T' && bytes[start + 3] == 'P'
-                && bytes[start + 4] == '/' && HttpTokens.isDigit(bytes[start + 5])
-                && bytes[start + 6] == '.' && HttpTokens.isDigit(bytes[start + 7]);
     }
 
     /**
@@ -281,8 +224,7 @@ final class RequestHeadParser {
         return isLineEnd(b) || b == HttpTokens.HTAB;
     }
 
-    private int fail(ParseError error) {
-        failure = error;
-        return -1;
+    private static int fail(ParseError error) {
+        return error.code();
     }
 }

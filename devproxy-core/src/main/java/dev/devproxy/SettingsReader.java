@@ -1,6 +1,5 @@
-package dev.devproxy.internal.config;
+package dev.devproxy;
 
-import dev.devproxy.Config;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -9,7 +8,7 @@ import java.util.StringJoiner;
  * Gathers settings from the environment and the command line (later ones win), then builds the
  * {@link Config} once, so a value out of range is reported with the variable or flag it came from.
  */
-public final class SettingsReader {
+final class SettingsReader {
     private final Config.Builder builder = Config.builder();
     private final Map<Setting, String> origins = new EnumMap<>(Setting.class);
 
@@ -19,7 +18,7 @@ public final class SettingsReader {
      * @param source the variable or flag it came from, for error messages
      * @throws IllegalArgumentException naming the source and value when the value is malformed
      */
-    public SettingsReader set(Setting setting, String value, String source) {
+    SettingsReader set(Setting setting, String value, String source) {
         setting.apply(builder, value, source);
         origins.put(setting, source + "='" + value + "'");
         return this;
@@ -30,7 +29,7 @@ public final class SettingsReader {
      *
      * @throws IllegalArgumentException when a value is out of range, naming the variable or flag that set it
      */
-    public Config build() {
+    Config build() {
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
