@@ -77,6 +77,10 @@ public final class OutboundQueue {
             return 0;
         }
         long written = transport.write(buffers, 0, count);
+        if (!buffers[count - 1].hasRemaining()) {
+            clear(); // all of it left: the usual case, with no shifting
+            return written;
+        }
         int done = 0;
         while (done < count && !buffers[done].hasRemaining()) {
             done++;
