@@ -173,21 +173,32 @@ class SlowClientDefenceTest {
         }
     }
 
+    /**
+     * A body sent at more than the minimum rate for longer than the body timeout is not cut off. Margin: the
+     * body timeout (1 s) is the least slack the deadline ever has, and each 100-byte piece, sent about every
+     * 60 ms, earns 100 ms more, so a stall of over a second between two pieces would be needed to fail; the
+     * upload lasts about 1.5 s, longer than the body timeout, so the test can fail. (It was 300 ms and 540 ms,
+     * a margin a loaded machine's scheduling gaps can eat.)
+     */
     @Test
     void bodyArrivingAtTheMinimumRateOutlivesTheBodyTimeout() {
-        try (DevProxy proxy = proxy().bodyTimeout(Duration.ofMillis(300)).minBodyRate(1_000).build().start();
+        int pieces = 25;
+        try (DevProxy proxy = proxy().bodyTimeout(Duration.ofSeconds(1)).minBodyRate(1_000).build().start();
                 RawClient client = RawClient.connect(proxy)) {
-            client.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 900\r\n\r\n");
+            long start = System.nanoTime();
+            client.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: " + pieces * 100 + "\r\n\r\n");
             byte[] piece = new byte[100];
-            for (int i = 0; i < 9; i++) {
+            for (int i = 0; i < pieces; i++) {
                 client.send(piece);
-                if (i < 8) {
+                if (i < pieces - 1) {
                     client.assertNothingArrivesWithin(Duration.ofMillis(60)); // 100 bytes per ~60 ms: > 1000 B/s
                 }
             }
             RawClient.RawResponse response = client.readResponse();
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(200, response.status());
-            assertContains(response.bodyText(), "\"bodyLength\":900");
+            assertContains(response.bodyText(), "\"bodyLength\":" + pieces * 100);
+            assertTrue(elapsedMillis > 1_000, "the upload must outlast the body timeout; it took " + elapsedMillis + " ms");
         }
     }
 
