@@ -45,8 +45,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         void connectionClosed();
     }
 
-    /** After an error response, how long and how much input is read and thrown away before closing. */
-    private static final long LINGER_NANOS = 2_000_000_000L;
+    /** After a last response, how much input is read and thrown away before closing (see {@link ClientPhase#LINGERING}). */
     private static final long LINGER_MAX_BYTES = 1 << 20;
     /**
      * The largest body {@link #sendBuffered} copies in behind the head. Larger ones go in a gathering write,
@@ -95,7 +94,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         this.parser = new RequestParser(context.parserConfig);
         this.outcome = new RequestOutcome(context, this);
         phaseStartNanos = loop.now(); // enter() moves the start only on a change of phase, and NEW is the first
-        enter(ClientPhase.NEW, phaseStartNanos + context.requestLineTimeoutNanos);
+        enter(ClientPhase.NEW);
         updateInterest();
     }
 
@@ -218,7 +217,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
                 } else if (!hasPendingOutput()) {
                     close();
                 } else {
-                    enter(ClientPhase.CLOSING, NO_DEADLINE); // the response still flushing is the last
+                    enter(ClientPhase.CLOSING); // the response still flushing is the last
                     updateInterest();
                 }
             }
@@ -257,7 +256,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     private void startRequest() {
         outcome.begin(loop.now());
         headRequest = false;
-        enter(ClientPhase.REQUEST_LINE, loop.now() + context.requestLineTimeoutNanos);
+        enter(ClientPhase.REQUEST_LINE);
     }
 
     /**
@@ -300,7 +299,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             switch (status) {
                 case NEED_MORE -> {
                     if (phase == ClientPhase.REQUEST_LINE && parser.hasRequestLine()) {
-                        enter(ClientPhase.HEADERS, loop.now() + context.headerTimeoutNanos);
+                        enter(ClientPhase.HEADERS);
                     }
                     return;
                 }
@@ -316,7 +315,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
                     }
                 }
                 case END -> {
-                    enter(ClientPhase.RESPONDING, NO_DEADLINE);
+                    enter(ClientPhase.RESPONDING);
                     Exchange current = exchange;
                     if (current != null) {
                         current.onRequestEnd();
@@ -340,7 +339,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     private void onHead(RequestHead head) {
         bodyBytesReceived = 0;
         bodyPausedNanos = 0;
-        enter(ClientPhase.BODY, loop.now() + context.bodyTimeoutNanos);
+        enter(ClientPhase.BODY);
         requestKeepAlive = head.keepAlive();
         announceKeepAlive = head.version() == HttpVersion.HTTP_1_0;
         headRequest = head.methodIs("HEAD");
@@ -413,7 +412,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         if (phase == ClientPhase.BODY) {
             // The body clock restarts: the wait was the other side's, not the client's.
             bodyPausedNanos += loop.now() - bodyPauseStartNanos;
-            enter(ClientPhase.BODY, loop.now() + context.bodyTimeoutNanos);
+            restartDeadline();
         }
         process();
         releaseInputIfEmpty();
@@ -602,13 +601,13 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         readPaused = false;
         boolean keepAlive = willKeepAlive() && phase != ClientPhase.BODY && parser.isIdle();
         if (!keepAlive) {
-            enter(ClientPhase.CLOSING, NO_DEADLINE);
+            enter(ClientPhase.CLOSING);
             if (!hasPendingOutput()) {
                 finishClosing();
             }
             return;
         }
-        enter(ClientPhase.IDLE, loop.now() + context.keepAliveTimeoutNanos);
+        enter(ClientPhase.IDLE);
         if (!hasPendingOutput()) {
             process();
             releaseInputIfEmpty();
@@ -633,7 +632,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         outcome.ended(0, loop.now());
         exchange = null;
         requestKeepAlive = false;
-        enter(ClientPhase.CLOSING, NO_DEADLINE);
+        enter(ClientPhase.CLOSING);
         if (!hasPendingOutput()) {
             finishClosing();
         }
@@ -691,7 +690,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             close();
             return;
         }
-        enter(ClientPhase.LINGERING, loop.now() + LINGER_NANOS);
+        enter(ClientPhase.LINGERING);
         Exchange current = exchange;
         exchange = null;
         if (current != null) {
@@ -704,13 +703,19 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
 
     // ---- Phases and deadlines -----------------------------------------------------------------------------
 
-    /** Moves to {@code next} (or stays), with its deadline; the phase's start moves only when the phase changes. */
-    private void enter(ClientPhase next, long deadline) {
+    /** Moves to {@code next}, whose deadline runs from now; the phase's start moves only when the phase changes. */
+    private void enter(ClientPhase next) {
         if (next != phase) {
             phaseStartNanos = loop.now();
         }
         phase = next;
-        phaseDeadline = deadline;
+        restartDeadline();
+    }
+
+    /** Sets the current phase's deadline to its timeout from now. */
+    private void restartDeadline() {
+        long timeout = phase.timeoutNanos(context);
+        phaseDeadline = timeout < 0 ? NO_DEADLINE : loop.now() + timeout;
         updateDeadline();
     }
 
@@ -727,18 +732,16 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             close();
             return;
         }
-        switch (phase) {
-            case NEW, IDLE, LINGERING -> close(); // nothing was sent, or all was: close quietly
-            case REQUEST_LINE -> fail(408, ErrorKind.REQUEST_TIMEOUT, "request line not received in time");
-            case HEADERS -> fail(408, ErrorKind.REQUEST_TIMEOUT, "headers not received in time");
-            case BODY -> {
-                if (readPaused) {
-                    enter(ClientPhase.BODY, now + context.bodyTimeoutNanos);
+        switch (phase.expiry()) {
+            case CLOSE -> close(); // nothing of a request is pending: close quietly
+            case ANSWER_408 -> {
+                if (phase == ClientPhase.BODY && readPaused) {
+                    restartDeadline(); // the wait is the exchange's, not the client's
                 } else {
-                    fail(408, ErrorKind.REQUEST_TIMEOUT, "body not received in time");
+                    fail(408, ErrorKind.REQUEST_TIMEOUT, phase.lateWarning());
                 }
             }
-            case RESPONDING, CLOSING, CLOSED -> deadlineNanos = NO_DEADLINE;
+            case NONE -> deadlineNanos = NO_DEADLINE;
         }
     }
 
