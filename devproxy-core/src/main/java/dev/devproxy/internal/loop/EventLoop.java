@@ -129,7 +129,7 @@ public final class EventLoop implements Runnable {
      * and the deadline scan. For a loop that was never started (in-memory tests); never call it on a running one.
      */
     public void runPending() {
-        runTasks();
+        runAllTasks();
         long now = clock.nanoTime();
         runDueTasks(now);
         scanDeadlines(now);
@@ -183,14 +183,33 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    /**
+     * Runs the tasks queued when it began. Those they post run in the next turn, after a select that does not
+     * block (the queue is not empty): so a task that posts another knows the second runs after the loop has
+     * handled what became ready meanwhile, and a task that keeps posting itself cannot starve the sockets.
+     */
     private void runTasks() {
+        for (int queued = tasks.size(); queued > 0; queued--) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            runTask(task);
+        }
+    }
+
+    private void runAllTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                log().log(Level.ERROR, "unexpected failure in an event-loop task", e);
-            }
+            runTask(task);
+        }
+    }
+
+    private static void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            log().log(Level.ERROR, "unexpected failure in an event-loop task", e);
         }
     }
 
@@ -237,7 +256,7 @@ public final class EventLoop implements Runnable {
     }
 
     private void shutDown() {
-        runTasks();
+        runAllTasks();
         for (SelectionKey key : selector.keys()) {
             if (key.attachment() instanceof IoHandler handler) {
                 handler.forceClose();

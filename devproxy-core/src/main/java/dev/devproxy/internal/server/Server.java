@@ -178,6 +178,30 @@ public final class Server {
     }
 
     /**
+     * Returns once every loop has been through a whole turn, selecting included, since this was called: whatever
+     * was ready at the call (bytes a client had sent, on loopback already queued at the server socket) has been
+     * handled. One task would not do: a loop busy when the task arrives runs it at the end of that turn, before
+     * selecting again. So the task, on the loop, posts a second one, which runs only after the next select.
+     * For tests; false when a loop did not answer within 5 s.
+     */
+    public boolean awaitLoopTurns() {
+        for (ServerLoop state : loops) {
+            EventLoop loop = state.loop;
+            CompletableFuture<Void> turned = new CompletableFuture<>();
+            loop.execute(() -> loop.execute(() -> turned.complete(null)));
+            try {
+                turned.get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Stops accepting, lets requests in flight finish within the shutdown grace, then closes every connection
      * and joins the loop threads. Idempotent; may be called from any thread but a loop's.
      */
