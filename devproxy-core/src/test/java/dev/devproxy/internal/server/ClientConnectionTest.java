@@ -125,6 +125,61 @@ class ClientConnectionTest {
         }
     }
 
+    @Test
+    void eachPhaseEndsAfterItsOwnTimeoutFromItsOwnStart() throws Exception {
+        Config config = Config.defaults().toBuilder().requestLineTimeout(Duration.ofSeconds(5))
+                .headerTimeout(Duration.ofSeconds(10)).build();
+        try (Embedded engine = new Embedded(config, PATH)) {
+            MemoryTransport client = engine.connectClient();
+            engine.advanceMillis(4_000);
+            client.feed("GET / HT"); // REQUEST_LINE begins at t = 4 s, due at 9 s
+            engine.run();
+            engine.advanceMillis(4_900);
+            assertEquals("", client.takeOutput(), "the request line has 5 s from its first byte, not from accept");
+            client.feed("TP/1.1\r\n"); // HEADERS begins at t = 8.9 s, due at 18.9 s
+            engine.run();
+            engine.advanceMillis(9_900);
+            assertEquals("", client.takeOutput());
+
+            engine.advanceMillis(200);
+
+            assertTrue(client.takeOutput().startsWith("HTTP/1.1 408 Request Timeout\r\n"));
+            assertEquals(1, engine.metrics.errors(ErrorKind.REQUEST_TIMEOUT));
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverSendsIsClosedQuietlyAfterTheRequestLineTimeout() throws Exception {
+        Config config = Config.defaults().toBuilder().requestLineTimeout(Duration.ofSeconds(5)).build();
+        try (Embedded engine = new Embedded(config, PATH)) {
+            MemoryTransport client = engine.connectClient();
+
+            engine.advanceMillis(5_100);
+
+            assertTrue(client.isClosed());
+            assertEquals("", client.takeOutput(), "nothing was asked, so nothing is answered");
+            assertEquals(0, engine.metrics.errors(ErrorKind.REQUEST_TIMEOUT));
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsClosedQuietlyAfterTheKeepAliveTimeout() throws Exception {
+        Config config = Config.defaults().toBuilder().keepAliveTimeout(Duration.ofSeconds(3)).build();
+        try (Embedded engine = new Embedded(config, PATH)) {
+            MemoryTransport client = engine.connectClient();
+            client.feed("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+            engine.run();
+            client.takeOutput();
+
+            engine.advanceMillis(2_900);
+            assertFalse(client.isClosed());
+            engine.advanceMillis(200);
+
+            assertTrue(client.isClosed());
+            assertEquals("", client.takeOutput());
+        }
+    }
+
     static int count(String text, String part) {
         int n = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
