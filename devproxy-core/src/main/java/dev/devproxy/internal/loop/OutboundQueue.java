@@ -13,12 +13,17 @@ import java.util.Arrays;
  * until the connection reports it drained. The one exception is a <em>transient</em> buffer
  * ({@link #addTransient}), scratch space its owner reuses as soon as the flush returns: what the flush leaves of
  * it is copied aside, and while the queue is blocked it is copied at once. Only those copies allocate; the
- * queue's array is made once and grows only if a connection ever queues more buffers at a time than it holds.
+ * queue's arrays are made on first use (a connection that never answers never pays for them) and grow only if
+ * a connection ever queues more than four buffers at a time (a chunk with the head before it is four).
  */
 public final class OutboundQueue {
-    private ByteBuffer[] buffers = new ByteBuffer[8];
+    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
+    private static final boolean[] NO_FLAGS = new boolean[0];
+    private static final int FIRST_CAPACITY = 4;
+
+    private ByteBuffer[] buffers = NO_BUFFERS;
     /** Whether {@code buffers[i]} is transient: its rest is copied if a flush leaves any. */
-    private boolean[] transients = new boolean[8];
+    private boolean[] transients = NO_FLAGS;
     private int count;
     /** A flush left bytes: the transport can take no more until it says writable. */
     private boolean blocked;
@@ -44,8 +49,9 @@ public final class OutboundQueue {
 
     private void append(ByteBuffer buffer, boolean isTransient) {
         if (count == buffers.length) {
-            buffers = Arrays.copyOf(buffers, count * 2);
-            transients = Arrays.copyOf(transients, count * 2);
+            int capacity = Math.max(FIRST_CAPACITY, count * 2);
+            buffers = Arrays.copyOf(buffers, capacity);
+            transients = Arrays.copyOf(transients, capacity);
         }
         buffers[count] = buffer;
         transients[count] = isTransient;
