@@ -16,9 +16,9 @@ public final class ProxyLoopState {
         Transport open(EventLoop loop) throws IOException;
     }
 
-    public final EventLoop loop;
-    public final UpstreamPool upstreams;
-    public final UpstreamTransports transports;
+    final EventLoop loop;
+    final UpstreamPool upstreams;
+    final UpstreamTransports transports;
 
     /** @param maxIdleUpstreams the most idle upstream connections this loop keeps (see {@link UpstreamPool}) */
     public ProxyLoopState(EventLoop loop, int maxIdleUpstreams) {
