@@ -8,13 +8,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A transport layered on another, shaped like TLS: before any application byte can go either way it must read
- * the peer's {@value #HELLO} (a handshake, so a connection that wants to write must first wait to read), and it
- * takes input from the socket in large pieces but hands it up a few bytes at a time, holding the rest (like
+ * the peer's {@value #HELLO} and then write its own {@value #REPLY} (a handshake: a connection that wants to
+ * write must first wait to read, and one that wants to read must first wait for room to write), and it takes
+ * input from the socket in large pieces but hands it up a few bytes at a time, holding the rest (like
  * decrypted records larger than the reader's room) where no readiness will announce it. It proves the
  * {@link Transport} contract is enough for such a layer.
  */
 public final class HandshakingTransport implements Transport, TransportHandler {
     public static final String HELLO = "HELLO";
+    public static final String REPLY = "OLLEH";
     /** The most bytes one read hands up. */
     private static final int PIECE = 7;
 
@@ -22,6 +24,8 @@ public final class HandshakingTransport implements Transport, TransportHandler {
     private @Nullable TransportHandler handler;
     private final ByteBuffer raw = ByteBuffer.allocate(64 * 1024).flip();
     private boolean handshaking = true;
+    /** The part of {@link #REPLY} not yet written; null before the hello is read and once the reply is out. */
+    private @Nullable ByteBuffer reply;
     private boolean rawEnded;
     private boolean wantRead;
     private boolean wantWrite;
@@ -34,6 +38,11 @@ public final class HandshakingTransport implements Transport, TransportHandler {
 
     public boolean isHandshaking() {
         return handshaking;
+    }
+
+    /** Whether the hello was read and the reply is still waiting for room in the socket. */
+    public boolean isReplying() {
+        return reply != null;
     }
 
     /** Reads that handed bytes up while the socket had nothing new: input the socket would never have signalled. */
@@ -59,8 +68,10 @@ public final class HandshakingTransport implements Transport, TransportHandler {
     }
 
     private void mapInterest() {
-        if (handshaking) {
-            socket.interest(true, false); // whatever the connection wants, the handshake needs the peer's reply first
+        if (reply != null) {
+            socket.interest(false, true); // whatever the connection wants, the reply must go out first
+        } else if (handshaking) {
+            socket.interest(true, false); // whatever the connection wants, the handshake needs the peer's hello first
         } else {
             socket.interest(wantRead && !raw.hasRemaining(), wantWrite);
         }
@@ -69,12 +80,24 @@ public final class HandshakingTransport implements Transport, TransportHandler {
     @Override
     public void onReady(boolean readable, boolean writable) {
         if (handshaking) {
-            if (readable) {
+            if (reply == null && readable) {
                 fillRaw();
+                if (raw.remaining() >= HELLO.length()) {
+                    raw.position(raw.position() + HELLO.length());
+                    reply = ByteBuffer.wrap(REPLY.getBytes(StandardCharsets.US_ASCII));
+                }
             }
-            if (raw.remaining() >= HELLO.length()) {
-                raw.position(raw.position() + HELLO.length());
-                handshaking = false;
+            ByteBuffer rest = reply;
+            if (rest != null) {
+                try {
+                    socket.write(new ByteBuffer[] {rest}, 0, 1);
+                } catch (IOException e) {
+                    rawEnded = true;
+                }
+                if (!rest.hasRemaining()) {
+                    reply = null;
+                    handshaking = false;
+                }
             }
             mapInterest();
             if (handshaking) {

@@ -121,7 +121,32 @@ class ClientConnectionTest {
             assertEquals("", socket.takeOutput());
             socket.feed("LOGET /late HTTP/1.1\r\nHost: h\r\n\r\n");
             engine.run();
-            assertTrue(socket.takeOutput().endsWith("/late"));
+            String out = socket.takeOutput();
+            assertTrue(out.startsWith(HandshakingTransport.REPLY + "HTTP/1.1 200 OK\r\n") && out.endsWith("/late"), out);
+        }
+    }
+
+    @Test
+    void aTransportThatMustWriteBeforeItCanReadWaitsForRoomThoughTheConnectionOnlyWantsToRead() throws Exception {
+        try (Embedded engine = new Embedded(Config.defaults(), PATH)) {
+            MemoryTransport socket = new MemoryTransport();
+            HandshakingTransport layer = new HandshakingTransport(socket);
+            engine.connectClient(layer, socket);
+            socket.limitWrites(2);
+            socket.feed(HandshakingTransport.HELLO + "GET /after-reply HTTP/1.1\r\nHost: h\r\n\r\n");
+
+            engine.run();
+
+            assertTrue(layer.isReplying(), "the reply did not fit");
+            assertTrue(socket.wantsWrite() && !socket.wantsRead(), "so the socket waits for room, not for input");
+            assertEquals(HandshakingTransport.REPLY.substring(0, 2), socket.takeOutput());
+
+            socket.unlimitWrites();
+            engine.run();
+
+            String out = socket.takeOutput();
+            assertTrue(out.startsWith(HandshakingTransport.REPLY.substring(2) + "HTTP/1.1 200 OK\r\n"), out);
+            assertTrue(out.endsWith("/after-reply"), out);
         }
     }
 

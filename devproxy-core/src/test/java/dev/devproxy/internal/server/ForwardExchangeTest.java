@@ -205,7 +205,8 @@ class ForwardExchangeTest {
 
             upstream.feed(HandshakingTransport.HELLO);
             engine.run();
-            assertTrue(upstream.takeOutput().startsWith("GET /tls-like HTTP/1.1\r\n"));
+            assertTrue(upstream.takeOutput().startsWith(HandshakingTransport.REPLY + "GET /tls-like HTTP/1.1\r\n"),
+                    "the transport's own reply, then the request");
 
             upstream.feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
             engine.run();
