@@ -328,6 +328,16 @@ public final class DevProxy implements AutoCloseable {
         public Builder limits(ParserLimits limits) { config.limits(limits); return this; }
 
         /**
+         * The most body bytes a request may have, default 10,000,000 (about 10 MB); a larger body is answered
+         * {@code 413} (a declared length at once, a chunked body when it grows past the limit). The same limit
+         * as {@link ParserLimits#maxBodySize()} in {@link #limits(ParserLimits)}, set alone.
+         *
+         * @param bytes the most decoded body bytes in one request, 0 or more; {@link Long#MAX_VALUE} for no limit
+         * @return this builder
+         */
+        public Builder maxBodySize(long bytes) { config.maxBodySize(bytes); return this; }
+
+        /**
          * Time to receive the request line, default 5 s; 408 beyond.
          *
          * @param timeout the timeout; positive
