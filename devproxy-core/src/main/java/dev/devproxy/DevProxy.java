@@ -60,8 +60,21 @@ public final class DevProxy implements AutoCloseable {
         }
         this.strictStubbing = builder.strictStubbing;
         Router fallback = builder.router != null ? builder.router : Router.standard(config.upstream());
-        boolean notFound = builder.strictStubbing || (builder.unmatchedNotFound && builder.router == null);
-        Router routes = notFound ? stubs.orElseNotFound() : stubs.orElse(fallback);
+        Router routes;
+        if (builder.strictStubbing) {
+            routes = stubs.orElseNotFound();
+        } else if (builder.unmatchedNotFound && builder.router == null) {
+            // The JUnit extension's default: the standard routing without its echo, which a client would read
+            // as data; what it would have echoed gets the near-miss 404 instead (matching runs twice for those).
+            Router standard = fallback;
+            Router noEcho = request -> {
+                Route route = standard.route(request);
+                return route == Route.echo() ? Route.pass() : route;
+            };
+            routes = stubs.orElse(noEcho.orElse(stubs.orElseNotFound()));
+        } else {
+            routes = stubs.orElse(fallback);
+        }
         this.journal = builder.journalCapacity == 0 ? null
                 : new BoundedJournal(builder.journalCapacity, builder.journalBodyBytes);
         this.router = journal == null ? routes : journal.counting(routes);
@@ -308,7 +321,10 @@ public final class DevProxy implements AutoCloseable {
         private final List<MetricsSink> sinks = new ArrayList<>();
         private EngineClock clock = EngineClock.SYSTEM;
         private boolean strictStubbing;
-        /** Set by the JUnit extension: with no router, unmatched requests get 404 and the near-miss report. */
+        /**
+         * Set by the JUnit extension: with no router, requests no stub matches that the standard routing would
+         * echo get 404 and the near-miss report; /proxy/* and /metrics keep their routes.
+         */
         private boolean unmatchedNotFound;
         private int journalCapacity = BoundedJournal.DEFAULT_CAPACITY;
         private int journalBodyBytes = BoundedJournal.DEFAULT_MAX_BODY_BYTES;

@@ -61,9 +61,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * A request no stub matches is answered {@code 404} with the near-miss report as its {@code text/plain} body
  * (the closest stubs, and what each missed), and its journal entry is marked
  * {@linkplain JournalEntry#unmatched() unmatched}; a test's client then fails on the request instead of
- * reading an echo as data. A builder with a {@code router(...)} sends such requests to that router instead,
- * and {@code router(Router.standard(upstream))} brings back the standalone proxy's echo and
- * {@code /proxy/*} forwarding. With strict stubbing ({@code DevProxy.builder().strictStubbing(true)}), the
+ * reading an echo as data. The rest of the standard routing stays: {@code /proxy/*} is forwarded to the
+ * builder's upstream and {@code /metrics} served. A builder with a {@code router(...)} sends such requests
+ * to that router instead, and {@code router(Router.standard(upstream))} brings back the standalone proxy's
+ * echo. With strict stubbing ({@code DevProxy.builder().strictStubbing(true)}), the
  * test also fails after it ends when a request matched no stub or a stub it registered was never used.
  *
  * <h2>Lifecycle</h2>

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * }</pre>
  *
  * <p>The proxy listens on a free port of 127.0.0.1 and answers a request no stub matches with {@code 404},
- * whose body is the near-miss report (the closest stubs and what each missed). For an upstream, a router or
+ * whose body is the near-miss report (the closest stubs and what each missed); {@code /proxy/*} is still
+ * forwarded to localhost:3001 and {@code /metrics} served. For an upstream, a router or
  * any other setting, register a {@link DevProxyExtension} built from a {@code DevProxy.Builder} instead.
  * Applies to {@code @Nested} classes too, which share the enclosing class's proxy.
  *

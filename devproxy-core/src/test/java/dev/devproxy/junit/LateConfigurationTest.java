@@ -15,13 +15,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An extension configured by a supplier, asked when the proxy starts: an upstream started in
- * {@code @BeforeAll}, after the field was initialised, is passed to it. The router it sets also answers the
- * requests no stub matches, instead of the extension's 404.
+ * {@code @BeforeAll}, after the field was initialised, is passed to it, and {@code /proxy/*} goes there while
+ * other unmatched requests get the extension's 404.
  */
 class LateConfigurationTest {
     private static HttpServer upstream;
@@ -29,7 +30,7 @@ class LateConfigurationTest {
     @RegisterExtension
     static final DevProxyExtension devProxy = new DevProxyExtension(() -> {
         Upstream started = Upstream.of("127.0.0.1", upstream.getAddress().getPort());
-        return DevProxy.builder().ioThreads(1).upstream(started).router(Router.standard(started));
+        return DevProxy.builder().ioThreads(1).upstream(started);
     });
 
     @BeforeAll
@@ -56,10 +57,28 @@ class LateConfigurationTest {
     }
 
     @Test
-    void withARouterSetUnmatchedRequestsGoToIt(DevProxy proxy) throws Exception {
+    void requestsTheStandardRoutingWouldEchoGetTheNearMissReportInstead(DevProxy proxy) throws Exception {
         proxy.stubFor(get("/stubbed").willReturn(text(200, "stub")));
 
         assertEquals("stub", send(proxy, "/stubbed"));
-        assertTrue(send(proxy, "/unstubbed").contains("\"target\":\"/unstubbed\""), "echoed by the standard router");
+        assertTrue(send(proxy, "/unstubbed").startsWith("No stub matched GET /unstubbed."), "not echoed");
+        assertTrue(send(proxy, "/metrics").contains("devproxy_requests_total"), "metrics still served");
+    }
+
+    /** A router set on the builder answers the requests no stub matches, instead of the extension's 404. */
+    @Nested
+    class WithARouter {
+        @RegisterExtension
+        final DevProxyExtension withRouter = new DevProxyExtension(() -> DevProxy.builder().ioThreads(1)
+                .router(Router.standard(Upstream.of("127.0.0.1", upstream.getAddress().getPort()))));
+
+        @Test
+        void unmatchedRequestsGoToTheRouter() throws Exception {
+            DevProxy proxy = withRouter.proxy();
+            proxy.stubFor(get("/stubbed").willReturn(text(200, "stub")));
+
+            assertEquals("stub", send(proxy, "/stubbed"));
+            assertTrue(send(proxy, "/unstubbed").contains("\"target\":\"/unstubbed\""), "echoed by the router");
+        }
     }
 }

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The defaults the JUnit extension gives the proxies it builds, which are not public builder settings: a
- * request no stub matches is answered 404 with the near-miss report, unless the builder has a router.
+ * request no stub matches that the standard routing would echo is answered 404 with the near-miss report
+ * instead ({@code /proxy/*} is still forwarded and {@code /metrics} served), unless the builder has a router.
  * {@link DevProxy.Builder} registers the setter when its class initialises, so any builder passed here has.
  */
 public final class TestDefaults {
@@ -21,7 +22,7 @@ public final class TestDefaults {
         notFoundSetter = Objects.requireNonNull(setter, "setter");
     }
 
-    /** Makes {@code builder} answer unmatched requests 404 with the near-miss report when it has no router. */
+    /** Makes {@code builder} answer 404 with the near-miss report where it would echo, when it has no router. */
     public static void answerUnmatchedWithNotFound(DevProxy.Builder builder) {
         Consumer<DevProxy.Builder> setter = notFoundSetter;
         if (setter == null) {
