@@ -7,16 +7,11 @@ import dev.devproxy.stub.RegisteredStub;
 import dev.devproxy.stub.RequestJournal;
 import dev.devproxy.stub.RequestMatcher;
 import dev.devproxy.stub.Stub;
-import dev.devproxy.stub.UnmatchedRequest;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -32,7 +27,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
@@ -255,7 +249,7 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         ProxyResource enclosing = store.get(PROXY, ProxyResource.class); // also looks in enclosing classes
         if (enclosing != null) {
             // A @Nested class shares its enclosing class's proxy; what it stubs in @BeforeAll goes with it.
-            store.put(SCOPE, new StubScope(enclosing, "the @Nested class " + context.getDisplayName()));
+            store.put(SCOPE, new StubScope(enclosing.proxy(), "the @Nested class " + context.getDisplayName()));
             return;
         }
         DevProxyTest annotation = annotation(context);
@@ -295,7 +289,7 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         } catch (IllegalStateException noJournal) {
             // Built with journalCapacity(0): there is nothing to clear, and the test never reads a journal.
         }
-        store.put(SCOPE, new TestScope(resource, shared != null));
+        store.put(SCOPE, new TestScope(proxy, shared == null ? null : shared.testsRunning));
     }
 
     @Override
@@ -311,7 +305,7 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         if (parameter.getParameter().getType() != DevProxy.class) {
             return false;
         }
-        Registrations registrations = registrations(context);
+        Registrations registrations = Registrations.of(context, this);
         return registrations.count() <= 1 || registrations.leader() == this;
     }
 
@@ -326,7 +320,7 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
                     + " before the proxy of its test starts. Take a DevProxy parameter in the test or"
                     + " @BeforeEach method instead");
         }
-        Registrations registrations = registrations(context);
+        Registrations registrations = Registrations.of(context, this);
         if (registrations.count() > 1) {
             throw new ParameterResolutionException(context.getRequiredTestClass().getName() + " registers "
                     + registrations.count() + " DevProxy extensions (" + registrations.describe() + "), so a"
@@ -433,189 +427,4 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         }
     }
 
-    /**
-     * The stubs present when a scope began (a test, or a {@code @Nested} class sharing a proxy); at its end,
-     * those registered since are removed and the rest restart their counts. Closes itself on every supported
-     * Jupiter version, as {@link ProxyResource} does; closing again does nothing.
-     */
-    @SuppressWarnings("deprecation") // CloseableResource: see ProxyResource
-    private static class StubScope implements AutoCloseable, ExtensionContext.Store.CloseableResource {
-        final ProxyResource resource;
-        final DevProxy proxy;
-        final String what;
-        final Set<RegisteredStub> before = Collections.newSetFromMap(new IdentityHashMap<>());
-        private final AtomicInteger closes = new AtomicInteger();
-
-        StubScope(ProxyResource resource, String what) {
-            this.resource = resource;
-            this.proxy = resource.proxy();
-            this.what = what;
-            before.addAll(proxy.stubs().list());
-        }
-
-        /** The stubs registered since the scope began. */
-        List<RegisteredStub> added() {
-            List<RegisteredStub> added = new ArrayList<>();
-            for (RegisteredStub stub : proxy.stubs().list()) {
-                if (!before.contains(stub)) {
-                    added.add(stub);
-                }
-            }
-            return added;
-        }
-
-        @Override
-        public void close() {
-            if (closes.getAndIncrement() > 0) {
-                return;
-            }
-            for (RegisteredStub stub : added()) {
-                stub.remove();
-            }
-            for (RegisteredStub stub : before) {
-                stub.resetUses();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "stubs of " + what;
-        }
-    }
-
-    /** One test's use of a proxy: checks strict stubbing at its end, then resets what the test changed. */
-    private static final class TestScope extends StubScope {
-        private final boolean shared;
-
-        TestScope(ProxyResource resource, boolean shared) {
-            super(resource, "a test");
-            this.shared = shared;
-        }
-
-        void finish() {
-            try {
-                check();
-            } finally {
-                if (shared) {
-                    close();
-                    resource.testsRunning.decrementAndGet();
-                }
-            }
-        }
-
-        private void check() {
-            if (!proxy.strictStubbing()) {
-                return;
-            }
-            List<UnmatchedRequest> unmatched = proxy.stubs().unmatchedRequests();
-            List<RegisteredStub> unused = new ArrayList<>();
-            for (RegisteredStub stub : added()) {
-                if (stub.uses() == 0) {
-                    unused.add(stub);
-                }
-            }
-            if (unmatched.isEmpty() && unused.isEmpty()) {
-                return;
-            }
-            StringBuilder message = new StringBuilder("Strict stubbing: ");
-            if (!unmatched.isEmpty()) {
-                message.append(unmatched.size() == 1 ? "1 request matched no stub" : unmatched.size()
-                        + " requests matched no stub").append(" and was answered 404:");
-                for (UnmatchedRequest request : unmatched) {
-                    message.append("\n").append(indent(request.report()));
-                }
-                if (!unused.isEmpty()) {
-                    message.append("\nAlso, ");
-                }
-            }
-            if (!unused.isEmpty()) {
-                message.append(unused.size() == 1 ? "1 stub this test registered was" : unused.size()
-                        + " stubs this test registered were").append(" never used:");
-                for (RegisteredStub stub : unused) {
-                    message.append("\n  - ").append(stub.stub().describe());
-                    if (!stub.registeredAt().isEmpty()) {
-                        message.append("  (registered at ").append(stub.registeredAt()).append(')');
-                    }
-                }
-            }
-            throw new AssertionError(message.toString());
-        }
-
-        private static String indent(String text) {
-            return "  " + text.replace("\n", "\n  ");
-        }
-    }
-
-    /** The DevProxy extensions a test class registers: its fields, and {@link DevProxyTest} if present. */
-    private record Registrations(List<Field> fields, List<DevProxyExtension> values, boolean annotated,
-            DevProxyExtension self) {
-        int count() {
-            return values.size() + (annotated && !values.contains(self) ? 1 : 0);
-        }
-
-        /** The one that answers for all: the annotation's, else the first field's. */
-        @Nullable DevProxyExtension leader() {
-            if (annotated) {
-                return values.contains(self) ? null : self;
-            }
-            return values.isEmpty() ? null : values.get(0);
-        }
-
-        String describe() {
-            List<String> names = new ArrayList<>();
-            if (annotated) {
-                names.add("@DevProxyTest");
-            }
-            for (Field field : fields) {
-                names.add("field " + field.getName());
-            }
-            return String.join(", ", names);
-        }
-
-        String example() {
-            return fields.isEmpty() ? "a field's proxy()" : fields.get(0).getName() + ".proxy()";
-        }
-    }
-
-    private Registrations registrations(ExtensionContext context) {
-        List<Field> fields = new ArrayList<>();
-        List<DevProxyExtension> values = new ArrayList<>();
-        List<Object> instances = context.getTestInstances().map(i -> i.getAllInstances()).orElse(List.of());
-        Class<?> testClass = context.getTestClass().orElse(null);
-        boolean annotated = false;
-        for (Class<?> type = testClass; type != null; type = type.getEnclosingClass()) {
-            annotated |= AnnotationSupport.isAnnotated(type, DevProxyTest.class);
-            for (Class<?> level = type; level != null && level != Object.class; level = level.getSuperclass()) {
-                for (Field field : level.getDeclaredFields()) {
-                    if (!DevProxyExtension.class.isAssignableFrom(field.getType())
-                            || !field.isAnnotationPresent(RegisterExtension.class)) {
-                        continue;
-                    }
-                    Object value = fieldValue(field, instances);
-                    if (value instanceof DevProxyExtension extension && !values.contains(extension)) {
-                        fields.add(field);
-                        values.add(extension);
-                    }
-                }
-            }
-        }
-        return new Registrations(fields, values, annotated, this);
-    }
-
-    private static @Nullable Object fieldValue(Field field, List<Object> instances) {
-        try {
-            field.setAccessible(true);
-            if (Modifier.isStatic(field.getModifiers())) {
-                return field.get(null);
-            }
-            for (Object instance : instances) {
-                if (field.getDeclaringClass().isInstance(instance)) {
-                    return field.get(instance);
-                }
-            }
-            return null; // an instance field before any instance exists: not registered yet
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
 }
