@@ -90,9 +90,9 @@ final class ConcurrencyCheck {
                     return true;
                 }
             }
-            if (annotated(type) && locksProviderSupported()
-                    && !AnnotationSupport.findAnnotation(type, DevProxyTest.class).orElseThrow().proxyPerTest()) {
-                return true;
+            Optional<DevProxyTest> annotation = AnnotationSupport.findAnnotation(type, DevProxyTest.class);
+            if (annotation.isPresent() && !annotation.get().proxyPerTest() && locksProviderSupported()) {
+                return true; // SharedProxyLock locks this class, and so every class nested in it
             }
         }
         return false;
