@@ -145,6 +145,14 @@ class ExtensionFixturesTest {
     }
 
     @Test
+    void aFieldInAClassNestedInADevProxyTestClassSharesItsLock() {
+        Map<String, Outcome> outcomes = FixtureRunner.run(FixtureRunner.parallel(), LockedOuterFixture.class);
+
+        assertTrue(outcomes.values().stream().allMatch(Outcome::passed), outcomes.toString());
+        assertTrue(outcomes.containsKey("usesTheNestedField()"), outcomes.toString());
+    }
+
+    @Test
     void parallelClassesNeverSeeEachOthersStubsOrRequests() {
         Map<String, String> configuration = new java.util.HashMap<>(FixtureRunner.parallel());
         configuration.put("junit.jupiter.execution.parallel.mode.classes.default", "concurrent");
@@ -323,6 +331,27 @@ class ExtensionFixturesTest {
                 checkIsolation(proxy, test.getTestMethod().orElseThrow().getName(), new CyclicBarrier(1));
             } finally {
                 active.decrementAndGet();
+            }
+        }
+    }
+
+    @DevProxyTest
+    @ExtendWith(Fixture.class)
+    @Execution(ExecutionMode.CONCURRENT)
+    static class LockedOuterFixture {
+        @Test
+        void usesTheOuterProxy(DevProxy proxy) {
+            assertTrue(proxy.port() > 0);
+        }
+
+        @org.junit.jupiter.api.Nested
+        class Inner {
+            @RegisterExtension
+            static final DevProxyExtension nested = new DevProxyExtension(DevProxy.builder().ioThreads(1));
+
+            @Test
+            void usesTheNestedField() {
+                assertTrue(nested.proxy().port() > 0);
             }
         }
     }
