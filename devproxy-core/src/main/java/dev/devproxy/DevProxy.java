@@ -3,7 +3,9 @@ package dev.devproxy;
 import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.server.Server;
 import dev.devproxy.internal.stub.BoundedJournal;
+import dev.devproxy.internal.stub.TestDefaults;
 import dev.devproxy.parser.ParserLimits;
+import dev.devproxy.stub.JournalEntry;
 import dev.devproxy.stub.RegisteredStub;
 import dev.devproxy.stub.RequestJournal;
 import dev.devproxy.stub.RequestMatcher;
@@ -58,7 +60,21 @@ public final class DevProxy implements AutoCloseable {
         }
         this.strictStubbing = builder.strictStubbing;
         Router fallback = builder.router != null ? builder.router : Router.standard(config.upstream());
-        Router routes = builder.strictStubbing ? stubs.orElseNotFound() : stubs.orElse(fallback);
+        Router routes;
+        if (builder.strictStubbing) {
+            routes = stubs.orElseNotFound();
+        } else if (builder.unmatchedNotFound && builder.router == null) {
+            // The JUnit extension's default: the standard routing without its echo, which a client would read
+            // as data; what it would have echoed gets the near-miss 404 instead (matching runs twice for those).
+            Router standard = fallback;
+            Router noEcho = request -> {
+                Route route = standard.route(request);
+                return route == Route.echo() ? Route.pass() : route;
+            };
+            routes = stubs.orElse(noEcho.orElse(stubs.orElseNotFound()));
+        } else {
+            routes = stubs.orElse(fallback);
+        }
         this.journal = builder.journalCapacity == 0 ? null
                 : new BoundedJournal(builder.journalCapacity, builder.journalBodyBytes);
         this.router = journal == null ? routes : journal.counting(routes);
@@ -154,6 +170,35 @@ public final class DevProxy implements AutoCloseable {
      */
     public void verify(int times, RequestMatcher matcher) {
         journal().verify(times, matcher);
+    }
+
+    /**
+     * Checks, waiting up to {@code timeout} for requests still to come, that exactly {@code times} requests
+     * matched {@code matcher}: {@code journal().verify(times, matcher, timeout)}, for clients that send in the
+     * background.
+     *
+     * @param times the expected number of matching requests, 0 or more
+     * @param matcher what a request must match
+     * @param timeout the longest time to wait for {@code times} matching requests
+     * @throws AssertionError when the count differs after waiting, listing what was received
+     * @throws IllegalStateException when built with {@code journalCapacity(0)}
+     */
+    public void verify(int times, RequestMatcher matcher, Duration timeout) {
+        journal().verify(times, matcher, timeout);
+    }
+
+    /**
+     * The oldest request that matches {@code matcher}, waiting up to {@code timeout} for one to arrive:
+     * {@code journal().awaitRequest(matcher, timeout)}.
+     *
+     * @param matcher what the request must match
+     * @param timeout the longest time to wait
+     * @return the oldest matching request in the journal
+     * @throws AssertionError when none arrives in time, listing what arrived instead
+     * @throws IllegalStateException when built with {@code journalCapacity(0)}
+     */
+    public JournalEntry awaitRequest(RequestMatcher matcher, Duration timeout) {
+        return journal().awaitRequest(matcher, timeout);
     }
 
     /** Removes every stub and clears the journal (when there is one), as between two tests. */
@@ -267,11 +312,20 @@ public final class DevProxy implements AutoCloseable {
      * to the builder affects. Every setting starts at its default, documented on {@link Config}.
      */
     public static final class Builder {
+        static {
+            TestDefaults.register(builder -> builder.unmatchedNotFound = true);
+        }
+
         private Config.Builder config = Config.builder();
         private @Nullable Router router;
         private final List<MetricsSink> sinks = new ArrayList<>();
         private EngineClock clock = EngineClock.SYSTEM;
         private boolean strictStubbing;
+        /**
+         * Set by the JUnit extension: with no router, requests no stub matches that the standard routing would
+         * echo get 404 and the near-miss report; /proxy/* and /metrics keep their routes.
+         */
+        private boolean unmatchedNotFound;
         private int journalCapacity = BoundedJournal.DEFAULT_CAPACITY;
         private int journalBodyBytes = BoundedJournal.DEFAULT_MAX_BODY_BYTES;
 
@@ -326,6 +380,16 @@ public final class DevProxy implements AutoCloseable {
          * @return this builder
          */
         public Builder limits(ParserLimits limits) { config.limits(limits); return this; }
+
+        /**
+         * The most body bytes a request may have, default 10,000,000 (about 10 MB); a larger body is answered
+         * {@code 413} (a declared length at once, a chunked body when it grows past the limit). The same limit
+         * as {@link ParserLimits#maxBodySize()} in {@link #limits(ParserLimits)}, set alone.
+         *
+         * @param bytes the most decoded body bytes in one request, 0 or more; {@link Long#MAX_VALUE} for no limit
+         * @return this builder
+         */
+        public Builder maxBodySize(long bytes) { config.maxBodySize(bytes); return this; }
 
         /**
          * Time to receive the request line, default 5 s; 408 beyond.

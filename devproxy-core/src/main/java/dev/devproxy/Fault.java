@@ -50,19 +50,37 @@ public sealed interface Fault permits Fault.CloseWithoutResponse, Fault.ResetCon
     /** See {@link Fault#closeWithoutResponse()}. */
     enum CloseWithoutResponse implements Fault {
         /** The only instance. */
-        INSTANCE
+        INSTANCE;
+
+        /** {@code Fault.closeWithoutResponse()}, as it is written in a stub. */
+        @Override
+        public String toString() {
+            return "Fault.closeWithoutResponse()";
+        }
     }
 
     /** See {@link Fault#resetConnection()}. */
     enum ResetConnection implements Fault {
         /** The only instance. */
-        INSTANCE
+        INSTANCE;
+
+        /** {@code Fault.resetConnection()}, as it is written in a stub. */
+        @Override
+        public String toString() {
+            return "Fault.resetConnection()";
+        }
     }
 
     /** See {@link Fault#malformedResponse()}. */
     enum MalformedResponse implements Fault {
         /** The only instance. */
-        INSTANCE
+        INSTANCE;
+
+        /** {@code Fault.malformedResponse()}, as it is written in a stub. */
+        @Override
+        public String toString() {
+            return "Fault.malformedResponse()";
+        }
     }
 
     /**
@@ -81,6 +99,12 @@ public sealed interface Fault permits Fault.CloseWithoutResponse, Fault.ResetCon
             if (bytesPerSecond < 1) {
                 throw new IllegalArgumentException("bytesPerSecond must be at least 1, was " + bytesPerSecond);
             }
+        }
+
+        /** Such as {@code Fault.dribbleBody(100)}, as it is written in a stub. */
+        @Override
+        public String toString() {
+            return "Fault.dribbleBody(" + bytesPerSecond + ")";
         }
     }
 }

@@ -40,6 +40,17 @@ public sealed interface Route
     }
 
     /**
+     * Answer with {@code response.build()}, so that the stub builders of {@code dev.devproxy.stub.Responses}
+     * can be passed as they are: {@code Route.respond(Responses.text(200, "ok"))}.
+     *
+     * @param response the builder of the response to answer with; built once, now
+     * @return a route answering the built response
+     */
+    static Route respond(Response.Builder response) {
+        return new Respond(response.build());
+    }
+
+    /**
      * Answer with the built-in metrics in Prometheus text format.
      *
      * @return the metrics route

@@ -38,6 +38,20 @@ class ModuleDescriptorTest {
     }
 
     @Test
+    void jUnitAndJspecifyAreReadOnlyAtCompileTimeAndNotPassedOnToConsumers() {
+        for (Class<?> type : new Class<?>[] {DevProxy.class, RequestParser.class}) {
+            ModuleDescriptor module = ModuleFinder.of(location(type)).findAll().iterator().next().descriptor();
+            for (ModuleDescriptor.Requires requires : module.requires()) {
+                if (requires.name().startsWith("org.junit") || requires.name().equals("org.jspecify")) {
+                    // 'transitive' would make javac resolve them for every consumer: "module not found".
+                    assertEquals(Set.of(ModuleDescriptor.Requires.Modifier.STATIC), requires.modifiers(),
+                            module.name() + " requires " + requires);
+                }
+            }
+        }
+    }
+
+    @Test
     void parserExportsOnlyItsPackage() {
         ModuleDescriptor parser = ModuleFinder.of(location(RequestParser.class)).find("dev.devproxy.parser")
                 .orElseThrow().descriptor();

@@ -27,6 +27,10 @@ class SettingsTableTest {
     private static final Path BUILDER_SOURCE = Path.of("src/main/java/dev/devproxy/DevProxy.java");
     private static final Path LIMITS_SOURCE = Path.of("..", "devproxy-parser/src/main/java/dev/devproxy/parser/ParserLimits.java");
 
+    /** The settings that are parser limits: their defaults are ParserLimits' own. */
+    private static final java.util.Set<String> LIMIT_FIELDS = java.util.Set.of("maxRequestLineLength",
+            "maxHeaderLineLength", "maxHeaderCount", "maxHeaderSectionSize", "maxBodySize");
+
     /** One row of the README's configuration table. */
     private record ReadmeRow(String builderMethod, String flag, String variable, String defaultValue) {
     }
@@ -64,12 +68,16 @@ class SettingsTableTest {
         for (ReadmeRow row : readmeRows()) {
             Setting setting = Setting.valueOf(settingName(row.variable()));
             String expected = "default " + rendered(setting);
-            if (row.builderMethod().equals("limits")) {
+            if (LIMIT_FIELDS.contains(setting.field())) {
                 // The limits' defaults are the parser's, in the table of ParserLimits' Javadoc.
                 Matcher limitRow = Pattern.compile("\\{@code " + setting.field() + "}[^<]*</td><td>([0-9,]+)</td>")
                         .matcher(limits);
                 if (!limitRow.find() || !limitRow.group(1).replace(",", "").equals(setting.defaultValue())) {
                     problems.add("ParserLimits' Javadoc table does not give " + setting.field() + " as " + setting.defaultValue());
+                }
+                if (!row.builderMethod().equals("limits")
+                        && !plain(javadocBefore(builder, "public Builder " + row.builderMethod() + "(")).contains(expected)) {
+                    problems.add("DevProxy.Builder." + row.builderMethod() + " does not say '" + expected + "'");
                 }
                 continue;
             }
@@ -158,8 +166,9 @@ class SettingsTableTest {
         return param.find() ? param.group(1) : "";
     }
 
-    /** Javadoc as plain words: no leading asterisks, no {@code ...} markup, one space between words. */
+    /** Javadoc as plain words: no leading asterisks, no {@code ...} markup, no digit grouping, single spaces. */
     private static String plain(String javadoc) {
-        return javadoc.replaceAll("(?m)^\\s*\\*", " ").replaceAll("\\{@\\w+ ([^}]*)}", "$1").replaceAll("\\s+", " ");
+        return javadoc.replaceAll("(?m)^\\s*\\*", " ").replaceAll("\\{@\\w+ ([^}]*)}", "$1")
+                .replaceAll("(\\d),(\\d)", "$1$2").replaceAll("\\s+", " ");
     }
 }

@@ -1,25 +1,23 @@
 package dev.devproxy.junit;
 
 import dev.devproxy.DevProxy;
+import dev.devproxy.internal.stub.TestDefaults;
+import dev.devproxy.stub.JournalEntry;
 import dev.devproxy.stub.RegisteredStub;
 import dev.devproxy.stub.RequestJournal;
 import dev.devproxy.stub.RequestMatcher;
 import dev.devproxy.stub.Stub;
-import dev.devproxy.stub.Stubs;
-import dev.devproxy.stub.UnmatchedRequest;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.net.URI;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -29,17 +27,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Runs a {@link DevProxy} for JUnit Jupiter tests: started on a free port before the tests, with stubs and
- * journal reset between tests, and closed after them.
+ * journal reset between tests, and closed after them. Works with JUnit Jupiter 5.10 and later, 6.x included.
  *
  * <pre>{@code
  * class UsersClientTest {
  *     @RegisterExtension
- *     static final DevProxyExtension devProxy = new DevProxyExtension(DevProxy.builder().upstream(upstream));
+ *     static final DevProxyExtension devProxy = new DevProxyExtension(DevProxy.builder().journalCapacity(100));
  *
  *     @Test
  *     void readsUsers(DevProxy proxy) {
@@ -50,25 +47,47 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * }
  * }</pre>
  *
+ * <p>Settings that exist only once the class has started, such as an upstream started in {@code @BeforeAll},
+ * are given by a supplier, called when the proxy starts:
+ * {@code new DevProxyExtension(() -> DevProxy.builder().upstream(upstream))}.
+ *
+ * <h2>Unmatched requests</h2>
+ * A request no stub matches is answered {@code 404} with the near-miss report as its {@code text/plain} body
+ * (the closest stubs, and what each missed), and its journal entry is marked
+ * {@linkplain JournalEntry#unmatched() unmatched}; a test's client then fails on the request instead of
+ * reading an echo as data. The rest of the standard routing stays: {@code /proxy/*} is forwarded to the
+ * builder's upstream and {@code /metrics} served. A builder with a {@code router(...)} sends such requests
+ * to that router instead, and {@code router(Router.standard(upstream))} brings back the standalone proxy's
+ * echo. With strict stubbing ({@code DevProxy.builder().strictStubbing(true)}), the
+ * test also fails after it ends when a request matched no stub or a stub it registered was never used.
+ *
  * <h2>Lifecycle</h2>
  * <ul>
  *   <li>In a {@code static} field, or through {@link DevProxyTest @DevProxyTest}: one proxy per test class,
- *       shared by its {@code @Nested} classes. Stubs registered before the first test (in {@code @BeforeAll})
- *       stay for every test, their use counts restarted; stubs registered during a test, {@code @BeforeEach}
- *       included, are removed after it; the journal is cleared before each test. Its tests must not run
- *       concurrently with each other (that fails with a message saying so).</li>
+ *       shared by its {@code @Nested} classes, started before the first test (or the first use in
+ *       {@code @BeforeAll}). Stubs registered before the first test (in {@code @BeforeAll}) stay for every
+ *       test, their use counts restarted; stubs a {@code @Nested} class registers in its {@code @BeforeAll}
+ *       stay for that class only; stubs registered during a test, {@code @BeforeEach} included, are removed
+ *       after it; the journal is cleared before each test. Its tests must not run concurrently with each
+ *       other: see <em>Concurrent execution</em>.</li>
  *   <li>In an instance field, or with {@code @DevProxyTest(proxyPerTest = true)}: one proxy per test, started
  *       before {@code @BeforeEach} methods and closed after {@code @AfterEach} methods.</li>
  * </ul>
- * The port is the one the proxy bound (port 0), so parallel tests never collide. With strict stubbing
- * ({@code DevProxy.builder().strictStubbing(true)}), a test fails after it ends when a request matched no stub
- * or a stub it registered was never used; the message says which and why.
+ * The port is the one the proxy bound (port 0), so parallel tests never collide.
+ *
+ * <h2>Concurrent execution</h2>
+ * Per-test proxies need nothing. A class-level proxy cannot serve tests running at once (each test's reset
+ * would break the others'), so {@code @DevProxyTest} declares a resource lock on its class that makes JUnit
+ * run the class's tests one at a time, on Jupiter 5.12 and later. Where no lock applies (Jupiter before 5.12,
+ * or a {@code static} field), a class whose tests JUnit is configured to run concurrently fails before its
+ * first test, with a message naming the annotation to add: {@code @Execution(ExecutionMode.SAME_THREAD)}.
  *
  * <h2>State</h2>
  * There is no static state: each proxy lives in the {@link ExtensionContext.Store} of its class or test, in a
- * namespace of its own extension instance, and is closed by JUnit with it (values there are
- * {@link AutoCloseable}, which Jupiter 5.13 and later close). So two extensions in one class, or two classes
- * running in parallel, never see each other's stubs or requests. Works with Jupiter 5.14 and 6.
+ * namespace of its own extension instance, and is closed by JUnit with it. Values there close themselves on
+ * every supported version: they implement both {@code Store.CloseableResource} (what Jupiter before 5.13
+ * closes) and {@link AutoCloseable} (what 5.13 and later close), and closing twice does nothing. So two
+ * extensions in one class, or two classes running in parallel, never see each other's stubs or requests.
  *
  * <h2>Parameters</h2>
  * A {@code DevProxy} parameter of a test method or of a {@code @BeforeEach}, {@code @AfterEach},
@@ -80,24 +99,24 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
     private static final String PROXY = "proxy";
     private static final String SCOPE = "scope";
 
-    /** The builder given, or null to configure from {@link DevProxyTest} (or defaults). Guarded by itself. */
-    private final DevProxy.@Nullable Builder builder;
-    /** The proxies this extension runs now, by the unique id of the class or test that owns each. */
-    private final Map<String, DevProxy> running = new ConcurrentHashMap<>();
+    /** Makes each proxy's builder, or null to configure from {@link DevProxyTest} (or defaults). */
+    private final @Nullable Supplier<DevProxy.Builder> settings;
+    /** The proxies of this extension, started or not yet, by the unique id of the class or test that owns each. */
+    private final Map<String, ProxyResource> running = new ConcurrentHashMap<>();
 
     /**
      * An extension whose proxies have every default, or the settings of a {@link DevProxyTest} annotation on
      * the test class; this is the constructor {@code @DevProxyTest} uses.
      */
     public DevProxyExtension() {
-        this.builder = null;
+        this.settings = null;
     }
 
     /**
      * An extension whose proxies are built by {@code builder}, so that every setting of {@link DevProxy}
      * is available without a constructor per setting. The extension sets the builder's port to 0, binding a
      * free port. The builder is checked now (a bad setting fails where the field is declared) and should not
-     * be changed afterwards.
+     * be changed afterwards; for settings known only later, use {@link #DevProxyExtension(Supplier)}.
      *
      * @param builder the settings for every proxy this extension starts
      * @throws IllegalArgumentException when the builder's settings are invalid
@@ -108,7 +127,20 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
             builder.port(0);
             builder.build(); // checks every setting; nothing is started or bound
         }
-        this.builder = builder;
+        this.settings = () -> builder;
+    }
+
+    /**
+     * An extension whose proxies are built by a builder from {@code settings}, asked each time a proxy starts:
+     * for a class-level proxy, before the class's first test (after its {@code @BeforeAll} methods) or at its
+     * first use in {@code @BeforeAll}, so that an upstream started there can be passed:
+     * {@code new DevProxyExtension(() -> DevProxy.builder().upstream(Upstream.of("localhost", server.port())))}.
+     * The extension sets the builder's port to 0.
+     *
+     * @param settings makes the builder of each proxy; called on the thread starting the proxy
+     */
+    public DevProxyExtension(Supplier<DevProxy.Builder> settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /**
@@ -121,10 +153,10 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
      *     tests): take a {@code DevProxy} parameter then
      */
     public DevProxy proxy() {
-        Set<DevProxy> proxies = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<ProxyResource> proxies = Collections.newSetFromMap(new IdentityHashMap<>());
         proxies.addAll(running.values());
         if (proxies.size() == 1) {
-            return proxies.iterator().next();
+            return proxies.iterator().next().proxy();
         }
         if (proxies.isEmpty()) {
             throw new IllegalStateException("no DevProxy is running for this extension: proxy() works from a test,"
@@ -185,6 +217,30 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         proxy().verify(times, matcher);
     }
 
+    /**
+     * {@code proxy().verify(times, matcher, timeout)}: for clients that send in the background.
+     *
+     * @param times the expected number of matching requests, 0 or more
+     * @param matcher what a request must match
+     * @param timeout the longest time to wait for {@code times} matching requests
+     * @throws AssertionError when the count differs after waiting
+     */
+    public void verify(int times, RequestMatcher matcher, Duration timeout) {
+        proxy().verify(times, matcher, timeout);
+    }
+
+    /**
+     * {@code proxy().awaitRequest(matcher, timeout)}: the first request matching, waiting for it to arrive.
+     *
+     * @param matcher what the request must match
+     * @param timeout the longest time to wait
+     * @return the oldest matching request in the journal
+     * @throws AssertionError when none arrives in time, listing what arrived instead
+     */
+    public JournalEntry awaitRequest(RequestMatcher matcher, Duration timeout) {
+        return proxy().awaitRequest(matcher, timeout);
+    }
+
     // ---- Callbacks ------------------------------------------------------------------------------------------
 
     @Override
@@ -193,14 +249,19 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         ProxyResource enclosing = store.get(PROXY, ProxyResource.class); // also looks in enclosing classes
         if (enclosing != null) {
             // A @Nested class shares its enclosing class's proxy; what it stubs in @BeforeAll goes with it.
-            store.put(SCOPE, new StubScope(enclosing, "the @Nested class " + context.getDisplayName()));
+            store.put(SCOPE, new StubScope(enclosing.proxy(), "the @Nested class " + context.getDisplayName()));
             return;
         }
         DevProxyTest annotation = annotation(context);
-        if (builder == null && annotation != null && annotation.proxyPerTest()) {
+        if (settings == null && annotation != null && annotation.proxyPerTest()) {
             return;
         }
-        store.put(PROXY, start(context, true));
+        ConcurrencyCheck.refuseUnlockedConcurrentTests(context);
+        // Started at first use, so that a supplier given to the extension sees what @BeforeAll methods set up.
+        String owner = context.getUniqueId();
+        ProxyResource resource = new ProxyResource(owner, true, annotation);
+        running.put(owner, resource);
+        store.put(PROXY, resource);
     }
 
     @Override
@@ -211,20 +272,24 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         if (shared != null) {
             if (shared.testsRunning.incrementAndGet() > 1) {
                 shared.testsRunning.decrementAndGet();
-                throw new ExtensionConfigurationException(context.getRequiredTestClass().getName()
-                        + " runs tests concurrently that share one DevProxy (a static field, or @DevProxyTest),"
-                        + " so resetting stubs and journal between tests would break the other test. Give each"
-                        + " test its own proxy: make the DevProxyExtension field non-static, or use"
-                        + " @DevProxyTest(proxyPerTest = true)");
+                throw new ExtensionConfigurationException(ConcurrencyCheck.sharedProxyMessage(
+                        context.getRequiredTestClass(), "runs tests concurrently"));
             }
             resource = shared;
         } else {
-            resource = start(context, false);
+            String owner = context.getUniqueId();
+            resource = new ProxyResource(owner, false, annotation(context));
+            running.put(owner, resource);
             store.put(PROXY, resource);
         }
-        resource.proxy.stubs().clearUnmatched();
-        resource.proxy.journal().clear();
-        store.put(SCOPE, new TestScope(resource, shared != null));
+        DevProxy proxy = resource.proxy();
+        proxy.stubs().clearUnmatched();
+        try {
+            proxy.journal().clear();
+        } catch (IllegalStateException noJournal) {
+            // Built with journalCapacity(0): there is nothing to clear, and the test never reads a journal.
+        }
+        store.put(SCOPE, new TestScope(proxy, shared == null ? null : shared.testsRunning));
     }
 
     @Override
@@ -240,7 +305,7 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         if (parameter.getParameter().getType() != DevProxy.class) {
             return false;
         }
-        Registrations registrations = registrations(context);
+        Registrations registrations = Registrations.of(context, this);
         return registrations.count() <= 1 || registrations.leader() == this;
     }
 
@@ -255,7 +320,7 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
                     + " before the proxy of its test starts. Take a DevProxy parameter in the test or"
                     + " @BeforeEach method instead");
         }
-        Registrations registrations = registrations(context);
+        Registrations registrations = Registrations.of(context, this);
         if (registrations.count() > 1) {
             throw new ParameterResolutionException(context.getRequiredTestClass().getName() + " registers "
                     + registrations.count() + " DevProxy extensions (" + registrations.describe() + "), so a"
@@ -269,7 +334,7 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
                     + " @BeforeAll or @AfterAll methods. Share one proxy per class (a static field, or"
                     + " @DevProxyTest without proxyPerTest), or take the parameter in a @BeforeEach or test method");
         }
-        return resource.proxy;
+        return resource.proxy();
     }
 
     // ---- Implementation -------------------------------------------------------------------------------------
@@ -279,22 +344,22 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         return ExtensionContext.Namespace.create(DevProxyExtension.class, this);
     }
 
-    private ProxyResource start(ExtensionContext context, boolean perClass) {
-        DevProxy proxy;
-        if (builder != null) {
-            synchronized (builder) {
-                proxy = builder.build();
+    private DevProxy build(@Nullable DevProxyTest annotation) {
+        DevProxy.Builder builder;
+        if (settings != null) {
+            builder = settings.get();
+            if (builder == null) {
+                throw new ExtensionConfigurationException("the supplier given to new DevProxyExtension(...) returned"
+                        + " null; it must return a DevProxy.Builder, such as DevProxy.builder().upstream(...)");
             }
         } else {
-            DevProxyTest annotation = annotation(context);
-            proxy = DevProxy.builder().port(0)
-                    .strictStubbing(annotation != null && annotation.strictStubbing())
-                    .build();
+            builder = DevProxy.builder().strictStubbing(annotation != null && annotation.strictStubbing());
         }
-        proxy.start();
-        String owner = context.getUniqueId();
-        running.put(owner, proxy);
-        return new ProxyResource(proxy, owner, perClass);
+        synchronized (builder) {
+            builder.port(0);
+            TestDefaults.answerUnmatchedWithNotFound(builder);
+            return builder.build();
+        }
     }
 
     private static @Nullable DevProxyTest annotation(ExtensionContext context) {
@@ -307,207 +372,59 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
         return null;
     }
 
-    /** A running proxy in a store; JUnit closes it with its class or test. */
-    private final class ProxyResource implements AutoCloseable {
-        final DevProxy proxy;
+    /**
+     * A proxy in a store, started at its first use; JUnit closes it with its class or test. Both interfaces,
+     * since Jupiter before 5.13 closes only {@code CloseableResource} values and 5.13 and later prefer
+     * {@code AutoCloseable} (and close a value that is both once); closing again does nothing.
+     */
+    @SuppressWarnings("deprecation") // CloseableResource: deprecated in 5.13, still the only one 5.10 to 5.12 close
+    private final class ProxyResource implements AutoCloseable, ExtensionContext.Store.CloseableResource {
         final String owner;
         final boolean perClass;
+        final @Nullable DevProxyTest annotation;
         final AtomicInteger testsRunning = new AtomicInteger();
+        // Guarded by this.
+        private @Nullable DevProxy proxy;
+        private boolean closed;
 
-        ProxyResource(DevProxy proxy, String owner, boolean perClass) {
-            this.proxy = proxy;
+        ProxyResource(String owner, boolean perClass, @Nullable DevProxyTest annotation) {
             this.owner = owner;
             this.perClass = perClass;
+            this.annotation = annotation;
+        }
+
+        synchronized DevProxy proxy() {
+            if (closed) {
+                throw new IllegalStateException("the DevProxy of " + owner + " was closed with its "
+                        + (perClass ? "class" : "test"));
+            }
+            if (proxy == null) {
+                proxy = build(annotation).start();
+            }
+            return proxy;
         }
 
         @Override
         public void close() {
-            running.remove(owner);
-            proxy.close();
-        }
-
-        @Override
-        public String toString() {
-            return "DevProxy on " + proxy.baseUri() + (perClass ? " for a class" : " for a test");
-        }
-    }
-
-    /**
-     * The stubs present when a scope began (a test, or a {@code @Nested} class sharing a proxy); at its end,
-     * those registered since are removed and the rest restart their counts.
-     */
-    private static class StubScope implements AutoCloseable {
-        final ProxyResource resource;
-        final String what;
-        final Set<RegisteredStub> before = Collections.newSetFromMap(new IdentityHashMap<>());
-
-        StubScope(ProxyResource resource, String what) {
-            this.resource = resource;
-            this.what = what;
-            before.addAll(resource.proxy.stubs().list());
-        }
-
-        /** The stubs registered since the scope began. */
-        List<RegisteredStub> added() {
-            List<RegisteredStub> added = new ArrayList<>();
-            for (RegisteredStub stub : resource.proxy.stubs().list()) {
-                if (!before.contains(stub)) {
-                    added.add(stub);
+            DevProxy started;
+            synchronized (this) {
+                if (closed) {
+                    return;
                 }
+                closed = true;
+                started = proxy;
             }
-            return added;
-        }
-
-        @Override
-        public void close() {
-            for (RegisteredStub stub : added()) {
-                stub.remove();
-            }
-            for (RegisteredStub stub : before) {
-                stub.resetUses();
+            running.remove(owner, this);
+            if (started != null) {
+                started.close();
             }
         }
 
         @Override
-        public String toString() {
-            return "stubs of " + what;
+        public synchronized String toString() {
+            return "DevProxy " + (proxy == null ? "not started yet" : "on " + proxy.baseUri())
+                    + (perClass ? " for a class" : " for a test");
         }
     }
 
-    /** One test's use of a proxy: checks strict stubbing at its end, then resets what the test changed. */
-    private static final class TestScope extends StubScope {
-        private final boolean shared;
-
-        TestScope(ProxyResource resource, boolean shared) {
-            super(resource, "a test");
-            this.shared = shared;
-        }
-
-        void finish() {
-            try {
-                check();
-            } finally {
-                if (shared) {
-                    close();
-                    resource.testsRunning.decrementAndGet();
-                }
-            }
-        }
-
-        private void check() {
-            DevProxy proxy = resource.proxy;
-            if (!proxy.strictStubbing()) {
-                return;
-            }
-            List<UnmatchedRequest> unmatched = proxy.stubs().unmatchedRequests();
-            List<RegisteredStub> unused = new ArrayList<>();
-            for (RegisteredStub stub : added()) {
-                if (stub.uses() == 0) {
-                    unused.add(stub);
-                }
-            }
-            if (unmatched.isEmpty() && unused.isEmpty()) {
-                return;
-            }
-            StringBuilder message = new StringBuilder("Strict stubbing: ");
-            if (!unmatched.isEmpty()) {
-                message.append(unmatched.size() == 1 ? "1 request matched no stub" : unmatched.size()
-                        + " requests matched no stub").append(" and was answered 404:");
-                for (UnmatchedRequest request : unmatched) {
-                    message.append("\n").append(indent(request.report()));
-                }
-                if (!unused.isEmpty()) {
-                    message.append("\nAlso, ");
-                }
-            }
-            if (!unused.isEmpty()) {
-                message.append(unused.size() == 1 ? "1 stub this test registered was" : unused.size()
-                        + " stubs this test registered were").append(" never used:");
-                for (RegisteredStub stub : unused) {
-                    message.append("\n  - ").append(stub.stub().describe());
-                    if (!stub.registeredAt().isEmpty()) {
-                        message.append("  (registered at ").append(stub.registeredAt()).append(')');
-                    }
-                }
-            }
-            throw new AssertionError(message.toString());
-        }
-
-        private static String indent(String text) {
-            return "  " + text.replace("\n", "\n  ");
-        }
-    }
-
-    /** The DevProxy extensions a test class registers: its fields, and {@link DevProxyTest} if present. */
-    private record Registrations(List<Field> fields, List<DevProxyExtension> values, boolean annotated,
-            DevProxyExtension self) {
-        int count() {
-            return values.size() + (annotated && !values.contains(self) ? 1 : 0);
-        }
-
-        /** The one that answers for all: the annotation's, else the first field's. */
-        @Nullable DevProxyExtension leader() {
-            if (annotated) {
-                return values.contains(self) ? null : self;
-            }
-            return values.isEmpty() ? null : values.get(0);
-        }
-
-        String describe() {
-            List<String> names = new ArrayList<>();
-            if (annotated) {
-                names.add("@DevProxyTest");
-            }
-            for (Field field : fields) {
-                names.add("field " + field.getName());
-            }
-            return String.join(", ", names);
-        }
-
-        String example() {
-            return fields.isEmpty() ? "a field's proxy()" : fields.get(0).getName() + ".proxy()";
-        }
-    }
-
-    private Registrations registrations(ExtensionContext context) {
-        List<Field> fields = new ArrayList<>();
-        List<DevProxyExtension> values = new ArrayList<>();
-        List<Object> instances = context.getTestInstances().map(i -> i.getAllInstances()).orElse(List.of());
-        Class<?> testClass = context.getTestClass().orElse(null);
-        boolean annotated = false;
-        for (Class<?> type = testClass; type != null; type = type.getEnclosingClass()) {
-            annotated |= AnnotationSupport.isAnnotated(type, DevProxyTest.class);
-            for (Class<?> level = type; level != null && level != Object.class; level = level.getSuperclass()) {
-                for (Field field : level.getDeclaredFields()) {
-                    if (!DevProxyExtension.class.isAssignableFrom(field.getType())
-                            || !field.isAnnotationPresent(RegisterExtension.class)) {
-                        continue;
-                    }
-                    Object value = fieldValue(field, instances);
-                    if (value instanceof DevProxyExtension extension && !values.contains(extension)) {
-                        fields.add(field);
-                        values.add(extension);
-                    }
-                }
-            }
-        }
-        return new Registrations(fields, values, annotated, this);
-    }
-
-    private static @Nullable Object fieldValue(Field field, List<Object> instances) {
-        try {
-            field.setAccessible(true);
-            if (Modifier.isStatic(field.getModifiers())) {
-                return field.get(null);
-            }
-            for (Object instance : instances) {
-                if (field.getDeclaringClass().isInstance(instance)) {
-                    return field.get(instance);
-                }
-            }
-            return null; // an instance field before any instance exists: not registered yet
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
 }

@@ -15,8 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param status the status sent, or 0 when the connection closed without a response (a fault, or a client
  *     that went away first)
  * @param duration from the request's first byte to the end of its response
+ * @param unmatched whether no stub matched and the proxy answered {@code 404} with the near-miss report
+ *     (strict stubbing, or the JUnit extension's default)
  */
-public record JournalEntry(RecordedRequest request, RouteKind route, int status, Duration duration) {
+public record JournalEntry(RecordedRequest request, RouteKind route, int status, Duration duration,
+        boolean unmatched) {
     /**
      * Checks for null.
      *
@@ -24,11 +27,24 @@ public record JournalEntry(RecordedRequest request, RouteKind route, int status,
      * @param route what answered the request
      * @param status the status sent, or 0 when the connection closed without a response
      * @param duration from the request's first byte to the end of its response
+     * @param unmatched whether no stub matched and the proxy answered 404 with the near-miss report
      */
     public JournalEntry {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(duration, "duration");
+    }
+
+    /**
+     * An entry for a request that was not an unmatched one.
+     *
+     * @param request the request, its body cut at the journal's body cap
+     * @param route what answered the request
+     * @param status the status sent, or 0 when the connection closed without a response
+     * @param duration from the request's first byte to the end of its response
+     */
+    public JournalEntry(RecordedRequest request, RouteKind route, int status, Duration duration) {
+        this(request, route, status, duration, false);
     }
 
     /**
@@ -68,10 +84,10 @@ public record JournalEntry(RecordedRequest request, RouteKind route, int status,
         return request.bodyAsString();
     }
 
-    /** Such as {@code POST /api/users -> 201 (respond, 3 ms)}. */
+    /** Such as {@code POST /api/users -> 201 (respond, 3 ms)}, or {@code GET /x -> 404 (no stub matched, 1 ms)}. */
     @Override
     public String toString() {
         return request.method() + " " + request.target() + " -> " + (status == 0 ? "no response" : status) + " ("
-                + route.label() + ", " + duration.toMillis() + " ms)";
+                + (unmatched ? "no stub matched" : route.label()) + ", " + duration.toMillis() + " ms)";
     }
 }

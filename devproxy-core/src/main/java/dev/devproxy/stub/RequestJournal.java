@@ -91,6 +91,33 @@ public interface RequestJournal {
      */
     void verify(int times, RequestMatcher matcher);
 
+    /**
+     * The oldest request kept that {@code matcher} matches, waiting up to {@code timeout} for one to arrive:
+     * for clients that send in the background. Unlike {@link #takeRequest}, it takes nothing: asking twice
+     * answers the same request.
+     *
+     * @param matcher what the request must match
+     * @param timeout the longest time to wait
+     * @return the oldest matching request
+     * @throws AssertionError when none arrives in time (or the thread is interrupted while waiting, its
+     *     interrupt status then set), listing the requests received and why each did not match
+     */
+    JournalEntry awaitRequest(RequestMatcher matcher, Duration timeout);
+
+    /**
+     * Checks that exactly {@code times} requests matched {@code matcher}, first waiting up to {@code timeout}
+     * until that many have arrived: for clients that send in the background. It returns as soon as
+     * {@code times} have; with {@code times} 0 it waits the whole timeout, so that a late request fails it.
+     *
+     * @param times the expected number of matching requests, 0 or more
+     * @param matcher what a request must match
+     * @param timeout the longest time to wait
+     * @throws AssertionError when the count differs once the wait is over (or the thread is interrupted while
+     *     waiting, its interrupt status then set), listing the requests received
+     * @throws IllegalArgumentException when {@code times} is negative
+     */
+    void verify(int times, RequestMatcher matcher, Duration timeout);
+
     /** Forgets every request, including those in flight now when they finish, and resets {@link #takeRequest}. */
     void clear();
 }

@@ -58,6 +58,11 @@ public final class RequestMatchers {
                 return request.method().equals(method) ? null
                         : "method: expected " + method + " but was " + request.method();
             }
+
+            @Override
+            Aspect aspect() {
+                return Aspect.METHOD;
+            }
         };
     }
 
@@ -76,6 +81,16 @@ public final class RequestMatchers {
                 return request.path().equals(path) ? null : "path: expected " + Text.quote(path) + " but was "
                         + Text.quote(request.path());
             }
+
+            @Override
+            Aspect aspect() {
+                return Aspect.PATH;
+            }
+
+            @Override
+            double distance(RecordedRequest request) {
+                return editDistance(path, request.path());
+            }
         };
     }
 
@@ -93,6 +108,17 @@ public final class RequestMatchers {
             @Nullable String mismatch(RecordedRequest request) {
                 return request.path().startsWith(prefix) ? null : "path: expected to start with "
                         + Text.quote(prefix) + " but was " + Text.quote(request.path());
+            }
+
+            @Override
+            Aspect aspect() {
+                return Aspect.PATH;
+            }
+
+            @Override
+            double distance(RecordedRequest request) {
+                String path = request.path();
+                return editDistance(prefix, path.substring(0, Math.min(path.length(), prefix.length())));
             }
         };
     }
@@ -116,6 +142,11 @@ public final class RequestMatchers {
                 return pattern.matcher(request.path()).matches() ? null
                         : "path: expected to match glob " + Text.quote(glob) + " but was " + Text.quote(request.path());
             }
+
+            @Override
+            Aspect aspect() {
+                return Aspect.PATH;
+            }
         };
     }
 
@@ -133,6 +164,11 @@ public final class RequestMatchers {
             @Nullable String mismatch(RecordedRequest request) {
                 return pattern.matcher(request.path()).matches() ? null
                         : "path: expected to match regex \"" + regex + "\" but was " + Text.quote(request.path());
+            }
+
+            @Override
+            Aspect aspect() {
+                return Aspect.PATH;
             }
         };
     }
@@ -375,6 +411,56 @@ public final class RequestMatchers {
 
     // ---- Implementation -------------------------------------------------------------------------------------
 
+    /** What a condition is about, for ranking near misses: the method first, then the path, then the rest. */
+    enum Aspect { METHOD, PATH, OTHER }
+
+    /** The aspect of one condition of a stub, as split by {@link #parts}. */
+    static Aspect aspect(RequestMatcher part) {
+        return part instanceof Condition condition ? condition.aspect() : Aspect.OTHER;
+    }
+
+    /**
+     * How far {@code request} is from meeting {@code part}: 0 when it does, up to 1 when nowhere near. Exact
+     * and prefix paths measure it by edit distance; other conditions are met or not.
+     */
+    static double distance(RequestMatcher part, RecordedRequest request) {
+        if (part instanceof Condition condition) {
+            return condition.distance(request);
+        }
+        return part.matches(request) ? 0 : 1;
+    }
+
+    /** Paths longer than this are compared on their first this many characters, to bound the work per stub. */
+    private static final int MAX_COMPARED = 256;
+
+    /**
+     * The Levenshtein distance of {@code a} and {@code b} over the longer one's length: 0 when equal, a small
+     * fraction for a typo or a dropped segment, near 1 for unrelated paths.
+     */
+    static double editDistance(String a, String b) {
+        if (a.equals(b)) {
+            return 0;
+        }
+        String x = a.length() > MAX_COMPARED ? a.substring(0, MAX_COMPARED) : a;
+        String y = b.length() > MAX_COMPARED ? b.substring(0, MAX_COMPARED) : b;
+        int[] previous = new int[y.length() + 1];
+        int[] current = new int[y.length() + 1];
+        for (int j = 0; j <= y.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= x.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= y.length(); j++) {
+                int substitute = previous[j - 1] + (x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return Math.max(1e-3, (double) previous[y.length()] / Math.max(x.length(), y.length()));
+    }
+
     /** One condition: a description, whether it reads the body, and the mismatch it finds, if any. */
     private abstract static class Condition implements RequestMatcher {
         private final String description;
@@ -387,6 +473,16 @@ public final class RequestMatchers {
 
         /** Why the request does not match, or null when it does. */
         abstract @Nullable String mismatch(RecordedRequest request);
+
+        /** What this condition is about, for ranking near misses. */
+        Aspect aspect() {
+            return Aspect.OTHER;
+        }
+
+        /** How far the request is from meeting this condition, 0 (it does) to 1; see {@link #distance}. */
+        double distance(RecordedRequest request) {
+            return matches(request) ? 0 : 1;
+        }
 
         @Override
         public final boolean matches(RecordedRequest request) {

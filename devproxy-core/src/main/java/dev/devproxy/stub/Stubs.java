@@ -48,6 +48,11 @@ public final class Stubs implements Router {
     private static final int MAX_UNMATCHED = 100;
     /** How many of the closest stubs a report lists. */
     private static final int CLOSEST = 3;
+    /**
+     * What a wrong method adds to a near miss's distance, where an unrelated path adds up to 1: a stub with
+     * the right path and another method ranks ahead of one with the method right and an unrelated path.
+     */
+    private static final double METHOD_WEIGHT = 0.5;
     private static final Set<String> OWN_FRAMES = Set.of(Stubs.class.getName(), "dev.devproxy.DevProxy",
             "dev.devproxy.junit.DevProxyExtension");
 
@@ -291,7 +296,7 @@ public final class Stubs implements Router {
         if (snapshot.length == 0) {
             return out.append(": no stubs are registered.").toString();
         }
-        record Miss(Entry entry, int headMisses, List<String> reasons) {
+        record Miss(Entry entry, double distance, int otherMisses, List<String> reasons) {
         }
         List<Miss> misses = new ArrayList<>(snapshot.length);
         for (Entry entry : snapshot) {
@@ -300,14 +305,26 @@ public final class Stubs implements Router {
                 reasons.add("used up: it already answered " + Text.count(entry.uses(), "request")
                         + " of the " + entry.stub.maxUses() + " it was limited to");
             }
-            int headMisses = reasons.size();
             if (bodyRead && reasons.isEmpty()) {
                 reasons.addAll(entry.bodyMismatches(request));
             }
-            misses.add(new Miss(entry, headMisses, reasons));
+            double distance = 0;
+            int otherMisses = 0;
+            for (RequestMatcher part : entry.head) {
+                double away = entry.distance(part, request);
+                switch (RequestMatchers.aspect(part)) {
+                    case METHOD -> distance += METHOD_WEIGHT * away;
+                    case PATH -> distance += away;
+                    case OTHER -> otherMisses += away > 0 ? 1 : 0;
+                }
+            }
+            otherMisses += reasons.size() - entry.headMismatches(request).size(); // used up, body
+            misses.add(new Miss(entry, distance, otherMisses, reasons));
         }
-        // Closest first: a stub that matched the whole head beats one that missed it; ties keep their order.
-        misses.sort(Comparator.comparingInt(Miss::headMisses).thenComparingInt(miss -> miss.reasons().size()));
+        // Closest first, by similarity as WireMock ranks near misses: the method and path, the path by edit
+        // distance, so that a path one typo away always ranks ahead of an unrelated one; then the number of
+        // other conditions missed; ties keep their registration order.
+        misses.sort(Comparator.comparingDouble(Miss::distance).thenComparingInt(Miss::otherMisses));
         int shown = Math.min(CLOSEST, misses.size());
         out.append(".\nClosest ").append(shown == 1 ? "stub" : shown + " stubs")
                 .append(misses.size() > shown ? " of " + misses.size() : "").append(':');
@@ -414,6 +431,15 @@ public final class Stubs implements Router {
                 }
             }
             return true;
+        }
+
+        /** {@link RequestMatchers#distance}, taking a matcher that throws as one nowhere near. */
+        double distance(RequestMatcher part, RecordedRequest request) {
+            try {
+                return RequestMatchers.distance(part, request);
+            } catch (RuntimeException | AssertionError e) {
+                return 1;
+            }
         }
 
         private List<String> mismatches(List<RequestMatcher> parts, RecordedRequest request) {

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.devproxy.DevProxy;
+import dev.devproxy.stub.JournalEntry;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,18 @@ class AnnotationDrivenTest {
         assertFalse(proxy.strictStubbing());
         assertEquals("127.0.0.1", proxy.address().getAddress().getHostAddress());
         assertTrue(proxy.port() > 0);
-        assertTrue(send(proxy, "/unstubbed").contains("\"target\":\"/unstubbed\""), "echoed");
+    }
+
+    @Test
+    void anUnmatchedRequestGetsA404WithTheNearMissReportAndIsMarkedInTheJournal(DevProxy proxy) throws Exception {
+        HttpResponse<String> response = PerClassExtensionTest.HTTP.send(
+                HttpRequest.newBuilder(proxy.baseUri().resolve("/api/user")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(404, response.statusCode());
+        assertTrue(response.body().startsWith("No stub matched GET /api/user.\nClosest stub:\n  1. GET /api/users"),
+                response.body());
+        JournalEntry entry = proxy.journal().all().get(0);
+        assertTrue(entry.unmatched(), entry.toString());
     }
 }

@@ -98,14 +98,58 @@ class ExtensionFixturesTest {
     }
 
     @Test
-    void aSharedProxyRefusesTestsThatRunConcurrently() {
+    void aSharedFieldProxyUnderConcurrentExecutionFailsAtClassStartNamingTheAnnotationToAdd() {
         Map<String, Outcome> outcomes = FixtureRunner.run(FixtureRunner.parallel(), SharedConcurrentFixture.class);
 
-        List<Outcome> failed = outcomes.values().stream().filter(o -> o.name().endsWith("()") && !o.passed()).toList();
-        assertEquals(1, failed.size(), outcomes.toString());
-        assertTrue(failed.get(0).failure() instanceof ExtensionConfigurationException, String.valueOf(failed.get(0)));
-        assertTrue(failed.get(0).message().contains("runs tests concurrently that share one DevProxy"),
-                failed.get(0).message());
+        assertEquals(1, outcomes.size(), "no test ran: " + outcomes);
+        Outcome container = outcomes.values().iterator().next();
+        assertTrue(container.failure() instanceof ExtensionConfigurationException, String.valueOf(container));
+        assertTrue(container.message().contains("is configured to run its tests concurrently"), container.message());
+        assertTrue(container.message().contains("Annotate SharedConcurrentFixture with"
+                + " @Execution(ExecutionMode.SAME_THREAD)"), container.message());
+    }
+
+    @Test
+    void concurrentByConfigurationAloneIsCaughtAtClassStartToo() {
+        Map<String, String> configuration = new java.util.HashMap<>(FixtureRunner.parallel());
+        configuration.put("junit.jupiter.execution.parallel.mode.default", "concurrent");
+
+        Map<String, Outcome> outcomes = FixtureRunner.run(configuration, SharedByConfigurationFixture.class);
+
+        assertEquals(1, outcomes.size(), "no test ran: " + outcomes);
+        assertTrue(outcomes.values().iterator().next().message().contains("@Execution(ExecutionMode.SAME_THREAD)"),
+                outcomes.toString());
+    }
+
+    @Test
+    void aSharedFieldProxyRunsWhenTheClassAsksForOneThread() {
+        Map<String, String> configuration = new java.util.HashMap<>(FixtureRunner.parallel());
+        configuration.put("junit.jupiter.execution.parallel.mode.default", "concurrent");
+
+        Map<String, Outcome> outcomes = FixtureRunner.run(configuration, SharedSameThreadFixture.class);
+
+        assertTrue(outcomes.values().stream().allMatch(Outcome::passed), outcomes.toString());
+        assertEquals(3, outcomes.size(), outcomes.toString());
+    }
+
+    @Test
+    void devProxyTestRunsTheTestsSharingItsProxyOneAtATimeUnderConcurrentExecution() {
+        AnnotatedConcurrentFixture.active.set(0);
+        AnnotatedConcurrentFixture.most.set(0);
+
+        Map<String, Outcome> outcomes = FixtureRunner.run(FixtureRunner.parallel(), AnnotatedConcurrentFixture.class);
+
+        assertEquals(5, outcomes.size(), outcomes.toString());
+        assertTrue(outcomes.values().stream().allMatch(Outcome::passed), outcomes.toString());
+        assertEquals(1, AnnotatedConcurrentFixture.most.get(), "tests sharing the proxy overlapped");
+    }
+
+    @Test
+    void aFieldInAClassNestedInADevProxyTestClassSharesItsLock() {
+        Map<String, Outcome> outcomes = FixtureRunner.run(FixtureRunner.parallel(), LockedOuterFixture.class);
+
+        assertTrue(outcomes.values().stream().allMatch(Outcome::passed), outcomes.toString());
+        assertTrue(outcomes.containsKey("usesTheNestedField()"), outcomes.toString());
     }
 
     @Test
@@ -215,17 +259,100 @@ class ExtensionFixturesTest {
     static class SharedConcurrentFixture {
         @RegisterExtension
         static final DevProxyExtension devProxy = new DevProxyExtension(DevProxy.builder().ioThreads(1));
-        static final CountDownLatch never = new CountDownLatch(1);
 
-        // Each holds the proxy long enough for the other to start; the one refused never counts down.
         @Test
-        void holdsTheSharedProxy() throws InterruptedException {
-            never.await(1, TimeUnit.SECONDS);
+        void holdsTheSharedProxy() {
         }
 
         @Test
-        void alsoHoldsTheSharedProxy() throws InterruptedException {
-            never.await(1, TimeUnit.SECONDS);
+        void alsoHoldsTheSharedProxy() {
+        }
+    }
+
+    @ExtendWith(Fixture.class)
+    static class SharedByConfigurationFixture {
+        @RegisterExtension
+        static final DevProxyExtension devProxy = new DevProxyExtension(DevProxy.builder().ioThreads(1));
+
+        @Test
+        void neverRuns() {
+        }
+    }
+
+    @ExtendWith(Fixture.class)
+    @Execution(ExecutionMode.SAME_THREAD)
+    static class SharedSameThreadFixture {
+        @RegisterExtension
+        static final DevProxyExtension devProxy = new DevProxyExtension(DevProxy.builder().ioThreads(1));
+
+        @Test
+        void one(DevProxy proxy) throws Exception {
+            checkIsolation(proxy, "one", new CyclicBarrier(1));
+        }
+
+        @Test
+        void two(DevProxy proxy) throws Exception {
+            checkIsolation(proxy, "two", new CyclicBarrier(1));
+        }
+    }
+
+    @DevProxyTest
+    @ExtendWith(Fixture.class)
+    @Execution(ExecutionMode.CONCURRENT)
+    static class AnnotatedConcurrentFixture {
+        static final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+        static final java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Test
+        void one(DevProxy proxy, TestInfo test) throws Exception {
+            hold(proxy, test);
+        }
+
+        @Test
+        void two(DevProxy proxy, TestInfo test) throws Exception {
+            hold(proxy, test);
+        }
+
+        @Test
+        void three(DevProxy proxy, TestInfo test) throws Exception {
+            hold(proxy, test);
+        }
+
+        @Test
+        void four(DevProxy proxy, TestInfo test) throws Exception {
+            hold(proxy, test);
+        }
+
+        /** Long enough (100 ms) for the other three to start on the four threads if JUnit let them. */
+        private static void hold(DevProxy proxy, TestInfo test) throws Exception {
+            most.accumulateAndGet(active.incrementAndGet(), Math::max);
+            try {
+                new CountDownLatch(1).await(100, TimeUnit.MILLISECONDS);
+                checkIsolation(proxy, test.getTestMethod().orElseThrow().getName(), new CyclicBarrier(1));
+            } finally {
+                active.decrementAndGet();
+            }
+        }
+    }
+
+    @DevProxyTest
+    @ExtendWith(Fixture.class)
+    @Execution(ExecutionMode.CONCURRENT)
+    static class LockedOuterFixture {
+        @Test
+        void usesTheOuterProxy(DevProxy proxy) {
+            assertTrue(proxy.port() > 0);
+        }
+
+        @org.junit.jupiter.api.Nested
+        class Inner {
+            @RegisterExtension
+            static final DevProxyExtension nested = new DevProxyExtension(DevProxy.builder().ioThreads(1));
+
+            @Test
+            void usesTheNestedField() {
+                assertTrue(nested.proxy().port() > 0);
+            }
         }
     }
 

@@ -292,6 +292,87 @@ class JournalTest {
         }
     }
 
+    @Test
+    void awaitRequestWaitsForARequestAnAsynchronousClientSendsLater() throws Exception {
+        proxy.stubFor(post("/events").willReturn(status(202)));
+        CountDownLatch waiting = new CountDownLatch(1);
+        CompletableFuture<Integer> client = CompletableFuture.supplyAsync(() -> {
+            try {
+                waiting.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            get(proxy, "/other");
+            return send(proxy, "POST", "/events", "{\"n\":1}").statusCode();
+        });
+        waiting.countDown();
+
+        JournalEntry entry = proxy.awaitRequest(post("/events"), Duration.ofSeconds(10));
+
+        assertEquals("{\"n\":1}", entry.bodyAsString());
+        assertEquals(202, client.get(10, TimeUnit.SECONDS));
+        assertEquals(entry, proxy.journal().awaitRequest(post("/events"), Duration.ZERO), "nothing is taken");
+    }
+
+    @Test
+    void awaitRequestFailsAfterTheTimeoutListingWhatArrivedInstead() {
+        get(proxy, "/other");
+
+        long start = System.nanoTime();
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> proxy.awaitRequest(post("/events"), Duration.ofMillis(200)));
+
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200), "waited the timeout");
+        assertTrue(e.getMessage().startsWith("Waited 200 ms for a request matching POST /events, but none was"
+                + " received.\nReceived 1 request:\n  1. GET /other -> 200"), e.getMessage());
+    }
+
+    @Test
+    void verifyWithATimeoutWaitsForRequestsStillToCome() throws Exception {
+        proxy.stubFor(post("/events").willReturn(status(202)));
+        CountDownLatch first = new CountDownLatch(1);
+        CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+            send(proxy, "POST", "/events", "1");
+            first.countDown();
+            send(proxy, "POST", "/events", "2");
+        });
+        first.await(10, TimeUnit.SECONDS);
+
+        proxy.verify(2, post("/events"), Duration.ofSeconds(10));
+
+        client.get(10, TimeUnit.SECONDS);
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> proxy.verify(3, post("/events"), Duration.ofMillis(100)));
+        assertTrue(e.getMessage().startsWith("Expected exactly 3 requests matching POST /events, but received 2."),
+                e.getMessage());
+    }
+
+    @Test
+    void aStandaloneProxyEchoesUnmatchedRequestsAndTheJournalDoesNotMarkThem() {
+        assertEquals(200, get(proxy, "/unstubbed").statusCode());
+
+        JournalEntry entry = proxy.journal().all().get(0);
+        assertFalse(entry.unmatched());
+        assertEquals(RouteKind.ECHO, entry.route());
+    }
+
+    @Test
+    void theJournalMarksRequestsNoStubMatchedHeadOrBodyAndOnlyThose() {
+        try (DevProxy strict = proxy().strictStubbing(true).build().start()) {
+            strict.stubFor(get("/missing").willReturn(status(404)));
+            strict.stubFor(post("/json").withJsonBody("{\"a\":1}").willReturn(status(201)));
+
+            assertEquals(404, get(strict, "/missing").statusCode());
+            assertEquals(404, get(strict, "/unmatched").statusCode());
+            assertEquals(404, send(strict, "POST", "/json", "{\"a\":2}").statusCode());
+
+            List<JournalEntry> all = strict.journal().all();
+            assertEquals(List.of(false, true, true), all.stream().map(JournalEntry::unmatched).toList());
+            assertTrue(all.get(1).toString().matches("GET /unmatched -> 404 \\(no stub matched, \\d+ ms\\)"),
+                    all.get(1).toString());
+        }
+    }
+
     private CompletableFuture<HttpResponse<String>> sendAsync(String path) {
         return StubKit.HTTP.sendAsync(HttpRequest.newBuilder(proxy.baseUri().resolve(path)).build(),
                 HttpResponse.BodyHandlers.ofString());

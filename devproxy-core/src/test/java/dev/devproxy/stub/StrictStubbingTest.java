@@ -92,6 +92,38 @@ class StrictStubbingTest {
     }
 
     @Test
+    void aPathOneEditAwayRanksAheadOfStubsThatShareOnlyTheMethod() {
+        proxy.stubFor(get("/health").willReturn(ok()));
+        proxy.stubFor(get("/metrics/jvm").willReturn(ok()));
+        proxy.stubFor(get("/status").willReturn(ok()));
+        RegisteredStub users = proxy.stubFor(get("/api/users").willReturn(json(200, "[]")));
+
+        HttpResponse<String> response = get(proxy, "/api/user");
+
+        assertTrue(response.body().startsWith("No stub matched GET /api/user.\n"
+                + "Closest 3 stubs of 4:\n"
+                + "  1. GET /api/users -> 200  (registered at " + users.registeredAt() + ")\n"), response.body());
+    }
+
+    @Test
+    void theRightPathWithAnotherMethodRanksAheadOfTheRightMethodWithAnUnrelatedPath() {
+        proxy.stubFor(get("/health").willReturn(ok()));
+        proxy.stubFor(get("/status").willReturn(ok()));
+        proxy.stubFor(get("/version").willReturn(ok()));
+        RegisteredStub dropped = proxy.stubFor(get("/api/v1/orders").willReturn(ok()));
+        RegisteredStub create = proxy.stubFor(post("/v1/orders").withHeader("X-Key", "k").willReturn(status(201)));
+
+        HttpResponse<String> response = get(proxy, "/v1/orders");
+
+        assertTrue(response.body().startsWith("No stub matched GET /v1/orders.\n"
+                + "Closest 3 stubs of 5:\n"
+                + "  1. GET /api/v1/orders -> 200  (registered at " + dropped.registeredAt() + ")\n"
+                + "       - path: expected \"/api/v1/orders\" but was \"/v1/orders\"\n"
+                + "  2. POST /v1/orders with header X-Key = \"k\" -> 201  (registered at " + create.registeredAt() + ")"),
+                response.body());
+    }
+
+    @Test
     void strictStubbingAndACustomRouterCannotBeCombined() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DevProxy.builder().strictStubbing(true).router(Router.standard(Upstream.of("localhost", 1))).build());

@@ -20,6 +20,7 @@ import dev.devproxy.internal.loop.Transport;
 import dev.devproxy.parser.BodyKind;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.HttpVersion;
+import dev.devproxy.parser.ParseError;
 import dev.devproxy.parser.ParseStatus;
 import dev.devproxy.parser.RequestHead;
 import dev.devproxy.parser.RequestParser;
@@ -322,7 +323,11 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
                     }
                 }
                 case ERROR -> {
-                    fail(parser.error().status(), ErrorKind.BAD_REQUEST, "bad request (" + parser.error() + ")");
+                    fail(parser.error().status(), ErrorKind.BAD_REQUEST, parser.error() == ParseError.BODY_TOO_LARGE
+                            // Name the setting, so the reader of the log line knows what to raise.
+                            ? "request body larger than maxBodySize (" + context.config.limits().maxBodySize()
+                                    + " bytes; raise it with DevProxy.builder().maxBodySize(bytes))"
+                            : "bad request (" + parser.error() + ")");
                     return;
                 }
             }

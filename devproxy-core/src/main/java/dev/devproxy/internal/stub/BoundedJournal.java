@@ -1,9 +1,13 @@
 package dev.devproxy.internal.stub;
 
 import dev.devproxy.RecordedRequest;
+import dev.devproxy.Response;
+import dev.devproxy.Route;
 import dev.devproxy.RouteKind;
 import dev.devproxy.Router;
 import dev.devproxy.internal.exchange.RequestRecorder;
+import dev.devproxy.parser.HeaderFields;
+import dev.devproxy.parser.RequestHead;
 import dev.devproxy.stub.JournalEntry;
 import dev.devproxy.stub.RequestJournal;
 import dev.devproxy.stub.RequestMatcher;
@@ -12,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * to count requests as they are routed; reads wait (bounded) until as many have been recorded as had been
  * routed when the read began. Every routed request is recorded exactly once, answered or not.
  *
+ * <p>Requests no stub matched are told apart by their response, which carries
+ * {@value #UNMATCHED_HEADER}: when the router answers with one, the request's method, target and header fields
+ * are kept, and the next 404 recorded with the same ones is marked unmatched. Two such requests are alike in
+ * all but timing, so which of them gets the mark cannot matter. (The engine's request outcome, once it
+ * carries the route's own decision, will make this bookkeeping unnecessary.)
+ *
  * <p>One monitor guards the state; {@link #record} holds it only to append, so event loops never wait long.
  */
 public final class BoundedJournal implements RequestJournal, RequestRecorder {
@@ -35,6 +46,10 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
     private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The most requests a failure message lists. */
     private static final int LISTED = 20;
+    /** The response field of the 404 that {@code Stubs.orElseNotFound()} answers an unmatched request with. */
+    public static final String UNMATCHED_HEADER = "X-DevProxy-Unmatched";
+    /** The most unmatched requests awaiting their record; more means their responses never completed. */
+    private static final int MAX_PENDING_UNMATCHED = 100;
 
     private final int capacity;
     private final int maxBodyBytes;
@@ -47,6 +62,8 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
     private long nextToTake;
     private long dropped;
     private Instant clearedAt = Instant.EPOCH;
+    /** Keys of requests answered as unmatched and not yet recorded, oldest first. */
+    private final ArrayDeque<String> pendingUnmatched = new ArrayDeque<>();
 
     private record Slot(long sequence, JournalEntry entry) {
     }
@@ -72,8 +89,69 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
     public Router counting(Router router) {
         return request -> {
             routed.incrementAndGet();
-            return router.route(request);
+            return watchUnmatched(request, router.route(request));
         };
+    }
+
+    /** {@code route}, noting the request when it is the 404 of an unmatched one, now or after the body. */
+    private Route watchUnmatched(RequestHead head, Route route) {
+        if (route instanceof Route.AfterBody afterBody) {
+            return Route.afterBody(request -> {
+                Route decided = afterBody.decide().apply(request);
+                if (isUnmatched(decided)) {
+                    expectUnmatched(key(request.method(), request.target(), request.headers()));
+                }
+                return decided;
+            });
+        }
+        if (isUnmatched(route)) {
+            HeaderFields fields = head.headers();
+            List<Map.Entry<String, String>> headers = new ArrayList<>(fields.size());
+            for (int i = 0; i < fields.size(); i++) {
+                headers.add(Map.entry(fields.name(i), fields.value(i)));
+            }
+            expectUnmatched(key(head.method(), head.target(), headers));
+        }
+        return route;
+    }
+
+    private static boolean isUnmatched(Route route) {
+        if (!(route instanceof Route.Respond respond)) {
+            return false;
+        }
+        Response response = respond.response();
+        if (response.status() != 404) {
+            return false;
+        }
+        for (Map.Entry<String, String> field : response.headers()) {
+            if (field.getKey().equalsIgnoreCase(UNMATCHED_HEADER)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String key(String method, String target, List<Map.Entry<String, String>> headers) {
+        StringBuilder key = new StringBuilder(method).append(' ').append(target);
+        for (Map.Entry<String, String> field : headers) {
+            key.append('\n').append(field.getKey()).append(':').append(field.getValue());
+        }
+        return key.toString();
+    }
+
+    private synchronized void expectUnmatched(String key) {
+        if (pendingUnmatched.size() == MAX_PENDING_UNMATCHED) {
+            pendingUnmatched.removeFirst();
+        }
+        pendingUnmatched.addLast(key);
+    }
+
+    /** Whether {@code request}, answered {@code status}, is one noted as unmatched; takes the note. Holds this. */
+    private boolean takeUnmatched(RecordedRequest request, RouteKind route, int status) {
+        if (status != 404 || route != RouteKind.RESPOND || pendingUnmatched.isEmpty()) {
+            return false;
+        }
+        return pendingUnmatched.removeFirstOccurrence(key(request.method(), request.target(), request.headers()));
     }
 
     // ---- RequestRecorder (event-loop threads) ---------------------------------------------------------------
@@ -85,8 +163,9 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
 
     @Override
     public void record(RecordedRequest request, RouteKind route, int status, long durationNanos) {
-        JournalEntry entry = new JournalEntry(request, route, status, Duration.ofNanos(durationNanos));
         synchronized (this) {
+            JournalEntry entry = new JournalEntry(request, route, status, Duration.ofNanos(durationNanos),
+                    takeUnmatched(request, route, status));
             recorded++;
             // A request that began before clear() belongs to what was cleared (an earlier test, say).
             if (!request.receivedAt().isBefore(clearedAt)) {
@@ -162,8 +241,63 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
     }
 
     @Override
+    public synchronized JournalEntry awaitRequest(RequestMatcher matcher, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (Slot slot : slots) {
+                if (matcher.matches(slot.entry().request())) {
+                    return slot.entry();
+                }
+            }
+            if (!waitUntil(deadline)) {
+                throw new AssertionError(verificationFailure(matcher, -1, 0)
+                        .replaceFirst("^Expected at least one request", "Waited " + timeout.toMillis()
+                                + " ms for a request"));
+            }
+        }
+    }
+
+    @Override
+    public synchronized void verify(int times, RequestMatcher matcher, Duration timeout) {
+        if (times < 0) {
+            throw new IllegalArgumentException("times must be at least 0, was " + times);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while ((times == 0 || matching(matcher) < times) && waitUntil(deadline)) {
+            // each record() wakes this up to count again
+        }
+        check(matcher, times);
+    }
+
+    /** Waits on this for a record, at most until {@code deadline}; false once the deadline has passed. */
+    private boolean waitUntil(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's check then fails with what is there
+            return false;
+        }
+    }
+
+    private int matching(RequestMatcher matcher) {
+        int matched = 0;
+        for (Slot slot : slots) {
+            if (matcher.matches(slot.entry().request())) {
+                matched++;
+            }
+        }
+        return matched;
+    }
+
+    @Override
     public synchronized void clear() {
         slots.clear();
+        pendingUnmatched.clear();
         dropped = 0;
         nextToTake = nextSequence;
         clearedAt = Instant.now();

@@ -18,6 +18,7 @@ import dev.devproxy.Upstream;
 import dev.devproxy.junit.DevProxyExtension;
 import dev.devproxy.stub.JournalEntry;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,11 +49,13 @@ class ReadmeSnippetsTest {
     }
 
     @Test
-    void journal() throws InterruptedException {
+    void journal() throws Exception {
         DevProxy proxy = devProxy.proxy();
         proxy.stubFor(get("/v1/forecast").willReturn(status(503)));
         WeatherClient client = new WeatherClient(proxy.baseUri(), "my-key", Duration.ofSeconds(2));
         assertThrows(WeatherException.class, () -> client.forecast("Paris"));
+        proxy.stubFor(post("/v1/observations").willReturn(status(201)));
+        CompletableFuture<Void> background = CompletableFuture.runAsync(() -> client.report("Oslo", -3));
 
         // README: journal
         JournalEntry first = proxy.journal().takeRequest(Duration.ofSeconds(5));  // oldest not taken yet
@@ -60,7 +63,11 @@ class ReadmeSnippetsTest {
         assertEquals(503, first.status());
         assertEquals(2, proxy.journal().count(get("/v1/forecast")));
         proxy.verify(2, get("/v1/forecast").withHeader("X-Api-Key", "my-key"));
+        JournalEntry sent = proxy.awaitRequest(post("/v1/observations"), Duration.ofSeconds(5));  // sent in the background
         // README: end
+
+        assertEquals(201, sent.status());
+        background.join();
 
         AssertionError failure = assertThrows(AssertionError.class,
                 () -> proxy.verify(get("/v1/forecast").withQueryParam("city", "Oslo")));
