@@ -1,6 +1,7 @@
 package dev.devproxy.proxy;
 
 import static dev.devproxy.proxy.ProxyTestKit.get;
+import static dev.devproxy.proxy.ProxyTestKit.ok;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,9 +54,6 @@ class ProxyForwardingTest {
         upstream.close();
     }
 
-    private static String ok(String body) {
-        return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
-    }
 
     private UpstreamRequest forward(String request) throws Exception {
         try (RawClient client = RawClient.connect(proxy)) {

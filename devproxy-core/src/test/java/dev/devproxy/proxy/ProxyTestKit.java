@@ -555,6 +555,11 @@ final class ProxyTestKit {
         }
     }
 
+    /** A {@code 200} whose plain-text body is {@code body}: what an upstream echoing each request's target says. */
+    static String ok(String body) {
+        return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
     /** {@code GET <target> HTTP/1.1} with a Host field and nothing else. */
     static String get(String target) {
         return "GET " + target + " HTTP/1.1\r\nHost: devproxy.test\r\n\r\n";

@@ -2,6 +2,7 @@ package dev.devproxy.proxy;
 
 import static dev.devproxy.proxy.ProxyTestKit.assertErrorResponse;
 import static dev.devproxy.proxy.ProxyTestKit.errorCount;
+import static dev.devproxy.proxy.ProxyTestKit.ok;
 import static dev.devproxy.stub.RequestPattern.get;
 import static dev.devproxy.stub.Responses.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,9 +46,6 @@ class RequestTargetFormsTest {
         upstream.close();
     }
 
-    private static String ok(String body) {
-        return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
-    }
 
     private RawResponse exchange(String request) throws Exception {
         try (RawClient client = RawClient.connect(proxy)) {
