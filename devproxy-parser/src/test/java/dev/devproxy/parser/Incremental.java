@@ -207,6 +207,8 @@ final class Incremental {
                     assertTrue(bodyLength >= 1, "a body run has at least one byte");
                     assertTrue(bodyOffset >= before && bodyOffset + bodyLength <= buffer.position(),
                             "a body run lies in the bytes this call consumed");
+                    assertEquals(bodyOffset + bodyLength, buffer.position(),
+                            "the position is just past the body run, as the README says");
                     for (int i = bodyOffset; i < bodyOffset + bodyLength; i++) {
                         body.append((char) (buffer.get(i) & 0xFF));
                     }
