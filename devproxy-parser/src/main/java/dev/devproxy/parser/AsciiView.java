@@ -13,8 +13,8 @@ import java.util.Objects;
  * {@link RequestHead#path(AsciiView)} or {@link HeaderFields#value(int, AsciiView)}; reading it, comparing it
  * ({@link #contentEquals}, {@link #equalsIgnoreCase}, {@link #startsWith}) and repointing it allocate nothing.
  * Only {@link #toString()} and {@link #subSequence} make objects. It sees what its head sees: valid until the
- * parser that filled it reports the next {@link ParseStatus#HEAD} (a trailer view: until that message's next
- * one ends). Mutable and not thread-safe; one per connection or thread. It does not override
+ * parser that filled it reports the next {@link ParseStatus#HEAD} (a view of a trailer field: until the next
+ * message begins). Mutable and not thread-safe; one per connection or thread. It does not override
  * {@code equals} or {@code hashCode}, as {@link CharSequence} asks: compare contents with
  * {@link #contentEquals}.
  */

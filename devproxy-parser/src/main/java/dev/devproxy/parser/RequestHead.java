@@ -119,7 +119,8 @@ public final class RequestHead extends MessageHead {
 
     /**
      * Points {@code view} at the path, as {@link #path()} gives it (so {@code /} for an absolute-form target with
-     * an empty path). Allocates nothing.
+     * an empty path; that {@code /} is not in {@link #storage()}, and the view's offset does not index it).
+     * Allocates nothing.
      *
      * @param view the view to point
      * @return {@code view}
