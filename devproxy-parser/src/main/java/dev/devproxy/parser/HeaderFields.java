@@ -218,6 +218,79 @@ public final class HeaderFields {
     }
 
     /**
+     * The index of the first field line named {@code name}, or -1. Allocates nothing.
+     *
+     * @param name the field name to look for, encoded once
+     * @return the index of the first matching field line, or -1 when there is none
+     */
+    public int indexOf(HeaderName name) {
+        return indexOf(name, 0);
+    }
+
+    /**
+     * The index of the first field line named {@code name} at or after {@code from}, or -1. Allocates nothing,
+     * and compares lengths before bytes, so most names are passed over in one comparison.
+     *
+     * @param name the field name to look for, encoded once
+     * @param from the index to start at; 0 searches every field line
+     * @return the index of the matching field line, or -1 when there is none
+     */
+    public int indexOf(HeaderName name, int from) {
+        int[] at = offsets;
+        for (int i = Math.max(from, 0); i < size; i++) {
+            int base = i * INTS_PER_FIELD;
+            if (name.matches(bytes, at[base + NAME_START], at[base + NAME_END])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether any field line is named {@code name}. Allocates nothing.
+     *
+     * @param name the field name to look for, encoded once
+     * @return whether at least one field line has that name
+     */
+    public boolean contains(HeaderName name) {
+        return indexOf(name, 0) >= 0;
+    }
+
+    /**
+     * The value of the first field line named {@code name}, or null when there is none. Allocates only the
+     * {@code String} it returns.
+     *
+     * @param name the field name to look for, encoded once
+     * @return the trimmed value of the first such field line, or null
+     */
+    public @Nullable String get(HeaderName name) {
+        int index = indexOf(name, 0);
+        return index < 0 ? null : value(index);
+    }
+
+    /**
+     * Points {@code view} at the name of field line {@code index}, as sent. Allocates nothing.
+     *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @param view the view to point
+     * @return {@code view}
+     */
+    public AsciiView name(int index, AsciiView view) {
+        return view.set(bytes, nameStart(index), nameEnd(index));
+    }
+
+    /**
+     * Points {@code view} at the trimmed value of field line {@code index}. Allocates nothing.
+     *
+     * @param index the field line, from 0 to {@link #size()} - 1
+     * @param view the view to point
+     * @return {@code view}
+     */
+    public AsciiView value(int index, AsciiView view) {
+        return view.set(bytes, valueStart(index), valueEnd(index));
+    }
+
+    /**
      * Whether any field line is named {@code name}.
      *
      * @param name the field name to look for, compared ignoring ASCII case

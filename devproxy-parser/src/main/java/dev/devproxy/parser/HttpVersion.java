@@ -24,6 +24,15 @@ public enum HttpVersion {
         return text;
     }
 
+    /**
+     * The wire form, as {@link #text()}: {@code HTTP/1.1}, not the constant's name, so that
+     * {@code String.valueOf(version)} and string concatenation print what was on the wire.
+     */
+    @Override
+    public String toString() {
+        return text;
+    }
+
     /** RFC 9112 section 2.3: whether {@code bytes[start, end)} is {@code HTTP-name "/" DIGIT "." DIGIT}, case-sensitive. */
     static boolean isWellFormed(byte[] bytes, int start, int end) {
         return end - start == 8

@@ -1,6 +1,8 @@
 package dev.devproxy.parser;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every parsed head has, request or response: its version, header section, the framing facts derived from
@@ -21,7 +23,31 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
     boolean keepAlive;
     int headLength;
 
+    /** The read-only view {@link #storage()} hands out, and the array it views. */
+    private @Nullable ByteBuffer storageView;
+    private byte[] viewedBytes = new byte[0];
+
     MessageHead() {
+    }
+
+    /**
+     * The head's bytes as the parser copied them, start line to the empty line: a read-only buffer from index 0
+     * (position 0, limit {@link #headLength()}) that the offsets of the views index, as in
+     * {@code storage().get(view.offset())}. The same buffer comes back on every call, its position and limit
+     * set again; a new one is made only when the parser's storage has grown, so this allocates nothing in
+     * steady state. Valid as long as the head.
+     *
+     * @return a read-only buffer over the head's bytes
+     */
+    public ByteBuffer storage() {
+        ByteBuffer view = storageView;
+        if (view == null || viewedBytes != bytes) {
+            view = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+            storageView = view;
+            viewedBytes = bytes;
+        }
+        view.limit(headLength).position(0);
+        return view;
     }
 
     /**

@@ -9,20 +9,35 @@ import org.jspecify.annotations.Nullable;
  * {@link RequestParser} and {@link ResponseParser} differ only in their start line and the few rules that are
  * theirs alone; the header section, framing, bodies, chunked coding and trailers are parsed here, by one core.
  *
+ * <h2>The parse loop</h2>
+ *
+ * <p>Each call to {@link #parse} reports one event and consumes only the bytes that event covers, so call it
+ * until it returns {@link ParseStatus#NEED_MORE}, which means every byte given was consumed; then read more into
+ * the buffer and go on. Bytes of a pipelined next message stay in the buffer after END, and the next call starts
+ * on them. A message without a body is HEAD then END; the END needs no input, so the loop reports it on the
+ * next call even with the buffer empty. {@link #isMessageComplete()} tells, right after HEAD (or after a
+ * body run), that END is next, for a caller that wants to act on a whole bodyless request at its head.
+ *
  * <pre>{@code
- * switch (parser.parse(buffer)) {            // consumes from buffer.position()
- *     case HEAD -> route(parser.head());
- *     case BODY -> write(buffer, parser.bodyOffset(), parser.bodyLength());
- *     case END -> finish();                  // the next call starts the next pipelined message
- *     case NEED_MORE -> readMore();          // everything given was consumed
- *     case ERROR -> reject(parser.error().status());
+ * for (ParseStatus status; (status = parser.parse(buffer)) != ParseStatus.NEED_MORE; ) {
+ *     switch (status) {
+ *         case HEAD -> route(parser.head());          // parser.isMessageComplete(): no body follows
+ *         case BODY -> write(parser.bodySlice());     // read-only view of the run; or bodyOffset()/bodyLength()
+ *         case END -> finish();                       // the next call starts the next pipelined message
+ *         case ERROR -> { reject(parser.error().status()); return; }
+ *         default -> { }
+ *     }
  * }
+ * // NEED_MORE: buffer.compact(), read from the socket, buffer.flip(), and loop again; at end of stream,
+ * // endOfInput() says whether the stream ended cleanly (NEED_MORE), completed a message (END) or cut one (ERROR).
  * }</pre>
  *
- * <p>Each call reports at most one event and consumes only the bytes that event covers, so bytes of a
- * pipelined next message stay in the buffer. A head that spans calls is copied into the parser's own storage
- * (bounded by the limits); body bytes are never copied. Once its storage has grown to fit the heads it sees, a
- * parser allocates nothing per message. Not thread-safe: one parser per connection.
+ * <p>The buffer may be heap or direct; the parser reads it only between its position and its limit, advances
+ * the position past what it consumed, and never changes its limit, mark or contents. A head is copied into the
+ * parser's own storage (bounded by the limits), so the buffer may be compacted or refilled once HEAD is
+ * reported; body bytes are never copied, so a body run is valid only until the caller reuses the buffer. Once
+ * its storage has grown to fit the heads it sees, a parser allocates nothing per message. Not thread-safe: one
+ * parser per connection.
  *
  * <p>A head is read one of two ways, with one result. One that arrived whole is copied once and parsed in one
  * pass, the field-line grammar checking line ends and limits as it goes. One in pieces, or one the one pass
@@ -61,6 +76,10 @@ public abstract sealed class MessageParser<H extends MessageHead> permits Reques
     private H spareHead;
 
     private State state = State.HEAD;
+    /** The buffer of the last BODY event, and the read-only view of it {@link #bodySlice()} hands out. */
+    private @Nullable ByteBuffer bodyInput;
+    private @Nullable ByteBuffer bodyView;
+    private @Nullable ByteBuffer bodyViewOf;
     private boolean headSeen;
     private @Nullable ParseError error;
 
@@ -217,7 +236,9 @@ public abstract sealed class MessageParser<H extends MessageHead> permits Reques
 
     private ParseStatus parseBody(ByteBuffer input) {
         ParseStatus status = body.decode(input);
-        if (status == ParseStatus.END) {
+        if (status == ParseStatus.BODY) {
+            bodyInput = input;
+        } else if (status == ParseStatus.END) {
             endMessage();
         } else if (status == ParseStatus.ERROR) {
             return fail(body.error());
@@ -269,7 +290,50 @@ public abstract sealed class MessageParser<H extends MessageHead> permits Reques
     }
 
     /**
-     * After {@link ParseStatus#BODY}: the absolute index of the body run in the buffer last given.
+     * Whether the message whose head was reported has been consumed in full, so the next {@link #parse} reports
+     * {@link ParseStatus#END} whatever the input (even none): true right after the HEAD of a message without a
+     * body ({@code head().bodyKind() == BodyKind.NONE}, or a Content-Length of 0) and after the last BODY run of
+     * a Content-Length body. False between messages, and for chunked and close-delimited bodies, whose end is
+     * framing still to be read. Lets a caller answer a bodyless request as soon as its HEAD arrives.
+     *
+     * @return whether END is the next event, needing no input
+     */
+    public boolean isMessageComplete() {
+        return state == State.BODY && body.isComplete();
+    }
+
+    /**
+     * After {@link ParseStatus#BODY}: the body run as a read-only view of the buffer that call was given, heap
+     * or direct, positioned on the run (position {@link #bodyOffset()}, limit {@code bodyOffset() +
+     * bodyLength()}), sharing its contents, so nothing is copied. Write it out, or copy it, before reusing the
+     * buffer. The parser hands out the same view object for as long as it is given the same buffer (setting its
+     * position and limit again on each call), so this allocates only when a new buffer object is first seen; use
+     * the view before the next call to {@code parse}, or {@link ByteBuffer#slice() slice} it to keep it.
+     *
+     * @return the body run, read-only, positioned on the run
+     * @throws IllegalStateException if no body run has been reported since the parser was made or reset
+     */
+    public ByteBuffer bodySlice() {
+        ByteBuffer input = bodyInput;
+        if (input == null) {
+            throw new IllegalStateException("no body run has been reported");
+        }
+        ByteBuffer view = bodyView;
+        if (view == null || bodyViewOf != input) {
+            view = input.asReadOnlyBuffer();
+            bodyView = view;
+            bodyViewOf = input;
+        }
+        int offset = body.bodyOffset();
+        view.limit(view.capacity()).position(offset).limit(offset + body.bodyLength());
+        return view;
+    }
+
+    /**
+     * After {@link ParseStatus#BODY}: the absolute index of the body run in the buffer that call was given. The
+     * run is {@code bodyLength()} bytes from there, and the buffer's position is now just past it. For a
+     * Content-Length or close-delimited body the run starts at the position the call was given; for a chunked
+     * body, after the chunk framing the call consumed before it.
      *
      * @return the index in that buffer of the body run's first byte
      */
@@ -337,6 +401,9 @@ public abstract sealed class MessageParser<H extends MessageHead> permits Reques
         state = State.HEAD;
         headSeen = false;
         error = null;
+        bodyInput = null;
+        bodyView = null;
+        bodyViewOf = null;
     }
 
     private ParseStatus fail(ParseError failure) {

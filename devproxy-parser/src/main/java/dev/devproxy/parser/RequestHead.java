@@ -24,6 +24,8 @@ public final class RequestHead extends MessageHead {
         ASTERISK
     }
 
+    private static final byte[] SLASH = {'/'};
+
     // Written by RequestLine; every offset indexes bytes, which holds the head from its request line on.
     /** The method is bytes[0, methodEnd). */
     int methodEnd;
@@ -64,12 +66,32 @@ public final class RequestHead extends MessageHead {
     }
 
     /**
+     * Points {@code view} at the method, as sent. Allocates nothing.
+     *
+     * @param view the view to point
+     * @return {@code view}
+     */
+    public AsciiView method(AsciiView view) {
+        return view.set(bytes, 0, methodEnd);
+    }
+
+    /**
      * The request-target exactly as sent.
      *
      * @return the request-target, decoded as ISO-8859-1
      */
     public String target() {
         return latin1(targetStart, targetEnd);
+    }
+
+    /**
+     * Points {@code view} at the request-target, exactly as sent. Allocates nothing.
+     *
+     * @param view the view to point
+     * @return {@code view}
+     */
+    public AsciiView target(AsciiView view) {
+        return view.set(bytes, targetStart, targetEnd);
     }
 
     /**
@@ -93,6 +115,42 @@ public final class RequestHead extends MessageHead {
             return "/";
         }
         return latin1(pathStart, pathEnd);
+    }
+
+    /**
+     * Points {@code view} at the path, as {@link #path()} gives it (so {@code /} for an absolute-form target with
+     * an empty path; that {@code /} is not in {@link #storage()}, and the view's offset does not index it).
+     * Allocates nothing.
+     *
+     * @param view the view to point
+     * @return {@code view}
+     */
+    public AsciiView path(AsciiView view) {
+        if (pathStart == pathEnd) {
+            // RFC 9112 section 3.2.1: an absolute-form target with an empty path is sent as "/" in origin-form.
+            return view.set(SLASH, 0, 1);
+        }
+        return view.set(bytes, pathStart, pathEnd);
+    }
+
+    /**
+     * Whether the target has a query: a {@code ?}, even with nothing after it.
+     *
+     * @return whether {@link #query()} is not null
+     */
+    public boolean hasQuery() {
+        return queryStart >= 0;
+    }
+
+    /**
+     * Points {@code view} at the query without its {@code ?}, not decoded; empty when there is none (tell an
+     * empty query from none with {@link #hasQuery()}). Allocates nothing.
+     *
+     * @param view the view to point
+     * @return {@code view}
+     */
+    public AsciiView query(AsciiView view) {
+        return queryStart < 0 ? view.set(bytes, targetEnd, targetEnd) : view.set(bytes, queryStart, targetEnd);
     }
 
     /**

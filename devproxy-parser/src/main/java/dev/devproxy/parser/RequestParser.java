@@ -10,14 +10,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * RequestParser parser = new RequestParser();
- * switch (parser.parse(buffer)) {            // consumes from buffer.position()
- *     case HEAD -> route(parser.head());
- *     case BODY -> write(buffer, parser.bodyOffset(), parser.bodyLength());
+ * switch (parser.parse(buffer)) {            // consumes from buffer.position(); heap or direct
+ *     case HEAD -> route(parser.head());     // parser.isMessageComplete(): no body follows
+ *     case BODY -> write(parser.bodySlice()); // a read-only view of the run, no copy
  *     case END -> finish();                  // the next call starts the next pipelined request
  *     case NEED_MORE -> readMore();          // everything given was consumed
  *     case ERROR -> reject(parser.error().status());
  * }
  * }</pre>
+ *
+ * <p>The whole loop, and the rules for the buffer, are on {@link MessageParser}.
  *
  * <p>What is a request's alone: the request line and its target forms (RFC 9112 section 3), Host (section 3.2)
  * and {@code Expect: 100-continue}, codings other than {@code chunked} refused (section 6.1), and the body bounded

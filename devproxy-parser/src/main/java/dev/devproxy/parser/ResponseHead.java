@@ -36,6 +36,16 @@ public final class ResponseHead extends MessageHead {
         return latin1(reasonStart, reasonEnd);
     }
 
+    /**
+     * Points {@code view} at the reason phrase, possibly empty. Allocates nothing.
+     *
+     * @param view the view to point
+     * @return {@code view}
+     */
+    public AsciiView reason(AsciiView view) {
+        return view.set(bytes, reasonStart, reasonEnd);
+    }
+
     /** The status line, as in {@code HTTP/1.1 200 OK}, for debugging. */
     @Override
     public String toString() {

@@ -8,9 +8,11 @@
  * {@link dev.devproxy.parser.MessageParser}, which reads the header section, framing, bodies, chunked coding and
  * trailers of both; only the start line and a few rules of each direction differ. Their heads share
  * {@link dev.devproxy.parser.MessageHead}. Heads are copied once into storage the
- * parser reuses for later messages, and names and values come back as offsets into it: a {@code String}
- * is made only when a caller asks for one, and a reused parser allocates nothing per message. How the input
- * is split never changes what is reported. Parsers are not thread-safe: one per connection.
+ * parser reuses for later messages, and names and values come back as offsets into it, readable through
+ * {@link dev.devproxy.parser.AsciiView views} and {@link dev.devproxy.parser.HeaderName pre-encoded name}
+ * lookups that allocate nothing: a {@code String} is made only when a caller asks for one, and a reused parser
+ * allocates nothing per message. The parse loop is described once, on {@link dev.devproxy.parser.MessageParser}.
+ * How the input is split never changes what is reported. Parsers are not thread-safe: one per connection.
  *
  * <p>Strictness is a security feature: a proxy that frames a message differently from the server behind it
  * lets an attacker smuggle requests. Every rule RFC 9112 says to reject is rejected with a

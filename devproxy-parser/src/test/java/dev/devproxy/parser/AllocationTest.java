@@ -42,6 +42,65 @@ class AllocationTest {
         assertTrue(allocated < 1_000, "allocated " + allocated + " bytes for " + requests + " requests");
     }
 
+    @Test
+    void theViewApiAllocatesNothingOnDirectBuffers() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        RequestParser parser = new RequestParser();
+        ByteBuffer input = ByteBuffer.allocateDirect(PIPELINE.length).put(PIPELINE);
+        AsciiView view = new AsciiView();
+        for (int i = 0; i < 2_000; i++) {
+            assertEquals(3, parseAllWithViews(parser, input, view));
+        }
+
+        long before = threads.getCurrentThreadAllocatedBytes();
+        int requests = 0;
+        for (int i = 0; i < 2_000; i++) {
+            requests += parseAllWithViews(parser, input, view);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertEquals(6_000, requests);
+        // The same slack as above: one 48-byte view made per request would be 288 KB.
+        assertTrue(allocated < 1_000, "allocated " + allocated + " bytes for " + requests + " requests");
+    }
+
+    private static final HeaderName X_CHECKSUM = HeaderName.of("X-Checksum");
+
+    /** Parses every message in {@code input} reading every part through the view API only. */
+    private static int parseAllWithViews(RequestParser parser, ByteBuffer input, AsciiView view) {
+        input.clear();
+        int heads = 0;
+        long sink = 0;
+        while (true) {
+            ParseStatus status = parser.parse(input);
+            switch (status) {
+                case HEAD -> {
+                    heads++;
+                    RequestHead head = parser.head();
+                    HeaderFields headers = head.headers();
+                    sink += head.method(view).contentEquals("POST") ? 1 : 0;
+                    sink += head.target(view).length() + (head.path(view).startsWith("/api/") ? 1 : 0);
+                    sink += head.query(view).length() + (head.hasQuery() ? 1 : 0);
+                    sink += head.storage().limit() + (parser.isMessageComplete() ? 1 : 0);
+                    int host = headers.indexOf(HeaderName.HOST);
+                    sink += headers.value(host, view).equalsIgnoreCase("EXAMPLE.COM") ? 1 : 0;
+                    sink += headers.indexOf(HeaderName.COOKIE) + (headers.contains(HeaderName.CONTENT_LENGTH) ? 1 : 0);
+                    for (int i = 0; i < headers.size(); i++) {
+                        sink += headers.name(i, view).charAt(0) + headers.value(i, view).length();
+                    }
+                }
+                case BODY -> sink += parser.bodySlice().remaining();
+                case END -> sink += parser.trailers().indexOf(X_CHECKSUM);
+                case NEED_MORE -> {
+                    assertTrue(sink > 0);
+                    return heads;
+                }
+                case ERROR -> throw new AssertionError(parser.error());
+            }
+        }
+    }
+
     /** Parses every message in {@code input} from its start, touching the head as a proxy would, without Strings. */
     private static int parseAll(RequestParser parser, ByteBuffer input) {
         input.clear();

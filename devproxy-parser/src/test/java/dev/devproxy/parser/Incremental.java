@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Feeds the same bytes to fresh parsers in many splits (whole, byte by byte, at every split point, at random
@@ -38,6 +39,11 @@ final class Incremental {
 
         int bodyLength();
 
+        /** The parser's {@code bodySlice()}, or null for a driver of a decoder that has none. */
+        default @Nullable ByteBuffer bodySlice() {
+            return null;
+        }
+
         HeaderFields trailers();
 
         ParseError error();
@@ -50,6 +56,7 @@ final class Incremental {
             @Override public Object snapshotHead() { return RequestSnapshot.of(parser.head()); }
             @Override public int bodyOffset() { return parser.bodyOffset(); }
             @Override public int bodyLength() { return parser.bodyLength(); }
+            @Override public ByteBuffer bodySlice() { return parser.bodySlice(); }
             @Override public HeaderFields trailers() { return parser.trailers(); }
             @Override public ParseError error() { return parser.error(); }
         };
@@ -69,6 +76,7 @@ final class Incremental {
             @Override public Object snapshotHead() { return ResponseSnapshot.of(parser.head()); }
             @Override public int bodyOffset() { return parser.bodyOffset(); }
             @Override public int bodyLength() { return parser.bodyLength(); }
+            @Override public ByteBuffer bodySlice() { return parser.bodySlice(); }
             @Override public HeaderFields trailers() { return parser.trailers(); }
             @Override public ParseError error() { return parser.error(); }
 
@@ -199,8 +207,19 @@ final class Incremental {
                     assertTrue(bodyLength >= 1, "a body run has at least one byte");
                     assertTrue(bodyOffset >= before && bodyOffset + bodyLength <= buffer.position(),
                             "a body run lies in the bytes this call consumed");
+                    assertEquals(bodyOffset + bodyLength, buffer.position(),
+                            "the position is just past the body run, as the README says");
                     for (int i = bodyOffset; i < bodyOffset + bodyLength; i++) {
                         body.append((char) (buffer.get(i) & 0xFF));
+                    }
+                    ByteBuffer slice = driver.bodySlice();
+                    if (slice != null) {
+                        assertTrue(slice.isReadOnly(), "a body slice is read-only");
+                        assertEquals(bodyOffset, slice.position(), "a body slice starts at bodyOffset()");
+                        assertEquals(bodyOffset + bodyLength, slice.limit(), "a body slice ends after bodyLength()");
+                        assertEquals(buffer.isDirect(), slice.isDirect(), "a body slice views the buffer given");
+                        assertEquals(buffer.duplicate().position(bodyOffset).limit(bodyOffset + bodyLength), slice,
+                                "a body slice holds the run's bytes");
                     }
                     continue;
                 }

@@ -13,10 +13,12 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,17 +30,17 @@ class ReadmeExamplesTest {
             + "PUT /chunks HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
             + "GET /bye HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n";
 
-    // README example 1: a blocking InputStream.
-    static List<String> readRequests(InputStream in) throws IOException {
+    // README example 1: a blocking channel (a SocketChannel, or any other), read into a direct buffer.
+    static List<String> readRequests(ReadableByteChannel channel) throws IOException {
         RequestParser parser = new RequestParser();
-        ReadableByteChannel channel = Channels.newChannel(in);
-        ByteBuffer buffer = ByteBuffer.allocate(16 * 1024).flip();   // empty, ready to be parsed from
+        ByteBuffer buffer = ByteBuffer.allocateDirect(16 * 1024).flip();   // empty, ready to be parsed from
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        WritableByteChannel bodyOut = Channels.newChannel(body);
         List<String> requests = new ArrayList<>();
         while (true) {
             switch (parser.parse(buffer)) {
                 case HEAD -> body.reset();
-                case BODY -> body.write(buffer.array(), parser.bodyOffset(), parser.bodyLength());
+                case BODY -> bodyOut.write(parser.bodySlice());          // a read-only view of the run, no copy
                 case END -> requests.add(parser.head() + " with " + body.size() + " body bytes");
                 case ERROR -> throw new IOException(parser.error() + ": answer " + parser.error().status());
                 case NEED_MORE -> {                                      // all input consumed: read more
@@ -50,6 +52,55 @@ class ReadmeExamplesTest {
                             throw new EOFException("request cut short: " + parser.error());
                         }
                         return requests;
+                    }
+                }
+            }
+        }
+    }
+
+    // README example 3: routing on the path and a header, allocating nothing.
+    static final HeaderName API_VERSION = HeaderName.of("X-Api-Version");   // encoded once
+
+    static String route(RequestHead head, AsciiView view) {                 // one view per connection, reused
+        if (!head.path(view).startsWith("/api/")) {
+            return "static";
+        }
+        int field = head.headers().indexOf(API_VERSION);
+        return field >= 0 && head.headers().value(field, view).contentEquals("2") ? "api v2" : "api v1";
+    }
+
+    // README example 4: responses, each to a request whose method the caller passes in order.
+    static List<String> readResponses(ReadableByteChannel channel, Iterator<String> methods) throws IOException {
+        ResponseParser parser = new ResponseParser();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(16 * 1024).flip();
+        List<String> responses = new ArrayList<>();
+        long bodyBytes = 0;
+        parser.expectResponseToHead(methods.next().equals("HEAD"));         // before the response's first byte
+        while (true) {
+            switch (parser.parse(buffer)) {
+                case HEAD -> bodyBytes = 0;
+                case BODY -> bodyBytes += parser.bodyLength();
+                case END -> {
+                    ResponseHead head = parser.head();
+                    responses.add(head.status() + " with " + bodyBytes + " body bytes");
+                    if (head.status() >= 200 && methods.hasNext()) {        // a 1xx is interim: same request
+                        parser.expectResponseToHead(methods.next().equals("HEAD"));
+                    }
+                }
+                case ERROR -> throw new IOException("bad response: " + parser.error());   // a proxy answers 502
+                case NEED_MORE -> {
+                    buffer.compact();
+                    int read = channel.read(buffer);
+                    buffer.flip();
+                    if (read < 0) {                                      // a close-delimited body ends here
+                        ParseStatus last = parser.endOfInput();
+                        if (last == ParseStatus.ERROR) {
+                            throw new EOFException("response cut short: " + parser.error());
+                        }
+                        if (last == ParseStatus.END) {
+                            responses.add(parser.head().status() + " with " + bodyBytes + " body bytes, until close");
+                        }
+                        return responses;
                     }
                 }
             }
@@ -89,17 +140,17 @@ class ReadmeExamplesTest {
                         "POST /upload HTTP/1.1 with 5 body bytes",
                         "PUT /chunks HTTP/1.1 with 5 body bytes",
                         "GET /bye HTTP/1.1 with 0 body bytes"),
-                readRequests(trickling(PIPELINE)));
+                readRequests(Channels.newChannel(trickling(PIPELINE))));
     }
 
     @Test
     void blockingStreamExampleReportsATruncatedRequest() {
-        assertThrows(EOFException.class, () -> readRequests(trickling("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\nabc")));
+        assertThrows(EOFException.class, () -> readRequests(Channels.newChannel(trickling("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\nabc"))));
     }
 
     @Test
     void blockingStreamExampleReportsAMalformedRequest() {
-        IOException malformed = assertThrows(IOException.class, () -> readRequests(trickling("GET / HTTP/1.1\r\n\r\n")));
+        IOException malformed = assertThrows(IOException.class, () -> readRequests(Channels.newChannel(trickling("GET / HTTP/1.1\r\n\r\n"))));
         assertEquals("MISSING_HOST: answer 400", malformed.getMessage());
     }
 
@@ -118,6 +169,39 @@ class ReadmeExamplesTest {
             bodies.append(StandardCharsets.ISO_8859_1.decode(run));
         }
         assertEquals("helloabcde", bodies.toString());
+    }
+
+    @Test
+    void routingExampleReadsThePathAndTheVersionField() {
+        // RFC 9110 section 5.1: the field name matches in any case.
+        AsciiView view = new AsciiView();
+        RequestParser parser = new RequestParser();
+        assertEquals(ParseStatus.HEAD, parser.parse(ByteBuffer.wrap(
+                "GET /api/x HTTP/1.1\r\nHost: h\r\nx-api-version: 2\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1))));
+        assertEquals("api v2", route(parser.head(), view));
+        parser.reset();
+        assertEquals(ParseStatus.HEAD, parser.parse(ByteBuffer.wrap(
+                "GET /api/x HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1))));
+        assertEquals("api v1", route(parser.head(), view));
+        parser.reset();
+        assertEquals(ParseStatus.HEAD, parser.parse(ByteBuffer.wrap(
+                "GET /index.html HTTP/1.1\r\nHost: h\r\nX-Api-Version: 2\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1))));
+        assertEquals("static", route(parser.head(), view));
+    }
+
+    @Test
+    void responseExampleFramesInterimHeadAndCloseDelimitedResponses() throws IOException {
+        // RFC 9112 section 6.3: rule 1 (HEAD, 1xx, 204, 304: no body), rule 6 (Content-Length), rule 8 (close).
+        String responses = "HTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n"            // to HEAD: no body
+                + "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nthe rest";
+        assertEquals(List.of("100 with 0 body bytes", "201 with 2 body bytes", "200 with 0 body bytes",
+                        "200 with 3 body bytes", "200 with 8 body bytes, until close"),
+                readResponses(Channels.newChannel(trickling(responses)), List.of("POST", "HEAD", "GET", "GET").iterator()));
+        assertThrows(EOFException.class, () -> readResponses(Channels.newChannel(trickling(
+                "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc")), List.of("GET").iterator()));
     }
 
     @Test
@@ -156,6 +240,6 @@ class ReadmeExamplesTest {
                     .reduce("", (text, line) -> text + line + "\n");
             assertTrue(source.contains(indented), () -> "README example not found verbatim in this test:\n" + block.group(1));
         }
-        assertEquals(2, examples);
+        assertEquals(4, examples);
     }
 }

@@ -21,6 +21,7 @@ record RequestSnapshot(
         int headLength) {
 
     static RequestSnapshot of(RequestHead head) {
+        ViewChecks.agree(head);
         return new RequestSnapshot(head.method(), head.target(), head.targetForm(), head.path(), head.query(),
                 head.authority(), head.version(), fieldLines(head.headers()), head.bodyKind(), head.contentLength(), head.keepAlive(),
                 head.expectsContinue(), head.headLength());

@@ -14,6 +14,7 @@ record ResponseSnapshot(
         int headLength) {
 
     static ResponseSnapshot of(ResponseHead head) {
+        ViewChecks.agree(head);
         return new ResponseSnapshot(head.version(), head.status(), head.reason(),
                 RequestSnapshot.fieldLines(head.headers()), head.bodyKind(), head.contentLength(), head.keepAlive(),
                 head.headLength());

@@ -36,6 +36,11 @@ import org.openjdk.jmh.infra.Blackhole;
  *       into a scratch buffer, as a proxy forwarding the request would ({@link DevProxyDriver}).</li>
  *   <li>{@code devproxyStrings}: DevProxy making a {@code String} of the target and of every header name and
  *       value, as Netty and Jetty always do.</li>
+ *   <li>{@code devproxyViews}: DevProxy copying nothing: views of the method, target and every name and value,
+ *       and body runs as read-only slices ({@link DevProxyDriver#parseToViews}).</li>
+ *   <li>{@code plainScan}: no parser, the baseline: a plain Java loop over the same {@code byte[]} counting
+ *       CRLFCRLF, the end of each head. On the bodyless inputs it finds one per request, which is the least any
+ *       parser must do; on the POSTs it also reads the body, which a parser skips by its length.</li>
  *   <li>{@code netty}: the decoder's {@code decode} called directly, without a channel around it
  *       ({@link NettyDriver#parseDirectly}).</li>
  *   <li>{@code nettyEmbeddedChannel}: the same decoder inside an {@code EmbeddedChannel}, as Netty's own
@@ -75,6 +80,8 @@ public class RequestParserBenchmark {
     // One parser per variant, made with this state, so once per trial and thread.
     private final DevProxyDriver devproxy = new DevProxyDriver();
     private final DevProxyDriver devproxyStrings = new DevProxyDriver();
+    private final DevProxyDriver devproxyViews = new DevProxyDriver();
+    private byte[] scanInput = new byte[0];
     private final NettyDriver netty = new NettyDriver();
     private final NettyDriver nettyEmbeddedChannel = new NettyDriver();
     private final JettyDriver jetty = new JettyDriver();
@@ -88,14 +95,20 @@ public class RequestParserBenchmark {
         expectedRequests = workload.expected().size();
         nioInput = ByteBuffer.wrap(bytes);
         nettyInput = Unpooled.wrappedBuffer(bytes);
+        scanInput = bytes.clone();
 
         for (int run = 1; run <= 2; run++) {
             check("devproxy", workload, run, recording -> devproxy.parseCopyingBytes(nioInput, recording));
             check("devproxyStrings", workload, run, recording -> devproxyStrings.parseToStrings(nioInput, recording));
+            check("devproxyViews", workload, run, recording -> devproxyViews.parseToViews(nioInput, recording));
             check("netty", workload, run, recording -> netty.parseDirectly(nettyInput, recording));
             check("nettyEmbeddedChannel", workload, run,
                     recording -> nettyEmbeddedChannel.parseThroughChannel(nettyInput, recording));
             check("jetty", workload, run, recording -> jetty.parse(nioInput, recording));
+        }
+        int headEnds = countHeadEnds(scanInput);
+        if (input != RequestInput.POST_1KIB && input != RequestInput.CHUNKED_POST_1KIB && headEnds != expectedRequests) {
+            throw new IllegalStateException("plainScan found " + headEnds + " head ends, expected " + expectedRequests);
         }
         System.out.println("input " + input + ": " + bytes.length + " bytes, " + expectedRequests + " request(s) per op");
     }
@@ -114,6 +127,31 @@ public class RequestParserBenchmark {
     @Benchmark
     public int devproxyStrings(Blackhole blackhole) {
         return expect(devproxyStrings.parseToStrings(nioInput, sink(blackhole)));
+    }
+
+    @Benchmark
+    public int devproxyViews(Blackhole blackhole) {
+        return expect(devproxyViews.parseToViews(nioInput, sink(blackhole)));
+    }
+
+    @Benchmark
+    public int plainScan() {
+        return countHeadEnds(scanInput);
+    }
+
+    /**
+     * The baseline: the number of CRLFCRLF in {@code bytes}, found by the plain loop anyone would write first,
+     * one byte at a time.
+     */
+    static int countHeadEnds(byte[] bytes) {
+        int ends = 0;
+        for (int i = 0; i + 3 < bytes.length; i++) {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') {
+                ends++;
+                i += 3;
+            }
+        }
+        return ends;
     }
 
     @Benchmark
