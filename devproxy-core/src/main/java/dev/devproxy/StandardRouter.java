@@ -1,10 +1,14 @@
 package dev.devproxy;
 
+import dev.devproxy.parser.AsciiView;
 import dev.devproxy.parser.RequestHead;
 import org.jspecify.annotations.Nullable;
 
 /** The router behind {@link Router#standard(Upstream)}. */
 final class StandardRouter implements Router {
+    /** One view per event-loop thread, re-pointed at each request's path: routers run on several loops at once. */
+    private static final ThreadLocal<AsciiView> PATH_VIEW = ThreadLocal.withInitial(AsciiView::new);
+
     private final Upstream upstream;
 
     StandardRouter(Upstream upstream) {
@@ -13,33 +17,28 @@ final class StandardRouter implements Router {
 
     @Override
     public Route route(RequestHead request) {
-        String path;
-        String target;
-        switch (request.targetForm()) {
-            case ORIGIN -> {
-                // Only a target at least as long as "/proxy" can be forwarded or be "/metrics"; shorter ones,
-                // such as "/", are echoed without making Strings of their target and path on the event loop.
-                if (request.targetLength() < PROXY_PREFIX.length()) {
-                    return Route.echo();
-                }
-                path = request.path();
-                target = request.target();
-            }
-            case ABSOLUTE -> {
-                // RFC 9112 section 3.2.2: a server MUST accept absolute-form. It is routed by its path and query
-                // as the origin-form would be, so http://any-host/proxy/x is forwarded like /proxy/x; what goes
-                // upstream is origin-form.
-                path = request.path();
-                String query = request.query();
-                target = query == null ? path : path + "?" + query;
-            }
-            default -> {
-                // CONNECT and OPTIONS * are answered by the engine before any router is asked.
-                return Route.echo();
-            }
+        RequestHead.TargetForm form = request.targetForm();
+        if (form != RequestHead.TargetForm.ORIGIN && form != RequestHead.TargetForm.ABSOLUTE) {
+            // CONNECT and OPTIONS * are answered by the engine before any router is asked.
+            return Route.echo();
         }
-        if (path.equals("/metrics")) {
+        // Echo and /metrics are decided on a view of the path, so the common request makes no String here; only
+        // a forward makes its target. RFC 9112 section 3.2.2: absolute-form is routed by its path and query as
+        // the origin-form would be, so http://any-host/proxy/x is forwarded like /proxy/x, in origin-form.
+        AsciiView path = request.path(PATH_VIEW.get());
+        if (path.contentEquals("/metrics")) {
             return Route.metrics();
+        }
+        int prefix = PROXY_PREFIX.length();
+        if (!path.startsWith(PROXY_PREFIX) || (path.length() > prefix && path.charAt(prefix) != '/')) {
+            return Route.echo();
+        }
+        String target;
+        if (form == RequestHead.TargetForm.ORIGIN) {
+            target = request.target();
+        } else {
+            String query = request.query();
+            target = query == null ? request.path() : request.path() + "?" + query;
         }
         String rest = stripProxyPrefix(target);
         return rest == null ? Route.echo() : Route.forward(upstream, rest);
