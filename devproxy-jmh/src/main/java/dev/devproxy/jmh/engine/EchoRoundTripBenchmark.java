@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -51,6 +52,13 @@ public class EchoRoundTripBenchmark {
     /** The proxy, shared by every benchmark thread. */
     @State(Scope.Benchmark)
     public static class Proxy {
+        /**
+         * Whether the proxy keeps a journal (1,000 entries, the library's default) or none (the standalone jar's
+         * default, and what the allocation goal is stated for).
+         */
+        @Param({"off", "on"})
+        public String journal = "off";
+
         @Nullable DevProxy proxy;
 
         @Setup(Level.Trial)
@@ -60,6 +68,7 @@ public class EchoRoundTripBenchmark {
                     .ioThreads(1)
                     // Far beyond a trial, so a pause between iterations never closes the connection.
                     .keepAliveTimeout(Duration.ofHours(1))
+                    .journalCapacity(journal.equals("on") ? 1000 : 0)
                     .build()
                     .start();
         }

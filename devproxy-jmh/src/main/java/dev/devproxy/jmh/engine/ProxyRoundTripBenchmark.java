@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -56,6 +57,13 @@ public class ProxyRoundTripBenchmark {
     /** The upstream and the proxy in front of it, shared by every benchmark thread. */
     @State(Scope.Benchmark)
     public static class Servers {
+        /**
+         * Whether the proxy keeps a journal (1,000 entries, the library's default) or none (the standalone jar's
+         * default, and what the allocation goal is stated for).
+         */
+        @Param({"off", "on"})
+        public String journal = "off";
+
         @Nullable DevProxy upstream;
         @Nullable DevProxy proxy;
 
@@ -65,6 +73,7 @@ public class ProxyRoundTripBenchmark {
                     .port(0)
                     .ioThreads(1)
                     .keepAliveTimeout(Duration.ofHours(1))
+                    .journalCapacity(journal.equals("on") ? 1000 : 0)
                     .build()
                     .start();
             upstream = started;
@@ -74,6 +83,7 @@ public class ProxyRoundTripBenchmark {
                     .ioThreads(1)
                     // Far beyond a trial, so a pause between iterations never closes a connection.
                     .keepAliveTimeout(Duration.ofHours(1))
+                    .journalCapacity(journal.equals("on") ? 1000 : 0)
                     .upstream(Upstream.of("127.0.0.1", started.port()))
                     .build()
                     .start();
