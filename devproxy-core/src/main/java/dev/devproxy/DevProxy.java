@@ -77,7 +77,7 @@ public final class DevProxy implements AutoCloseable {
         }
         this.journal = builder.journalCapacity == 0 ? null
                 : new BoundedJournal(builder.journalCapacity, builder.journalBodyBytes);
-        this.router = journal == null ? routes : journal.counting(routes);
+        this.router = routes;
         this.sinks = List.copyOf(builder.sinks);
         this.clock = builder.clock;
     }
