@@ -1,13 +1,14 @@
 package dev.devproxy.stub;
 
 import dev.devproxy.RecordedRequest;
+import dev.devproxy.RecordedResponse;
 import dev.devproxy.RouteKind;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One request in the {@link RequestJournal}: what was received and how it was answered. An entry exists from
+ * One exchange in the {@link RequestJournal}: the request received and the response sent. An entry exists from
  * the moment the request's head is parsed; while the request is in flight its status is 0 and its duration
  * zero. An entry is an immutable snapshot: the journal replaces it with a newer one as the request goes on
  * (its body arrived, it ended), so a reader never sees one half-updated.
@@ -25,9 +26,16 @@ import org.jspecify.annotations.Nullable;
  *     when the proxy did not refuse it
  * @param inFlight whether the request has not ended yet: its response is still to come (a delayed stub, an
  *     upstream that has not finished), or its body is still arriving
+ * @param response the response as sent to the client, its body cut at the journal's response body cap; null
+ *     while in flight, and when none was sent (a fault, a client that went away first)
+ * @param firstByte from the request's first byte to the response's first byte (an interim {@code 100 Continue}
+ *     included); null when no response byte was sent
+ * @param bytesIn the bytes the request took on the connection, head and framing included
+ * @param bytesOut the bytes of response handed to the connection, head and framing included
  */
 public record JournalEntry(RecordedRequest request, RouteKind route, int status, Duration duration,
-        boolean unmatched, @Nullable String rejection, boolean inFlight) {
+        boolean unmatched, @Nullable String rejection, boolean inFlight, @Nullable RecordedResponse response,
+        @Nullable Duration firstByte, long bytesIn, long bytesOut) {
     /**
      * Checks for null.
      *
@@ -38,6 +46,10 @@ public record JournalEntry(RecordedRequest request, RouteKind route, int status,
      * @param unmatched whether no stub matched and the proxy answered 404 with the near-miss report
      * @param rejection why the proxy itself refused the request, or null
      * @param inFlight whether the request has not ended yet
+     * @param response the response as sent, or null
+     * @param firstByte from the request's first byte to the response's first byte, or null
+     * @param bytesIn the bytes the request took on the connection
+     * @param bytesOut the bytes of response handed to the connection
      */
     public JournalEntry {
         Objects.requireNonNull(request, "request");
@@ -54,7 +66,7 @@ public record JournalEntry(RecordedRequest request, RouteKind route, int status,
      * @param duration from the request's first byte to the end of its response
      */
     public JournalEntry(RecordedRequest request, RouteKind route, int status, Duration duration) {
-        this(request, route, status, duration, false, null, false);
+        this(request, route, status, duration, false, null, false, null, null, 0, 0);
     }
 
     /**
@@ -68,7 +80,7 @@ public record JournalEntry(RecordedRequest request, RouteKind route, int status,
      */
     public JournalEntry(RecordedRequest request, RouteKind route, int status, Duration duration,
             boolean unmatched) {
-        this(request, route, status, duration, unmatched, null, false);
+        this(request, route, status, duration, unmatched, null, false, null, null, 0, 0);
     }
 
     /**

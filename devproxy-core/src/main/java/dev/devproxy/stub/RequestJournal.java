@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * The requests a proxy answered, oldest first, in a bounded buffer: to list, find, count, take one at a time,
  * and verify. Every {@code DevProxy} keeps one unless built with {@code journalCapacity(0)}; by default it
- * keeps the last 1000 requests and the first 64 KiB of each body ({@code DevProxy.Builder.journalCapacity}
- * and {@code journalBodyBytes}). Thread-safe.
+ * keeps the last 1000 exchanges, the first 64 KiB of each request and response body and 64 MiB of bodies in
+ * all ({@code DevProxy.Builder.journalCapacity}, {@code journalBodyBytes}, {@code journalResponseBodyBytes}
+ * and {@code journalMaxBytes}). Thread-safe.
  *
  * <h2>When a request appears</h2>
  * A request is in the journal from the moment its head is parsed, before anything answers it, and its entry
@@ -38,6 +39,25 @@ public interface RequestJournal {
      * @return the body cap in bytes, 0 or more
      */
     int maxBodyBytes();
+
+    /**
+     * The most response body bytes kept per exchange; the rest is counted in the response's body length.
+     *
+     * @return the response body cap in bytes, 0 or more
+     */
+    default int maxResponseBodyBytes() {
+        return maxBodyBytes();
+    }
+
+    /**
+     * The most body bytes, requests and responses, kept in all entries together; beyond it the oldest entries
+     * are dropped, as beyond {@link #capacity()}.
+     *
+     * @return the bound in bytes
+     */
+    default long maxBytes() {
+        return Long.MAX_VALUE;
+    }
 
     /**
      * Every request kept, oldest first.

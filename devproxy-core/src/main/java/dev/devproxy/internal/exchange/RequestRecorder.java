@@ -1,6 +1,7 @@
 package dev.devproxy.internal.exchange;
 
 import dev.devproxy.RecordedRequest;
+import dev.devproxy.RecordedResponse;
 import dev.devproxy.RouteKind;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +19,9 @@ public interface RequestRecorder {
 
     /** The most body bytes to copy into each {@link RecordedRequest}; the rest is only counted. */
     int maxBodyBytes();
+
+    /** The most response body bytes to copy into each {@link RecordedResponse}; the rest is only counted. */
+    int maxResponseBodyBytes();
 
     /**
      * A request arrived: its head is parsed, its body (if any) still to come. Called once per request, before
@@ -42,8 +46,13 @@ public interface RequestRecorder {
          * @param rejection why the proxy itself refused the request (a parse error, a limit with its setting,
          *     a timeout), or null
          * @param ended whether the request has ended: answered, or its connection closed
+         * @param response the response as sent, its body cut at the cap; null while none was sent
+         * @param firstByteNanos from the request's first byte to the response's first byte; -1 while none was sent
+         * @param bytesIn the bytes the request took on the connection so far, head and framing included
+         * @param bytesOut the bytes of response handed to the connection so far
          */
         void update(RecordedRequest request, RouteKind route, int status, long durationNanos, boolean unmatched,
-                @Nullable String rejection, boolean ended);
+                @Nullable String rejection, boolean ended, @Nullable RecordedResponse response, long firstByteNanos,
+                long bytesIn, long bytesOut);
     }
 }

@@ -471,6 +471,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             return;
         }
         outcome.countOut(buffer.remaining()); // counted when handed over, so a later flush cannot recount it
+        outcome.responseBytes(buffer);
         if (http.isScratch(buffer)) {
             queueTransient(buffer);
         } else {

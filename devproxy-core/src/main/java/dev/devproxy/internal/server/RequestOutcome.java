@@ -2,7 +2,9 @@ package dev.devproxy.internal.server;
 
 import dev.devproxy.Response;
 import dev.devproxy.RouteKind;
+import dev.devproxy.RecordedResponse;
 import dev.devproxy.internal.exchange.RequestCapture;
+import dev.devproxy.internal.exchange.ResponseCapture;
 import dev.devproxy.internal.exchange.RequestRecorder;
 import dev.devproxy.internal.exchange.ServerContext;
 import dev.devproxy.parser.RequestHead;
@@ -41,6 +43,10 @@ final class RequestOutcome {
     /** The method and target of a request whose head is not parsed yet, read for the journal; or null. */
     private @Nullable String lineMethod;
     private @Nullable String lineTarget;
+    /** A copy of the response for the recorder; null when there is no recorder, or none was sent yet. */
+    private @Nullable ResponseCapture response;
+    private long firstByteNanos;
+    private boolean headRequest;
 
     RequestOutcome(ServerContext context, ClientConnection connection) {
         this.context = context;
@@ -61,6 +67,9 @@ final class RequestOutcome {
         rejection = null;
         lineMethod = null;
         lineTarget = null;
+        response = null;
+        firstByteNanos = -1;
+        headRequest = false;
     }
 
     /** The request's head is complete: the journal's copy of it is made now, when something asked for copies. */
@@ -68,6 +77,7 @@ final class RequestOutcome {
         method = head.method();
         RequestRecorder recorder = context.recorder;
         if (recorder != null) {
+            headRequest = head.methodIs("HEAD");
             open(recorder, new RequestCapture(head, connection.remoteAddress(), Instant.now(), recorder.maxBodyBytes()));
         }
     }
@@ -179,6 +189,27 @@ final class RequestOutcome {
         return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Response bytes {@code [position, limit)} of {@code buffer} are handed to the connection; copied (without
+     * consuming them) only for the journal. The first marks the time to first byte.
+     */
+    void responseBytes(ByteBuffer buffer) {
+        if (capture == null) {
+            return;
+        }
+        ResponseCapture copy = response;
+        if (copy == null) {
+            RequestRecorder recorder = context.recorder;
+            if (recorder == null) {
+                return;
+            }
+            copy = new ResponseCapture(recorder.maxResponseBodyBytes(), headRequest);
+            response = copy;
+            firstByteNanos = context.clock.nanoTime() - startNanos;
+        }
+        copy.add(buffer);
+    }
+
     void countIn(long bytes) {
         bytesIn += bytes;
     }
@@ -240,8 +271,16 @@ final class RequestOutcome {
         if (copy == null || record == null) {
             return;
         }
+        ResponseCapture sent = response;
+        RecordedResponse recordedResponse = null;
         try {
-            record.update(copy.toRequest(), route, status, duration, unmatched, rejection, ended);
+            recordedResponse = sent == null ? null : sent.toResponse();
+        } catch (RuntimeException e) {
+            context.error("the journal's copy of a response could not be read back; it is journalled without it", e);
+        }
+        try {
+            record.update(copy.toRequest(), route, status, duration, unmatched, rejection, ended, recordedResponse,
+                    firstByteNanos, bytesIn, bytesOut);
         } catch (RuntimeException | Error e) {
             context.error("request recorder threw; the request is answered but its record is not up to date", e);
         }

@@ -1,6 +1,7 @@
 package dev.devproxy.internal.stub;
 
 import dev.devproxy.RecordedRequest;
+import dev.devproxy.RecordedResponse;
 import dev.devproxy.RouteKind;
 import dev.devproxy.internal.exchange.RequestRecorder;
 import dev.devproxy.stub.JournalEntry;
@@ -14,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link RequestJournal} of a proxy: a ring of the last {@code capacity} entries, fed by the engine as a
- * {@link RequestRecorder}.
+ * The {@link RequestJournal} of a proxy: a ring of the last {@code capacity} entries holding at most
+ * {@code maxBytes} of bodies (requests' and responses' together), fed by the engine as a {@link RequestRecorder}.
  *
  * <p>The engine opens an entry as soon as a request's head is parsed, updates it once the body has arrived,
  * and fills in the outcome when the request ends (before the flush that hands the response's last byte to the
@@ -30,11 +31,17 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
     public static final int DEFAULT_CAPACITY = 1000;
     /** The default {@link #maxBodyBytes()}: 64 KiB, so 1000 entries hold at most 64 MiB of bodies. */
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+    /** The default {@link #maxResponseBodyBytes()}: 64 KiB, as for requests. */
+    public static final int DEFAULT_MAX_RESPONSE_BODY_BYTES = 64 * 1024;
+    /** The default {@link #maxBytes()}: 64 MiB of bodies in all, whatever the entry count. */
+    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
     /** The most requests a failure message lists. */
     private static final int LISTED = 20;
 
     private final int capacity;
     private final int maxBodyBytes;
+    private final int maxResponseBodyBytes;
+    private final long maxBytes;
 
     // Guarded by this.
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
@@ -42,6 +49,10 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
     private long nextToTake;
     private long dropped;
     private boolean everCleared;
+    /** The body bytes the kept entries hold, requests and responses. */
+    private long bytesKept;
+    /** Whether an entry was dropped for the byte bound, not only the count: failure messages say which. */
+    private boolean droppedForBytes;
 
     /** One request's place in the ring; its entry is replaced, under the journal's monitor, as the request goes on. */
     private final class Slot implements Recording {
@@ -50,6 +61,8 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
         JournalEntry entry;
         /** Whether the request's body has arrived in full (or the request ended): what takeRequest waits for. */
         boolean requestComplete;
+        /** Whether the slot is still in the ring; one dropped or cleared is updated but no longer counted. */
+        boolean kept = true;
 
         Slot(long sequence, JournalEntry entry) {
             this.sequence = sequence;
@@ -58,12 +71,18 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
 
         @Override
         public void update(RecordedRequest request, RouteKind route, int status, long durationNanos,
-                boolean unmatched, @Nullable String rejection, boolean ended) {
+                boolean unmatched, @Nullable String rejection, boolean ended, @Nullable RecordedResponse response,
+                long firstByteNanos, long bytesIn, long bytesOut) {
             JournalEntry next = new JournalEntry(request, route, status, Duration.ofNanos(durationNanos), unmatched,
-                    rejection, !ended);
+                    rejection, !ended, response, firstByteNanos < 0 ? null : Duration.ofNanos(firstByteNanos),
+                    bytesIn, bytesOut);
             synchronized (BoundedJournal.this) {
+                if (kept) {
+                    bytesKept += size(next) - size(entry);
+                }
                 entry = next;
                 requestComplete = true;
+                trim();
                 BoundedJournal.this.notifyAll();
             }
         }
@@ -76,14 +95,63 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
      * @param maxBodyBytes the most body bytes kept per entry, at least 0
      */
     public BoundedJournal(int capacity, int maxBodyBytes) {
+        this(capacity, maxBodyBytes, DEFAULT_MAX_RESPONSE_BODY_BYTES, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * An empty journal.
+     *
+     * @param capacity the most entries kept, at least 1
+     * @param maxBodyBytes the most request body bytes kept per entry, at least 0
+     * @param maxResponseBodyBytes the most response body bytes kept per entry, at least 0
+     * @param maxBytes the most body bytes kept in all entries together, at least 1; the oldest entries are
+     *     dropped first, the newest always kept
+     */
+    public BoundedJournal(int capacity, int maxBodyBytes, int maxResponseBodyBytes, long maxBytes) {
         if (capacity < 1) {
             throw new IllegalArgumentException("journal capacity must be at least 1, was " + capacity);
         }
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("journal body bytes must be at least 0, was " + maxBodyBytes);
         }
+        if (maxResponseBodyBytes < 0) {
+            throw new IllegalArgumentException("journal response body bytes must be at least 0, was "
+                    + maxResponseBodyBytes);
+        }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("journal bytes must be at least 1, was " + maxBytes);
+        }
         this.capacity = capacity;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxResponseBodyBytes = maxResponseBodyBytes;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public int maxResponseBodyBytes() {
+        return maxResponseBodyBytes;
+    }
+
+    @Override
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** What an entry counts against {@link #maxBytes()}: the bodies it holds. */
+    private static long size(JournalEntry entry) {
+        RecordedResponse response = entry.response();
+        return entry.request().body().length + (response == null ? 0 : response.body().length);
+    }
+
+    /** Drops the oldest entries while over either bound; the newest stays. Holds this. */
+    private void trim() {
+        while (slots.size() > 1 && (slots.size() > capacity || bytesKept > maxBytes)) {
+            droppedForBytes |= slots.size() <= capacity;
+            Slot oldest = slots.removeFirst();
+            oldest.kept = false;
+            bytesKept -= size(oldest.entry);
+            dropped++;
+        }
     }
 
     // ---- RequestRecorder (event-loop threads) ---------------------------------------------------------------
@@ -95,14 +163,13 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
 
     @Override
     public Recording received(RecordedRequest request) {
-        JournalEntry entry = new JournalEntry(request, RouteKind.REJECT, 0, Duration.ZERO, false, null, true);
+        JournalEntry entry = new JournalEntry(request, RouteKind.REJECT, 0, Duration.ZERO, false, null, true, null,
+                null, 0, 0);
         synchronized (this) {
             Slot slot = new Slot(nextSequence++, entry);
             slots.addLast(slot);
-            if (slots.size() > capacity) {
-                slots.removeFirst();
-                dropped++;
-            }
+            bytesKept += size(entry);
+            trim();
             notifyAll();
             return slot;
         }
@@ -229,7 +296,12 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
 
     @Override
     public synchronized void clear() {
-        slots.clear(); // a request in flight now updates a slot no longer listed, so it stays forgotten
+        for (Slot slot : slots) {
+            slot.kept = false; // a request in flight now updates a slot no longer listed, so it stays forgotten
+        }
+        slots.clear();
+        bytesKept = 0;
+        droppedForBytes = false;
         dropped = 0;
         nextToTake = nextSequence;
         everCleared = true;
@@ -316,7 +388,8 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
 
     private void appendNotes(StringBuilder out) {
         if (dropped > 0) {
-            out.append("\n(The journal keeps the last ").append(capacity).append(" requests; ")
+            out.append("\n(The journal keeps the last ").append(capacity).append(" requests")
+                    .append(droppedForBytes ? " and at most " + maxBytes + " body bytes; " : "; ")
                     .append(Text.count(dropped, "older request")).append(dropped == 1 ? " was" : " were")
                     .append(" dropped.)");
         }
