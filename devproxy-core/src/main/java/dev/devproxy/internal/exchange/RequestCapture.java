@@ -46,6 +46,11 @@ public final class RequestCapture {
         this.remoteAddress = remoteAddress;
         this.receivedAt = receivedAt;
         this.maxBodyBytes = maxBodyBytes;
+        if (head.bodyKind() == dev.devproxy.parser.BodyKind.CONTENT_LENGTH) {
+            // A declared length is held at its size from the start: no doubling, no copy to trim it at the end.
+            // It is bounded by the cap, and the parser has already refused one over maxBodySize.
+            this.body = new byte[(int) Math.min(head.contentLength(), maxBodyBytes)];
+        }
     }
 
     /**
@@ -84,8 +89,10 @@ public final class RequestCapture {
     public RecordedRequest toRequest() {
         RecordedRequest made = snapshot;
         if (made == null) {
-            made = new RecordedRequest(method, target, path, query, version, headers, Arrays.copyOf(body, kept),
-                    bodyLength, remoteAddress, receivedAt);
+            // A full array is handed over as it is, not copied: nothing writes into it again (more bytes would
+            // be over the cap, or grow into a new array), so the snapshot stays immutable.
+            made = new RecordedRequest(method, target, path, query, version, headers,
+                    kept == body.length ? body : Arrays.copyOf(body, kept), bodyLength, remoteAddress, receivedAt);
             snapshot = made;
         }
         return made;
