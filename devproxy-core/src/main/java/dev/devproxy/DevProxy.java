@@ -76,8 +76,9 @@ public final class DevProxy implements AutoCloseable {
             routes = stubs.orElse(fallback);
         }
         this.journal = builder.journalCapacity == 0 ? null
-                : new BoundedJournal(builder.journalCapacity, builder.journalBodyBytes);
-        this.router = journal == null ? routes : journal.counting(routes);
+                : new BoundedJournal(builder.journalCapacity, builder.journalBodyBytes,
+                        builder.journalResponseBodyBytes, builder.journalMaxBytes);
+        this.router = routes;
         this.sinks = List.copyOf(builder.sinks);
         this.clock = builder.clock;
     }
@@ -328,6 +329,8 @@ public final class DevProxy implements AutoCloseable {
         private boolean unmatchedNotFound;
         private int journalCapacity = BoundedJournal.DEFAULT_CAPACITY;
         private int journalBodyBytes = BoundedJournal.DEFAULT_MAX_BODY_BYTES;
+        private int journalResponseBodyBytes = BoundedJournal.DEFAULT_MAX_RESPONSE_BODY_BYTES;
+        private long journalMaxBytes = BoundedJournal.DEFAULT_MAX_BYTES;
 
         private Builder() {
         }
@@ -526,6 +529,39 @@ public final class DevProxy implements AutoCloseable {
                 throw new IllegalArgumentException("journalBodyBytes must be at least 0, was " + bytes);
             }
             this.journalBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most response body bytes the journal keeps per exchange, default 65536 (64 KiB); the rest is only
+         * counted.
+         *
+         * @param bytes the most response body bytes kept per exchange, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
+        public Builder journalResponseBodyBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("journalResponseBodyBytes must be at least 0, was " + bytes);
+            }
+            this.journalResponseBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most body bytes (requests and responses) the journal keeps in all, default 67108864 (64 MiB);
+         * beyond it the oldest entries are dropped, as beyond {@link #journalCapacity}. The newest entry is
+         * always kept.
+         *
+         * @param bytes the most body bytes kept in all entries together, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is less than 1
+         */
+        public Builder journalMaxBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("journalMaxBytes must be at least 1, was " + bytes);
+            }
+            this.journalMaxBytes = bytes;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.devproxy.junit;
 
 import dev.devproxy.DevProxy;
+import dev.devproxy.stub.JournalEntry;
 import dev.devproxy.stub.RegisteredStub;
 import dev.devproxy.stub.UnmatchedRequest;
 import java.util.ArrayList;
@@ -64,7 +65,32 @@ final class TestScope extends StubScope {
                 }
             }
         }
+        List<JournalEntry> refused = refused();
+        if (!refused.isEmpty()) {
+            // A request the proxy itself refused (a body over maxBodySize, a malformed head) never reached a
+            // stub: often the reason a stub went unused, so the report names it and why.
+            message.append(refused.size() == 1 ? "\n1 request was refused by the proxy before any stub saw it:"
+                    : "\n" + refused.size() + " requests were refused by the proxy before any stub saw them:");
+            for (JournalEntry entry : refused) {
+                message.append("\n  - ").append(entry);
+            }
+        }
         throw new AssertionError(message.toString());
+    }
+
+    /** The requests in the journal that the proxy refused itself; none when it keeps no journal. */
+    private List<JournalEntry> refused() {
+        List<JournalEntry> refused = new ArrayList<>();
+        try {
+            for (JournalEntry entry : proxy.journal().all()) {
+                if (entry.rejection() != null) {
+                    refused.add(entry);
+                }
+            }
+        } catch (IllegalStateException e) {
+            // built with journalCapacity(0): nothing to add
+        }
+        return refused;
     }
 
     private static String indent(String text) {

@@ -6,16 +6,19 @@ import java.util.List;
 /**
  * The requests a proxy answered, oldest first, in a bounded buffer: to list, find, count, take one at a time,
  * and verify. Every {@code DevProxy} keeps one unless built with {@code journalCapacity(0)}; by default it
- * keeps the last 1000 requests and the first 64 KiB of each body ({@code DevProxy.Builder.journalCapacity}
- * and {@code journalBodyBytes}). Thread-safe.
+ * keeps the last 1000 exchanges, the first 64 KiB of each request and response body and 64 MiB of bodies in
+ * all ({@code DevProxy.Builder.journalCapacity}, {@code journalBodyBytes}, {@code journalResponseBodyBytes}
+ * and {@code journalMaxBytes}). Thread-safe.
  *
  * <h2>When a request appears</h2>
- * A request is recorded once its response has been sent, or its connection closed without one (then with
- * status 0). So that a check made right after a client got its response always finds that request, every
- * reading method first waits, at most 2 s, for the requests the proxy had begun answering when it was
- * called; the wait is a handoff from the event loop, not a sleep, and is nothing when no request is in
- * flight. A stub with a long delay still in flight when time runs out is reported as such in failure
- * messages.
+ * A request is in the journal from the moment its head is parsed, before anything answers it, and its entry
+ * is brought up to date when its body has arrived and when it ends (its status and duration filled in). The
+ * outcome is recorded as soon as the whole response is handed to the connection, before the client can read
+ * its last byte, so a check made right after a client got its response finds the request complete. Reads
+ * never wait; a request still in flight (a delayed stub, an upstream that has not finished) is listed with
+ * {@link JournalEntry#inFlight()} true and status 0. Requests the proxy refused itself (a malformed request,
+ * a body over {@code maxBodySize}, a timeout) are journalled too, with {@link JournalEntry#rejection()}
+ * saying why.
  *
  * <h2>Failure messages</h2>
  * {@link #verify} and {@link #takeRequest} throw {@link AssertionError}s that list what was received instead,
@@ -36,6 +39,25 @@ public interface RequestJournal {
      * @return the body cap in bytes, 0 or more
      */
     int maxBodyBytes();
+
+    /**
+     * The most response body bytes kept per exchange; the rest is counted in the response's body length.
+     *
+     * @return the response body cap in bytes, 0 or more
+     */
+    default int maxResponseBodyBytes() {
+        return maxBodyBytes();
+    }
+
+    /**
+     * The most body bytes, requests and responses, kept in all entries together; beyond it the oldest entries
+     * are dropped, as beyond {@link #capacity()}.
+     *
+     * @return the bound in bytes
+     */
+    default long maxBytes() {
+        return Long.MAX_VALUE;
+    }
 
     /**
      * Every request kept, oldest first.
@@ -61,8 +83,8 @@ public interface RequestJournal {
     int count(RequestMatcher matcher);
 
     /**
-     * Takes the oldest request not taken yet, waiting up to {@code timeout} for one to arrive: for clients
-     * that send asynchronously. Each request is taken once; {@link #clear()} starts over. Does not remove the
+     * Takes the oldest request not taken yet, waiting up to {@code timeout} for one to arrive (its body in
+     * full, its response possibly still to come): for clients that send asynchronously. Each request is taken once; {@link #clear()} starts over. Does not remove the
      * request from {@link #all()}.
      *
      * @param timeout the longest time to wait
@@ -92,7 +114,8 @@ public interface RequestJournal {
     void verify(int times, RequestMatcher matcher);
 
     /**
-     * The oldest request kept that {@code matcher} matches, waiting up to {@code timeout} for one to arrive:
+     * The oldest request kept that {@code matcher} matches, waiting up to {@code timeout} for one to arrive
+     * (its body in full, its response possibly still to come):
      * for clients that send in the background. Unlike {@link #takeRequest}, it takes nothing: asking twice
      * answers the same request.
      *

@@ -277,18 +277,20 @@ public final class RequestMatchers {
     }
 
     /**
-     * Matches requests whose body, decoded as UTF-8, is exactly {@code body}.
+     * Matches requests whose body, decoded as UTF-8, is exactly {@code body}. The body's bytes are compared
+     * with {@code body}'s UTF-8 encoding where they are held, with no copy and no decoding, so a large body
+     * costs nothing more than it already holds.
      *
      * @param body the expected body text
      * @return a new matcher
      */
     public static RequestMatcher body(String body) {
         Objects.requireNonNull(body, "body");
+        byte[] expected = body.getBytes(StandardCharsets.UTF_8);
         return new Condition("body " + Text.preview(body), true) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
-                String actual = request.bodyAsString();
-                return actual.equals(body) ? null
+                return !request.bodyTruncated() && Arrays.equals(request.body(), expected) ? null
                         : "body: expected " + Text.preview(body) + " but was " + Text.body(request);
             }
         };
@@ -312,17 +314,20 @@ public final class RequestMatchers {
     }
 
     /**
-     * Matches requests whose body, decoded as UTF-8, contains {@code text}.
+     * Matches requests whose body, decoded as UTF-8, contains {@code text}. The body's bytes are searched for
+     * {@code text}'s UTF-8 encoding where they are held (UTF-8 is self-synchronising, so a match of bytes is a
+     * match of text), with no copy and no decoding.
      *
      * @param text the text the body must contain
      * @return a new matcher
      */
     public static RequestMatcher bodyContaining(String text) {
         Objects.requireNonNull(text, "text");
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
         return new Condition("body containing " + Text.preview(text), true) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
-                return request.bodyAsString().contains(text) ? null
+                return Text.indexOf(request.body(), needle) >= 0 ? null
                         : "body: expected to contain " + Text.preview(text) + " but was " + Text.body(request);
             }
         };

@@ -286,7 +286,7 @@ public final class Stubs implements Router {
         }
         unmatched.add(new UnmatchedRequest(request, report));
         return Route.respond(Response.newBuilder(404).header("Content-Type", "text/plain; charset=utf-8")
-                .header("X-DevProxy-Unmatched", "true").body(report + "\n").build());
+                .header(dev.devproxy.internal.exchange.RequestRecorder.UNMATCHED_FIELD, "true").body(report + "\n").build());
     }
 
     /** The near-miss report: the closest stubs first, each with the conditions the request missed. */

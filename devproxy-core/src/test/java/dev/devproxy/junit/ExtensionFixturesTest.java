@@ -53,6 +53,18 @@ class ExtensionFixturesTest {
     }
 
     @Test
+    void aStrictReportNamesARequestTheProxyRefusedAndWhy() {
+        Map<String, Outcome> outcomes = FixtureRunner.run(StrictFixture.class);
+
+        Outcome refused = outcomes.get("uploadsMoreThanMaxBodySize(DevProxy)");
+        assertFalse(refused.passed());
+        assertTrue(refused.message().startsWith("Strict stubbing: 1 stub this test registered was never used:\n"
+                + "  - POST /upload -> 201"), refused.message());
+        assertTrue(refused.message().contains("\n1 request was refused by the proxy before any stub saw it:\n"
+                + "  - POST /upload -> 413 (refused: request body larger than maxBodySize ("), refused.message());
+    }
+
+    @Test
     void strictStubbingFailsATestThatNeverUsedAStubItRegistered() {
         Map<String, Outcome> outcomes = FixtureRunner.run(StrictFixture.class);
 
@@ -190,6 +202,18 @@ class ExtensionFixturesTest {
             proxy.stubFor(get("/api/users").willReturn(text(200, "[]")));
             send(proxy, "/api/users");
             send(proxy, "/api/user");
+        }
+
+        @Test
+        void uploadsMoreThanMaxBodySize(DevProxy proxy) throws Exception {
+            proxy.stubFor(dev.devproxy.stub.RequestPattern.post("/upload").willReturn(status(201)));
+            try (java.net.Socket socket = new java.net.Socket(proxy.address().getAddress(), proxy.port())) {
+                socket.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 999999999999"
+                        + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String response = new String(socket.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+                assertTrue(response.startsWith("HTTP/1.1 413 "), response);
+            }
         }
 
         @Test

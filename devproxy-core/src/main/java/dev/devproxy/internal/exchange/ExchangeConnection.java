@@ -81,6 +81,16 @@ public interface ExchangeConnection extends BodySink {
     void responseComplete(int status);
 
     /**
+     * The whole response is queued, not yet flushed: records the request's outcome now, so that a client
+     * holding its last byte finds the request counted and journalled. {@link #responseComplete} must still
+     * follow; it then records nothing more.
+     */
+    void responseQueued(int status);
+
+    /** The router answered with {@code response}; the request's record notes what it needs of it. */
+    void respondWith(dev.devproxy.Response response);
+
+    /**
      * Answers with an error in DevProxy's plain-text format and closes the connection after it.
      *
      * @param kind counted in the error metrics when not null (a router's deliberate rejection is not an error)

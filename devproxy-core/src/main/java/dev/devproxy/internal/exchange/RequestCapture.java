@@ -28,6 +28,8 @@ public final class RequestCapture {
     private byte[] body = new byte[0];
     private int kept;
     private long bodyLength;
+    /** The last snapshot made, reused while no body byte arrives after it; null when stale. */
+    private @org.jspecify.annotations.Nullable RecordedRequest snapshot;
 
     public RequestCapture(RequestHead head, String remoteAddress, Instant receivedAt, int maxBodyBytes) {
         this.method = head.method();
@@ -44,11 +46,34 @@ public final class RequestCapture {
         this.remoteAddress = remoteAddress;
         this.receivedAt = receivedAt;
         this.maxBodyBytes = maxBodyBytes;
+        if (head.bodyKind() == dev.devproxy.parser.BodyKind.CONTENT_LENGTH) {
+            // A declared length is held at its size from the start: no doubling, no copy to trim it at the end.
+            // It is bounded by the cap, and the parser has already refused one over maxBodySize.
+            this.body = new byte[(int) Math.min(head.contentLength(), maxBodyBytes)];
+        }
+    }
+
+    /**
+     * A request refused before its head could be parsed: what is known of it is its method and target, when
+     * its request line was read, and where it came from.
+     */
+    public RequestCapture(String method, String target, String remoteAddress, Instant receivedAt) {
+        this.method = method;
+        this.target = target;
+        int question = target.indexOf('?');
+        this.path = question < 0 ? target : target.substring(0, question);
+        this.query = question < 0 ? null : target.substring(question + 1);
+        this.version = "";
+        this.headers = List.of();
+        this.remoteAddress = remoteAddress;
+        this.receivedAt = receivedAt;
+        this.maxBodyBytes = 0;
     }
 
     /** Adds body bytes {@code [offset, offset + length)} of {@code buffer}, keeping at most the cap. */
     public void addBody(ByteBuffer buffer, int offset, int length) {
         bodyLength += length;
+        snapshot = null;
         int keep = (int) Math.min(length, (long) maxBodyBytes - kept);
         if (keep <= 0) {
             return;
@@ -60,8 +85,16 @@ public final class RequestCapture {
         kept += keep;
     }
 
+    /** The request as received so far, an immutable copy; the same one until more body bytes arrive. */
     public RecordedRequest toRequest() {
-        return new RecordedRequest(method, target, path, query, version, headers, Arrays.copyOf(body, kept),
-                bodyLength, remoteAddress, receivedAt);
+        RecordedRequest made = snapshot;
+        if (made == null) {
+            // A full array is handed over as it is, not copied: nothing writes into it again (more bytes would
+            // be over the cap, or grow into a new array), so the snapshot stays immutable.
+            made = new RecordedRequest(method, target, path, query, version, headers,
+                    kept == body.length ? body : Arrays.copyOf(body, kept), bodyLength, remoteAddress, receivedAt);
+            snapshot = made;
+        }
+        return made;
     }
 }

@@ -27,6 +27,8 @@ final class ResponseRelay {
     /** The client has not taken what was queued: the upstream connection is paused until it drains. */
     private boolean paused;
     private int status;
+    /** Body bytes of a Content-Length response still to relay, or -1 for other framings. */
+    private long remaining;
     private boolean keepAlive;
 
     ResponseRelay(ExchangeConnection client) {
@@ -40,6 +42,7 @@ final class ResponseRelay {
         ended = false;
         paused = false;
         status = 0;
+        remaining = -1;
         keepAlive = false;
     }
 
@@ -49,6 +52,7 @@ final class ResponseRelay {
 
     void onHead(ResponseHead head) {
         status = head.status();
+        remaining = head.bodyKind() == BodyKind.CONTENT_LENGTH ? head.contentLength() : -1;
         keepAlive = head.keepAlive();
         BodyKind clientFraming = switch (head.bodyKind()) {
             case NONE -> BodyKind.NONE;
@@ -67,6 +71,12 @@ final class ResponseRelay {
     /** Relays body bytes; false when the client did not take them all, so the upstream must pause. */
     boolean onBody(ByteBuffer buffer, int offset, int length) {
         framer.data(client, buffer.slice(offset, length));
+        if (remaining > 0) {
+            remaining -= length;
+            if (remaining == 0) {
+                client.responseQueued(status); // the last byte is queued: record before the flush hands it over
+            }
+        }
         if (!client.flushResponse()) {
             paused = true;
             return false;
@@ -82,6 +92,7 @@ final class ResponseRelay {
     boolean onEnd(HeaderFields trailers) {
         ended = true;
         framer.end(client, trailers);
+        client.responseQueued(status);
         if (!client.flushResponse()) {
             paused = true;
             return false;

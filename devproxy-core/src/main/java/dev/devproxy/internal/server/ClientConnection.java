@@ -1,6 +1,7 @@
 package dev.devproxy.internal.server;
 
 import dev.devproxy.ErrorKind;
+import dev.devproxy.Response;
 import dev.devproxy.Route;
 import dev.devproxy.RouteKind;
 import dev.devproxy.internal.exchange.EchoExchange;
@@ -22,6 +23,7 @@ import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.HttpVersion;
 import dev.devproxy.parser.ParseError;
 import dev.devproxy.parser.ParseStatus;
+import dev.devproxy.parser.ParserLimits;
 import dev.devproxy.parser.RequestHead;
 import dev.devproxy.parser.RequestParser;
 import java.io.IOException;
@@ -300,6 +302,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             switch (status) {
                 case NEED_MORE -> {
                     if (phase == ClientPhase.REQUEST_LINE && parser.hasRequestLine()) {
+                        outcome.requestLineRead(source, before, source.position(), source.limit());
                         enter(ClientPhase.HEADERS);
                     }
                     return;
@@ -317,21 +320,39 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
                 }
                 case END -> {
                     enter(ClientPhase.RESPONDING);
+                    outcome.requestEnded();
                     Exchange current = exchange;
                     if (current != null) {
                         current.onRequestEnd();
                     }
                 }
                 case ERROR -> {
-                    fail(parser.error().status(), ErrorKind.BAD_REQUEST, parser.error() == ParseError.BODY_TOO_LARGE
-                            // Name the setting, so the reader of the log line knows what to raise.
-                            ? "request body larger than maxBodySize (" + context.config.limits().maxBodySize()
-                                    + " bytes; raise it with DevProxy.builder().maxBodySize(bytes))"
-                            : "bad request (" + parser.error() + ")");
+                    if (phase.readsHead()) {
+                        outcome.requestLineRead(source, before, source.position(), source.limit());
+                    }
+                    fail(parser.error().status(), ErrorKind.BAD_REQUEST, parseFailure(parser.error()));
                     return;
                 }
             }
         }
+    }
+
+    /** Why a request that failed to parse is refused; a limit names its setting and value, so it can be raised. */
+    private String parseFailure(ParseError error) {
+        ParserLimits limits = context.config.limits();
+        return switch (error) {
+            case BODY_TOO_LARGE -> "request body larger than maxBodySize (" + limits.maxBodySize()
+                    + " bytes; raise it with DevProxy.builder().maxBodySize(bytes))";
+            case REQUEST_LINE_TOO_LONG -> "request line longer than maxRequestLineLength ("
+                    + limits.maxRequestLineLength() + " bytes; raise it with ParserLimits.withMaxRequestLineLength)";
+            case HEADER_LINE_TOO_LONG -> "header line longer than maxHeaderLineLength ("
+                    + limits.maxHeaderLineLength() + " bytes; raise it with ParserLimits.withMaxHeaderLineLength)";
+            case TOO_MANY_HEADERS -> "more header fields than maxHeaderCount (" + limits.maxHeaderCount()
+                    + "; raise it with ParserLimits.withMaxHeaderCount)";
+            case HEADER_SECTION_TOO_LARGE -> "header section larger than maxHeaderSectionSize ("
+                    + limits.maxHeaderSectionSize() + " bytes; raise it with ParserLimits.withMaxHeaderSectionSize)";
+            default -> "bad request (" + error + ")";
+        };
     }
 
     private boolean canParse() {
@@ -450,6 +471,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             return;
         }
         outcome.countOut(buffer.remaining()); // counted when handed over, so a later flush cannot recount it
+        outcome.responseBytes(buffer);
         if (http.isScratch(buffer)) {
             queueTransient(buffer);
         } else {
@@ -510,6 +532,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         if (!headRequest && !merge) {
             send(body);
         }
+        responseQueued(status);
         flushResponse();
         responseComplete(status);
     }
@@ -597,6 +620,19 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     // ---- Ending a request ---------------------------------------------------------------------------------
 
     @Override
+    public void responseQueued(int status) {
+        if (phase == ClientPhase.CLOSED || phase == ClientPhase.LINGERING) {
+            return;
+        }
+        outcome.ended(status, loop.now());
+    }
+
+    @Override
+    public void respondWith(Response response) {
+        outcome.respondWith(response);
+    }
+
+    @Override
     public void responseComplete(int status) {
         if (phase == ClientPhase.CLOSED || phase == ClientPhase.LINGERING) {
             return;
@@ -659,6 +695,9 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         }
         if (warning != null) {
             context.warn(remoteAddress() + ": " + warning + "; answered " + status);
+        }
+        if (kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.REQUEST_TIMEOUT || kind == ErrorKind.NOT_IMPLEMENTED) {
+            outcome.refused(warning != null ? warning : "answered " + status + " by the proxy", parser);
         }
         Exchange current = exchange;
         exchange = null;

@@ -21,6 +21,7 @@ final class Exchanges {
             return LocalResponseExchange.metrics(connection);
         }
         if (route instanceof Route.Respond respond) {
+            connection.respondWith(respond.response());
             return LocalResponseExchange.respond(connection, respond.response());
         }
         if (route instanceof Route.Reject reject) {

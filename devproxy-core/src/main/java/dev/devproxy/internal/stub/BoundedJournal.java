@@ -1,71 +1,91 @@
 package dev.devproxy.internal.stub;
 
 import dev.devproxy.RecordedRequest;
-import dev.devproxy.Response;
-import dev.devproxy.Route;
+import dev.devproxy.RecordedResponse;
 import dev.devproxy.RouteKind;
-import dev.devproxy.Router;
 import dev.devproxy.internal.exchange.RequestRecorder;
-import dev.devproxy.parser.HeaderFields;
-import dev.devproxy.parser.RequestHead;
 import dev.devproxy.stub.JournalEntry;
 import dev.devproxy.stub.RequestJournal;
 import dev.devproxy.stub.RequestMatcher;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link RequestJournal} of a proxy: a ring of the last {@code capacity} entries, fed by the engine as a
- * {@link RequestRecorder}.
+ * The {@link RequestJournal} of a proxy: a ring of the last {@code capacity} entries holding at most
+ * {@code maxBytes} of bodies (requests' and responses' together), fed by the engine as a {@link RequestRecorder}.
  *
- * <p>The engine records a request after its response is written, so a client can hold its response a few
- * microseconds before the request is recorded. To close that gap, the router is wrapped by {@link #counting}
- * to count requests as they are routed; reads wait (bounded) until as many have been recorded as had been
- * routed when the read began. Every routed request is recorded exactly once, answered or not.
+ * <p>The engine opens an entry as soon as a request's head is parsed, updates it once the body has arrived,
+ * and fills in the outcome when the request ends (before the flush that hands the response's last byte to the
+ * client). So a request is in the journal before anything answers it, and reads never wait for responses.
+ * Each update replaces the slot's {@link JournalEntry}, an immutable record, so readers see whole snapshots.
  *
- * <p>Requests no stub matched are told apart by their response, which carries
- * {@value #UNMATCHED_HEADER}: when the router answers with one, the request's method, target and header fields
- * are kept, and the next 404 recorded with the same ones is marked unmatched. Two such requests are alike in
- * all but timing, so which of them gets the mark cannot matter. (The engine's request outcome, once it
- * carries the route's own decision, will make this bookkeeping unnecessary.)
- *
- * <p>One monitor guards the state; {@link #record} holds it only to append, so event loops never wait long.
+ * <p>One monitor guards the state; the engine holds it only to append or replace an entry, so event loops
+ * never wait long.
  */
 public final class BoundedJournal implements RequestJournal, RequestRecorder {
     /** The default {@link #capacity()}: enough for any one test, small enough to never matter. */
     public static final int DEFAULT_CAPACITY = 1000;
     /** The default {@link #maxBodyBytes()}: 64 KiB, so 1000 entries hold at most 64 MiB of bodies. */
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-    /** The longest a read waits for requests in flight. */
-    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** The default {@link #maxResponseBodyBytes()}: 64 KiB, as for requests. */
+    public static final int DEFAULT_MAX_RESPONSE_BODY_BYTES = 64 * 1024;
+    /** The default {@link #maxBytes()}: 64 MiB of bodies in all, whatever the entry count. */
+    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
     /** The most requests a failure message lists. */
     private static final int LISTED = 20;
-    /** The response field of the 404 that {@code Stubs.orElseNotFound()} answers an unmatched request with. */
-    public static final String UNMATCHED_HEADER = "X-DevProxy-Unmatched";
-    /** The most unmatched requests awaiting their record; more means their responses never completed. */
-    private static final int MAX_PENDING_UNMATCHED = 100;
 
     private final int capacity;
     private final int maxBodyBytes;
-    private final AtomicLong routed = new AtomicLong();
+    private final int maxResponseBodyBytes;
+    private final long maxBytes;
 
     // Guarded by this.
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
-    private long recorded;
     private long nextSequence;
     private long nextToTake;
     private long dropped;
-    private Instant clearedAt = Instant.EPOCH;
-    /** Keys of requests answered as unmatched and not yet recorded, oldest first. */
-    private final ArrayDeque<String> pendingUnmatched = new ArrayDeque<>();
+    private boolean everCleared;
+    /** The body bytes the kept entries hold, requests and responses. */
+    private long bytesKept;
+    /** Whether an entry was dropped for the byte bound, not only the count: failure messages say which. */
+    private boolean droppedForBytes;
 
-    private record Slot(long sequence, JournalEntry entry) {
+    /** One request's place in the ring; its entry is replaced, under the journal's monitor, as the request goes on. */
+    private final class Slot implements Recording {
+        final long sequence;
+        /** Guarded by the journal; a whole immutable snapshot. */
+        JournalEntry entry;
+        /** Whether the request's body has arrived in full (or the request ended): what takeRequest waits for. */
+        boolean requestComplete;
+        /** Whether the slot is still in the ring; one dropped or cleared is updated but no longer counted. */
+        boolean kept = true;
+
+        Slot(long sequence, JournalEntry entry) {
+            this.sequence = sequence;
+            this.entry = entry;
+        }
+
+        @Override
+        public void update(RecordedRequest request, RouteKind route, int status, long durationNanos,
+                boolean unmatched, @Nullable String rejection, boolean ended, @Nullable RecordedResponse response,
+                long firstByteNanos, long bytesIn, long bytesOut) {
+            JournalEntry next = new JournalEntry(request, route, status, Duration.ofNanos(durationNanos), unmatched,
+                    rejection, !ended, response, firstByteNanos < 0 ? null : Duration.ofNanos(firstByteNanos),
+                    bytesIn, bytesOut);
+            synchronized (BoundedJournal.this) {
+                if (kept) {
+                    bytesKept += size(next) - size(entry);
+                }
+                entry = next;
+                requestComplete = true;
+                trim();
+                BoundedJournal.this.notifyAll();
+            }
+        }
     }
 
     /**
@@ -75,83 +95,63 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
      * @param maxBodyBytes the most body bytes kept per entry, at least 0
      */
     public BoundedJournal(int capacity, int maxBodyBytes) {
+        this(capacity, maxBodyBytes, DEFAULT_MAX_RESPONSE_BODY_BYTES, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * An empty journal.
+     *
+     * @param capacity the most entries kept, at least 1
+     * @param maxBodyBytes the most request body bytes kept per entry, at least 0
+     * @param maxResponseBodyBytes the most response body bytes kept per entry, at least 0
+     * @param maxBytes the most body bytes kept in all entries together, at least 1; the oldest entries are
+     *     dropped first, the newest always kept
+     */
+    public BoundedJournal(int capacity, int maxBodyBytes, int maxResponseBodyBytes, long maxBytes) {
         if (capacity < 1) {
             throw new IllegalArgumentException("journal capacity must be at least 1, was " + capacity);
         }
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("journal body bytes must be at least 0, was " + maxBodyBytes);
         }
+        if (maxResponseBodyBytes < 0) {
+            throw new IllegalArgumentException("journal response body bytes must be at least 0, was "
+                    + maxResponseBodyBytes);
+        }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("journal bytes must be at least 1, was " + maxBytes);
+        }
         this.capacity = capacity;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxResponseBodyBytes = maxResponseBodyBytes;
+        this.maxBytes = maxBytes;
     }
 
-    /** {@code router}, counting each request it routes, so that reads can wait for those in flight. */
-    public Router counting(Router router) {
-        return request -> {
-            routed.incrementAndGet();
-            return watchUnmatched(request, router.route(request));
-        };
+    @Override
+    public int maxResponseBodyBytes() {
+        return maxResponseBodyBytes;
     }
 
-    /** {@code route}, noting the request when it is the 404 of an unmatched one, now or after the body. */
-    private Route watchUnmatched(RequestHead head, Route route) {
-        if (route instanceof Route.AfterBody afterBody) {
-            return Route.afterBody(request -> {
-                Route decided = afterBody.decide().apply(request);
-                if (isUnmatched(decided)) {
-                    expectUnmatched(key(request.method(), request.target(), request.headers()));
-                }
-                return decided;
-            });
-        }
-        if (isUnmatched(route)) {
-            HeaderFields fields = head.headers();
-            List<Map.Entry<String, String>> headers = new ArrayList<>(fields.size());
-            for (int i = 0; i < fields.size(); i++) {
-                headers.add(Map.entry(fields.name(i), fields.value(i)));
-            }
-            expectUnmatched(key(head.method(), head.target(), headers));
-        }
-        return route;
+    @Override
+    public long maxBytes() {
+        return maxBytes;
     }
 
-    private static boolean isUnmatched(Route route) {
-        if (!(route instanceof Route.Respond respond)) {
-            return false;
-        }
-        Response response = respond.response();
-        if (response.status() != 404) {
-            return false;
-        }
-        for (Map.Entry<String, String> field : response.headers()) {
-            if (field.getKey().equalsIgnoreCase(UNMATCHED_HEADER)) {
-                return true;
-            }
-        }
-        return false;
+    /** What an entry counts against {@link #maxBytes()}: the bodies it holds. */
+    private static long size(JournalEntry entry) {
+        RecordedResponse response = entry.response();
+        return entry.request().body().length + (response == null ? 0 : response.body().length);
     }
 
-    private static String key(String method, String target, List<Map.Entry<String, String>> headers) {
-        StringBuilder key = new StringBuilder(method).append(' ').append(target);
-        for (Map.Entry<String, String> field : headers) {
-            key.append('\n').append(field.getKey()).append(':').append(field.getValue());
+    /** Drops the oldest entries while over either bound; the newest stays. Holds this. */
+    private void trim() {
+        while (slots.size() > 1 && (slots.size() > capacity || bytesKept > maxBytes)) {
+            droppedForBytes |= slots.size() <= capacity;
+            Slot oldest = slots.removeFirst();
+            oldest.kept = false;
+            bytesKept -= size(oldest.entry);
+            dropped++;
         }
-        return key.toString();
-    }
-
-    private synchronized void expectUnmatched(String key) {
-        if (pendingUnmatched.size() == MAX_PENDING_UNMATCHED) {
-            pendingUnmatched.removeFirst();
-        }
-        pendingUnmatched.addLast(key);
-    }
-
-    /** Whether {@code request}, answered {@code status}, is one noted as unmatched; takes the note. Holds this. */
-    private boolean takeUnmatched(RecordedRequest request, RouteKind route, int status) {
-        if (status != 404 || route != RouteKind.RESPOND || pendingUnmatched.isEmpty()) {
-            return false;
-        }
-        return pendingUnmatched.removeFirstOccurrence(key(request.method(), request.target(), request.headers()));
     }
 
     // ---- RequestRecorder (event-loop threads) ---------------------------------------------------------------
@@ -162,20 +162,16 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
     }
 
     @Override
-    public void record(RecordedRequest request, RouteKind route, int status, long durationNanos) {
+    public Recording received(RecordedRequest request) {
+        JournalEntry entry = new JournalEntry(request, RouteKind.REJECT, 0, Duration.ZERO, false, null, true, null,
+                null, 0, 0);
         synchronized (this) {
-            JournalEntry entry = new JournalEntry(request, route, status, Duration.ofNanos(durationNanos),
-                    takeUnmatched(request, route, status));
-            recorded++;
-            // A request that began before clear() belongs to what was cleared (an earlier test, say).
-            if (!request.receivedAt().isBefore(clearedAt)) {
-                slots.addLast(new Slot(nextSequence++, entry));
-                if (slots.size() > capacity) {
-                    slots.removeFirst();
-                    dropped++;
-                }
-            }
+            Slot slot = new Slot(nextSequence++, entry);
+            slots.addLast(slot);
+            bytesKept += size(entry);
+            trim();
             notifyAll();
+            return slot;
         }
     }
 
@@ -188,17 +184,15 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
 
     @Override
     public synchronized List<JournalEntry> all() {
-        settle();
         return entries();
     }
 
     @Override
     public synchronized List<JournalEntry> find(RequestMatcher matcher) {
-        settle();
         List<JournalEntry> found = new ArrayList<>();
         for (Slot slot : slots) {
-            if (matcher.matches(slot.entry().request())) {
-                found.add(slot.entry());
+            if (matcher.matches(slot.entry.request())) {
+                found.add(slot.entry);
             }
         }
         return found;
@@ -213,10 +207,15 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
     public synchronized JournalEntry takeRequest(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            // The oldest request not taken, once its body is in: a request is taken whole. A later one whose
+            // body arrived first waits its turn, so requests are taken in the order they arrived.
             for (Slot slot : slots) {
-                if (slot.sequence() >= nextToTake) {
-                    nextToTake = slot.sequence() + 1;
-                    return slot.entry();
+                if (slot.sequence >= nextToTake) {
+                    if (!slot.requestComplete) {
+                        break;
+                    }
+                    nextToTake = slot.sequence + 1;
+                    return slot.entry;
                 }
             }
             long left = deadline - System.nanoTime();
@@ -245,8 +244,9 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             for (Slot slot : slots) {
-                if (matcher.matches(slot.entry().request())) {
-                    return slot.entry();
+                // A request is handed over whole: one whose body is still arriving is matched once it is in.
+                if (slot.requestComplete && matcher.matches(slot.entry.request())) {
+                    return slot.entry;
                 }
             }
             if (!waitUntil(deadline)) {
@@ -287,7 +287,7 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
     private int matching(RequestMatcher matcher) {
         int matched = 0;
         for (Slot slot : slots) {
-            if (matcher.matches(slot.entry().request())) {
+            if (matcher.matches(slot.entry.request())) {
                 matched++;
             }
         }
@@ -296,45 +296,30 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
 
     @Override
     public synchronized void clear() {
+        for (Slot slot : slots) {
+            slot.kept = false; // a request in flight now updates a slot no longer listed, so it stays forgotten
+        }
         slots.clear();
-        pendingUnmatched.clear();
+        bytesKept = 0;
+        droppedForBytes = false;
         dropped = 0;
         nextToTake = nextSequence;
-        clearedAt = Instant.now();
+        everCleared = true;
     }
 
     /** The entries kept now, without waiting; for reports made while holding the monitor. */
     private List<JournalEntry> entries() {
         List<JournalEntry> all = new ArrayList<>(slots.size());
         for (Slot slot : slots) {
-            all.add(slot.entry());
+            all.add(slot.entry);
         }
         return all;
     }
 
-    /** Waits, at most {@link #SETTLE_NANOS}, until every request routed before now has been recorded. */
-    private void settle() {
-        long target = routed.get();
-        long deadline = System.nanoTime() + SETTLE_NANOS;
-        while (recorded < target) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // answer with what is there; the caller sees the flag
-                return;
-            }
-        }
-    }
-
     private synchronized void check(RequestMatcher matcher, int times) {
-        settle();
         int matched = 0;
         for (Slot slot : slots) {
-            if (matcher.matches(slot.entry().request())) {
+            if (matcher.matches(slot.entry.request())) {
                 matched++;
             }
         }
@@ -354,7 +339,7 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
         }
         List<JournalEntry> all = entries();
         if (all.isEmpty()) {
-            out.append("\nThe proxy recorded no requests").append(clearedAt.equals(Instant.EPOCH) ? "." : " since the last reset.");
+            out.append("\nThe proxy recorded no requests").append(everCleared ? " since the last reset." : ".");
         } else {
             out.append("\nReceived ").append(Text.count(all.size(), "request")).append(':');
             int first = Math.max(0, all.size() - LISTED);
@@ -403,15 +388,21 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
 
     private void appendNotes(StringBuilder out) {
         if (dropped > 0) {
-            out.append("\n(The journal keeps the last ").append(capacity).append(" requests; ")
+            out.append("\n(The journal keeps the last ").append(capacity).append(" requests")
+                    .append(droppedForBytes ? " and at most " + maxBytes + " body bytes; " : "; ")
                     .append(Text.count(dropped, "older request")).append(dropped == 1 ? " was" : " were")
                     .append(" dropped.)");
         }
-        long inFlight = routed.get() - recorded;
+        long inFlight = 0;
+        for (Slot slot : slots) {
+            if (slot.entry.inFlight()) {
+                inFlight++;
+            }
+        }
         if (inFlight > 0) {
             out.append("\n(").append(Text.count(inFlight, "request")).append(inFlight == 1 ? " was" : " were")
-                    .append(" still being answered, so not yet in the journal: a delayed stub, or an upstream that"
-                            + " has not finished.)");
+                    .append(" still in flight, listed without a status: a delayed stub, a body still arriving,"
+                            + " or an upstream that has not finished.)");
         }
     }
 }

@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 public final class Text {
     /** The most characters of a body or value a message shows. */
     private static final int PREVIEW = 200;
+    /** The most body bytes decoded for a message: enough for {@link #PREVIEW} characters of any UTF-8. */
+    private static final int PREVIEW_BYTES = 4 * PREVIEW;
 
     private Text() {
     }
@@ -60,12 +62,43 @@ public final class Text {
         if (request.bodyLength() == 0) {
             return "empty";
         }
-        String shown = quote(request.bodyAsString());
+        byte[] body = request.body();
+        String shown;
+        if (body.length <= PREVIEW_BYTES) {
+            shown = quote(request.bodyAsString());
+        } else {
+            // Only the start is decoded: a message about a body of many megabytes must not copy it.
+            String start = new String(body, 0, PREVIEW_BYTES, java.nio.charset.StandardCharsets.UTF_8);
+            shown = quote(start.substring(0, Math.min(start.length(), PREVIEW))).replaceFirst("\"$", "")
+                    + "\"... (" + body.length + " bytes)";
+        }
         if (request.bodyTruncated()) {
             shown += " (only the first " + request.body().length + " of " + request.bodyLength()
                     + " bytes were kept)";
         }
         return shown;
+    }
+
+    /** Where {@code needle} first occurs in {@code haystack}, or -1; scans in place, copying nothing. */
+    public static int indexOf(byte[] haystack, byte[] needle) {
+        if (needle.length == 0) {
+            return 0;
+        }
+        byte first = needle[0];
+        int last = haystack.length - needle.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (haystack[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** {@code 1 request}, {@code 2 requests}. */
