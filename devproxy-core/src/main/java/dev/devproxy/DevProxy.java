@@ -1,5 +1,6 @@
 package dev.devproxy;
 
+import dev.devproxy.internal.exchange.ForwardAllowList;
 import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.server.Server;
 import dev.devproxy.internal.stub.BoundedJournal;
@@ -50,6 +51,8 @@ public final class DevProxy implements AutoCloseable {
     private final boolean strictStubbing;
     private final @Nullable BoundedJournal journal;
     private @Nullable Server server;
+    /** The bound port, for the forward-proxy routing on the loops, which must not take this object's lock. */
+    private volatile int boundPort = -1;
     private boolean closed;
 
     private DevProxy(Builder builder) {
@@ -60,6 +63,10 @@ public final class DevProxy implements AutoCloseable {
         }
         this.strictStubbing = builder.strictStubbing;
         Router fallback = builder.router != null ? builder.router : Router.standard(config.upstream());
+        if (config.forwardProxy()) {
+            fallback = new ForwardProxyRouter(ForwardAllowList.parse(config.forwardAllow()), () -> boundPort)
+                    .orElse(fallback);
+        }
         Router routes;
         if (builder.strictStubbing) {
             routes = stubs.orElseNotFound();
@@ -103,6 +110,7 @@ public final class DevProxy implements AutoCloseable {
             throw new IllegalStateException(closed ? "this proxy was closed; build a new one" : "already started");
         }
         server = Server.start(config, router, sinks, journal, clock);
+        boundPort = server.address().getPort();
         return this;
     }
 
@@ -478,6 +486,36 @@ public final class DevProxy implements AutoCloseable {
          * @return this builder
          */
         public Builder accessLog(boolean accessLog) { config.accessLog(accessLog); return this; }
+
+        /**
+         * Whether to serve as a forward proxy too, default false: absolute-form requests no stub or route claims
+         * go to the host they name, and {@code CONNECT host:port} opens a tunnel ({@code 200} once the upstream
+         * connected, 502/504 when it cannot, 403 for a destination {@link #forwardAllow} does not allow). With it
+         * off, CONNECT is answered 501.
+         *
+         * @param forwardProxy true to forward to the hosts requests name
+         * @return this builder
+         */
+        public Builder forwardProxy(boolean forwardProxy) { config.forwardProxy(forwardProxy); return this; }
+
+        /**
+         * The destinations a forward proxy may reach, default localhost,127.0.0.1,[::1] (loopback only, so a
+         * development proxy is never an open proxy): comma-separated {@code host}, {@code *.domain} or
+         * {@code host:port} patterns, IPv6 hosts in brackets; {@code *} allows every destination.
+         *
+         * @param patterns the allowed destinations
+         * @return this builder
+         */
+        public Builder forwardAllow(String patterns) { config.forwardAllow(patterns); return this; }
+
+        /**
+         * How long a tunnel (CONNECT, WebSocket) may carry no byte either way before both sides are closed,
+         * default 300 s.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
+        public Builder tunnelIdleTimeout(Duration timeout) { config.tunnelIdleTimeout(timeout); return this; }
 
         /**
          * The router for requests no stub matches, default {@link Router#standard(Upstream)} with the configured

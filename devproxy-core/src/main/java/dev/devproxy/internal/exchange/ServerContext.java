@@ -29,6 +29,9 @@ public final class ServerContext {
     public final long keepAliveTimeoutNanos;
     public final long writeTimeoutNanos;
     public final boolean accessLogEnabled;
+    public final long tunnelIdleTimeoutNanos;
+    /** Where a forward proxy may go; consulted only when {@code config.forwardProxy()}. */
+    public final ForwardAllowList forwardAllow;
     public final Resolver resolver = new Resolver();
     /** Set once {@code close()} begins: idle connections close, responses say {@code Connection: close}. */
     public volatile boolean draining;
@@ -54,6 +57,8 @@ public final class ServerContext {
         this.bodyTimeoutNanos = config.bodyTimeout().toNanos();
         this.keepAliveTimeoutNanos = config.keepAliveTimeout().toNanos();
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
+        this.tunnelIdleTimeoutNanos = config.tunnelIdleTimeout().toNanos();
+        this.forwardAllow = ForwardAllowList.parse(config.forwardAllow());
         this.accessLogEnabled = config.accessLog() && AccessLogHolder.LOG.isLoggable(Level.INFO);
     }
 

@@ -48,6 +48,10 @@ interface UpstreamHandler {
     /** Everything queued towards the upstream was written: a paused request body may go on. */
     void onDrained();
 
+    /** In a tunnel: the upstream closed its side (a FIN); response bytes came through {@link #onResponseBody}. */
+    default void onTunnelInputEnd() {
+    }
+
     /** The connection failed and is closed. */
     void onFailed(Failure failure, String reason);
 }

@@ -202,6 +202,10 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             discardLingeringInput(buffer);
             return;
         }
+        if (phase == ClientPhase.TUNNEL) {
+            tunnelInput();
+            return;
+        }
         if (count > 0 && phase.isBetweenRequests()) {
             startRequest();
         }
@@ -224,6 +228,13 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             }
             case REQUEST_LINE, HEADERS, BODY -> clientFailed();
             case RESPONDING -> updateInterest(); // a half-close: finish the response, then close
+            case TUNNEL -> {
+                Exchange current = exchange;
+                if (current != null) {
+                    current.onRequestEnd(); // passed on as a half-close towards the upstream
+                }
+                updateInterest();
+            }
             case CLOSING -> {
                 if (hasPendingOutput()) {
                     updateInterest();
@@ -352,8 +363,11 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         switch (head.targetForm()) {
             case AUTHORITY -> {
                 // RFC 9110 section 9.3.6: a 2xx answer to CONNECT turns the connection into a tunnel, so no
-                // router or stub may answer it; until tunnels exist, 501 (RFC 9110 section 15.6.2) and close.
-                fail(501, ErrorKind.NOT_IMPLEMENTED, "CONNECT " + head.target() + " refused: DevProxy opens no tunnels");
+                // router or stub may answer it: the engine does, and only in forward-proxy mode.
+                Exchange connect = Exchanges.connect(head, this, proxy);
+                if (connect != null) {
+                    start(connect, head);
+                }
                 return;
             }
             case ASTERISK -> {
@@ -414,6 +428,12 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             return;
         }
         readPaused = false;
+        if (phase == ClientPhase.TUNNEL) {
+            releaseInputIfEmpty();
+            updateInterest();
+            readBufferedInput();
+            return;
+        }
         if (phase == ClientPhase.BODY) {
             // The body clock restarts: the wait was the other side's, not the client's.
             bodyPausedNanos += loop.now() - bodyPauseStartNanos;
@@ -704,6 +724,69 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         readPaused = false;
         discardInput();
         updateInterest();
+    }
+
+    // ---- The tunnel ---------------------------------------------------------------------------------------
+
+    @Override
+    public void becomeTunnel(int status) {
+        if (phase != ClientPhase.RESPONDING) {
+            // Only a complete request can turn into a tunnel: bytes of its body would otherwise cross unframed.
+            throw new IllegalStateException("a tunnel opens only once the request is complete, not in " + phase);
+        }
+        outcome.ended(status, loop.now());
+        requestKeepAlive = false;
+        readPaused = false;
+        enter(ClientPhase.TUNNEL);
+        context.sink.tunnelOpened();
+        flushResponse();
+        if (phase == ClientPhase.TUNNEL && input().hasRemaining()) {
+            tunnelInput(); // bytes the client sent right behind its request (a TLS ClientHello after CONNECT)
+        }
+        if (phase == ClientPhase.TUNNEL) {
+            releaseInputIfEmpty();
+            updateInterest();
+        }
+    }
+
+    /** Hands what the client sent to the tunnel; pauses reading while the upstream cannot take it. */
+    private void tunnelInput() {
+        ByteBuffer buffer = input();
+        Exchange current = exchange;
+        if (readPaused || current == null || !buffer.hasRemaining()) {
+            return;
+        }
+        int offset = buffer.position();
+        int length = buffer.remaining();
+        buffer.position(buffer.limit());
+        restartDeadline();
+        if (!current.onRequestBody(buffer, offset, length)) {
+            readPaused = true; // the upstream holds views of these bytes: the buffer is pinned until it drains
+        }
+    }
+
+    @Override
+    public void tunnelActive() {
+        if (phase == ClientPhase.TUNNEL) {
+            restartDeadline();
+        }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (phase != ClientPhase.TUNNEL) {
+            return;
+        }
+        try {
+            transport.shutdownOutput();
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    @Override
+    public void endTunnel() {
+        close();
     }
 
     // ---- Phases and deadlines -----------------------------------------------------------------------------
