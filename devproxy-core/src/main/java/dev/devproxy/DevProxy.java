@@ -53,6 +53,7 @@ public final class DevProxy implements AutoCloseable {
     private @Nullable Server server;
     /** The bound port, for the forward-proxy routing on the loops, which must not take this object's lock. */
     private volatile int boundPort = -1;
+    private final @Nullable String proxyAuthorization;
     private boolean closed;
 
     private DevProxy(Builder builder) {
@@ -87,6 +88,7 @@ public final class DevProxy implements AutoCloseable {
         this.router = journal == null ? routes : journal.counting(routes);
         this.sinks = List.copyOf(builder.sinks);
         this.clock = builder.clock;
+        this.proxyAuthorization = builder.proxyAuthorization;
     }
 
     /**
@@ -109,7 +111,7 @@ public final class DevProxy implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "this proxy was closed; build a new one" : "already started");
         }
-        server = Server.start(config, router, sinks, journal, clock);
+        server = Server.start(config, router, sinks, journal, clock, proxyAuthorization);
         boundPort = server.address().getPort();
         return this;
     }
@@ -326,6 +328,7 @@ public final class DevProxy implements AutoCloseable {
 
         private Config.Builder config = Config.builder();
         private @Nullable Router router;
+        private @Nullable String proxyAuthorization;
         private final List<MetricsSink> sinks = new ArrayList<>();
         private EngineClock clock = EngineClock.SYSTEM;
         private boolean strictStubbing;
@@ -516,6 +519,28 @@ public final class DevProxy implements AutoCloseable {
          * @return this builder
          */
         public Builder tunnelIdleTimeout(Duration timeout) { config.tunnelIdleTimeout(timeout); return this; }
+
+        /**
+         * Makes forward-proxied requests (absolute-form and CONNECT) carry {@code Proxy-Authorization: Basic}
+         * with these credentials (RFC 9110 section 11.7.2), default none: others get {@code 407} with
+         * {@code Proxy-Authenticate: Basic}. The field is for this proxy alone: it never reaches an upstream,
+         * the journal or a stub's view of the request. The credentials are kept only in their encoded form,
+         * out of {@link Config}, so that no configuration dump shows them.
+         *
+         * @param user the user name; no colon (RFC 7617 section 2)
+         * @param password the password
+         * @return this builder
+         */
+        public Builder forwardProxyCredentials(String user, String password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            if (user.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("a Basic user name cannot contain ':' (RFC 7617 section 2)");
+            }
+            this.proxyAuthorization = "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return this;
+        }
 
         /**
          * The router for requests no stub matches, default {@link Router#standard(Upstream)} with the configured

@@ -190,6 +190,22 @@ class TunnelTest {
     }
 
     @Test
+    void closingTheProxyClosesOpenTunnelsAtOnceRatherThanAfterTheShutdownGrace() throws Exception {
+        upstream = TcpUpstream.echoing();
+        start(DevProxy.builder().shutdownGrace(Duration.ofSeconds(30)));
+        try (Socket client = connect()) {
+            write(client, connectRequest());
+            assertTrue(readHead(client.getInputStream()).startsWith("HTTP/1.1 200 "));
+            long start = System.nanoTime();
+            proxy.close();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            // A tunnel has no request to finish; 10 s is a third of the grace, margin for a loaded machine.
+            assertTrue(millis < 10_000, () -> "close() took " + millis + " ms with a tunnel open");
+            assertEquals(-1, readOrEnd(client.getInputStream()));
+        }
+    }
+
+    @Test
     void connectToAClosedPortIs502AndToADestinationNotAllowedIs403() throws Exception {
         start(DevProxy.builder());
         int closed;

@@ -30,6 +30,8 @@ public final class ServerContext {
     public final long writeTimeoutNanos;
     public final boolean accessLogEnabled;
     public final long tunnelIdleTimeoutNanos;
+    /** What a forward-proxied request's {@code Proxy-Authorization} must be, or null when none is asked for. */
+    public final @Nullable String proxyAuthorization;
     /** Where a forward proxy may go; consulted only when {@code config.forwardProxy()}. */
     public final ForwardAllowList forwardAllow;
     public final Resolver resolver = new Resolver();
@@ -45,6 +47,16 @@ public final class ServerContext {
 
     public ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
             @Nullable RequestRecorder recorder, EngineClock clock) {
+        this(config, router, sink, builtIn, recorder, clock, null);
+    }
+
+    /**
+     * @param proxyAuthorization the {@code Proxy-Authorization} value forward-proxied requests must carry
+     *     ({@code Basic ...}), or null for none
+     */
+    public ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
+            @Nullable RequestRecorder recorder, EngineClock clock, @Nullable String proxyAuthorization) {
+        this.proxyAuthorization = proxyAuthorization;
         this.config = config;
         this.parserConfig = ParserConfig.defaults().withLimits(config.limits());
         this.recorder = recorder;

@@ -127,10 +127,14 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         return connection;
     }
 
-    /** Closes the connections of {@code loop} that are between requests; for shutdown. On the loop's thread. */
+    /**
+     * Closes the connections of {@code loop} that are between requests, and the tunnels, which have no request
+     * to finish and may stay open for hours; for shutdown. On the loop's thread.
+     */
     static void closeIdle(EventLoop loop) {
         for (Timed item : loop.timedSnapshot()) {
-            if (item instanceof ClientConnection connection && connection.isBetweenRequests()) {
+            if (item instanceof ClientConnection connection
+                    && (connection.isBetweenRequests() || connection.phase == ClientPhase.TUNNEL)) {
                 connection.close();
             }
         }
@@ -360,6 +364,13 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         announceKeepAlive = head.version() == HttpVersion.HTTP_1_0;
         headRequest = head.methodIs("HEAD");
         outcome.head(head);
+        if (context.proxyAuthorization != null && context.config.forwardProxy()
+                && (head.targetForm() == RequestHead.TargetForm.AUTHORITY
+                        || head.targetForm() == RequestHead.TargetForm.ABSOLUTE)
+                && !proxyAuthorized(head, context.proxyAuthorization)) {
+            challenge();
+            return;
+        }
         switch (head.targetForm()) {
             case AUTHORITY -> {
                 // RFC 9110 section 9.3.6: a 2xx answer to CONNECT turns the connection into a tunnel, so no
@@ -698,6 +709,30 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         ResponseHeads.field(head, "Content-Type", "text/plain; charset=utf-8");
         endHead(head, body.length);
         sendBuffered(head, ByteBuffer.wrap(body), status);
+    }
+
+    /** Whether {@code head} carries the expected {@code Proxy-Authorization} (RFC 9110 section 11.7.2). */
+    private static boolean proxyAuthorized(RequestHead head, String expected) {
+        String given = head.headers().get("Proxy-Authorization");
+        if (given == null || given.length() != expected.length() || !given.regionMatches(true, 0, expected, 0, 6)) {
+            return false; // the scheme ("Basic ") compares without case (RFC 9110 section 11.1), the token exactly
+        }
+        return java.security.MessageDigest.isEqual(
+                given.substring(6).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                expected.substring(6).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    /** 407 with the challenge (RFC 9110 section 15.5.8), then close: as {@link #fail}, with one more field. */
+    private void challenge() {
+        outcome.route(RouteKind.REJECT);
+        exchange = null;
+        requestKeepAlive = false;
+        byte[] body = ResponseHeads.errorBody(407);
+        ByteBuffer head = startHead(407);
+        ResponseHeads.field(head, "Proxy-Authenticate", "Basic realm=\"DevProxy\", charset=\"UTF-8\"");
+        ResponseHeads.field(head, "Content-Type", "text/plain; charset=utf-8");
+        endHead(head, body.length);
+        sendBuffered(head, ByteBuffer.wrap(body), 407);
     }
 
     /** After a response the connection will not outlive: shut down output, then read and discard briefly. */
