@@ -35,6 +35,10 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
 
     private Upstream upstream;
     private boolean headRequest;
+    /** The protocol the request asks to upgrade to (websocket), or null. */
+    private @Nullable String upgrade;
+    /** Whether the client may be sent interim responses: HTTP/1.1 (RFC 9110 section 15.2). */
+    private boolean interimAllowed;
     /** A request with no body and an idempotent method may be sent again when a reused connection was stale. */
     private boolean retryable;
     private @Nullable UpstreamConnection connection;
@@ -58,7 +62,13 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
         connection = null;
         done = false;
         generation++;
-        request.reset(ProxyHeaders.request(head, route.target(), upstream, client.remoteHost()), head.bodyKind());
+        upgrade = ProxyHeaders.upgradeRequested(head);
+        interimAllowed = head.version() == HttpVersion.HTTP_1_1;
+        if (upgrade != null) {
+            retryable = false; // an upgrade goes on a fresh connection, so there is no stale one to retry
+        }
+        request.reset(ProxyHeaders.request(head, route.target(), upstream, client.remoteHost(), upgrade),
+                head.bodyKind());
         response.reset(head.version() == HttpVersion.HTTP_1_0);
         client.setRoute(RouteKind.FORWARD);
     }
@@ -71,7 +81,9 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
 
     @Override
     public void start() {
-        UpstreamConnection pooled = proxy.upstreams.take(upstream);
+        // An upgrade may become a tunnel: it gets a connection of its own, never one from the pool, and its
+        // connection never goes back there (a tunnel closes it).
+        UpstreamConnection pooled = upgrade != null ? null : proxy.upstreams.take(upstream);
         if (pooled != null) {
             pooled.adopt(this);
             onConnected(pooled);
@@ -143,7 +155,7 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
             return;
         }
         connection = upstreamConnection;
-        upstreamConnection.awaitResponse(headRequest);
+        upstreamConnection.awaitResponse(headRequest, upgrade);
         response.connected(upstreamConnection);
         request.connected(upstreamConnection);
     }
@@ -153,6 +165,25 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
         if (!done) {
             response.onHead(head);
         }
+    }
+
+    @Override
+    public void onInterimResponse(ResponseHead head) {
+        if (!done && interimAllowed && !response.isStarted()) {
+            client.send(ProxyHeaders.interim(head, null));
+            client.flushResponse();
+        }
+    }
+
+    @Override
+    public void onSwitchingProtocols(ResponseHead head, UpstreamConnection switched) {
+        if (done || upgrade == null) {
+            return;
+        }
+        done = true;
+        connection = null;
+        client.send(ProxyHeaders.interim(head, upgrade));
+        Tunnel.open(client, switched, 101);
     }
 
     @Override

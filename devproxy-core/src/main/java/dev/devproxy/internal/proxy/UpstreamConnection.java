@@ -44,6 +44,8 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
     private boolean requestComplete;
     /** Whether this connection carried an earlier exchange: a failure before any response byte may then be a stale connection. */
     private boolean reused;
+    /** The protocol the request asked to upgrade to, or null: only then is a {@code 101} an answer. */
+    private @Nullable String upgrade;
     /** The head being read is an interim (1xx) one, whose end is not the response's. */
     private boolean interim;
 
@@ -167,6 +169,12 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
 
     /** The request head is on its way: from now on the upstream must make progress within the upstream timeout. */
     void awaitResponse(boolean headRequest) {
+        awaitResponse(headRequest, null);
+    }
+
+    /** As {@link #awaitResponse(boolean)}, for a request asking to upgrade to {@code protocol} when not null. */
+    void awaitResponse(boolean headRequest, @Nullable String protocol) {
+        upgrade = protocol;
         parser.expectResponseToHead(headRequest);
         awaitingResponse = true;
         progress();
@@ -260,13 +268,23 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
                     ResponseHead head = parser.head();
                     interim = head.status() < 200;
                     if (head.status() == 101) {
-                        // Upgrade was stripped from the request, so a switch of protocols is not an answer to it.
+                        String asked = upgrade;
+                        if (asked != null && ProxyHeaders.switchesTo(head, asked)) {
+                            // The proof a tunnel needs (RFC 9110 section 15.2.2): the handler makes one now.
+                            awaitingResponse = false;
+                            owner.onSwitchingProtocols(head, this);
+                            return;
+                        }
+                        // Upgrade was not asked for (it is dropped unless allowed) or names another protocol: a
+                        // proxy that tunnelled now could be made to smuggle requests past itself.
                         fail(UpstreamHandler.Failure.PROTOCOL, "upstream " + upstream + " switched protocols unasked");
                         return;
                     }
                     if (!interim) {
                         owner.onResponseHead(head);
-                    } // 1xx: this proxy answered Expect itself; other interim responses are dropped
+                    } else if (head.status() != 100) {
+                        owner.onInterimResponse(head);
+                    } // 100: this proxy answered Expect itself (the field is not forwarded)
                 }
                 case BODY -> {
                     if (!owner.onResponseBody(source, parser.bodyOffset(), parser.bodyLength())) {

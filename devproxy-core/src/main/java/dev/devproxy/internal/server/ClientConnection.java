@@ -767,7 +767,10 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     public void becomeTunnel(int status) {
         if (phase != ClientPhase.RESPONDING) {
             // Only a complete request can turn into a tunnel: bytes of its body would otherwise cross unframed.
-            throw new IllegalStateException("a tunnel opens only once the request is complete, not in " + phase);
+            // The exchanges never ask otherwise; closing is the safe answer should one do so.
+            context.error("a tunnel was asked for in phase " + phase + "; closing", new IllegalStateException());
+            close();
+            return;
         }
         outcome.ended(status, loop.now());
         requestKeepAlive = false;
