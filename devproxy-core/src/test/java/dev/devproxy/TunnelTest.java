@@ -1,5 +1,6 @@
 package dev.devproxy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,14 +12,19 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Random;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * CONNECT tunnels in forward-proxy mode (RFC 9110 section 9.3.6), over raw sockets against a TCP upstream written
@@ -203,6 +209,64 @@ class TunnelTest {
             assertTrue(millis < 10_000, () -> "close() took " + millis + " ms with a tunnel open");
             assertEquals(-1, readOrEnd(client.getInputStream()));
         }
+    }
+
+    @Test
+    @Tag("slow")
+    @EnabledIfSystemProperty(named = "devproxy.slow", matches = "true",
+            disabledReason = "200 MiB through a tunnel takes seconds; run with -Ddevproxy.slow=true")
+    @Timeout(300)
+    void oneHundredMebibytesEachWayCrossATunnelByteExactWhileTheHeapStaysFlat() throws Exception {
+        long size = 100L * 1024 * 1024;
+        upstream = TcpUpstream.echoing();
+        start(DevProxy.builder());
+        long heapBefore = usedHeapAfterGc();
+        try (Socket client = connect()) {
+            write(client, connectRequest());
+            assertTrue(readHead(client.getInputStream()).startsWith("HTTP/1.1 200 "));
+            MessageDigest sent = MessageDigest.getInstance("SHA-256");
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                Random random = new Random(42);
+                try {
+                    OutputStream out = client.getOutputStream();
+                    for (long left = size; left > 0; left -= chunk.length) {
+                        random.nextBytes(chunk);
+                        sent.update(chunk);
+                        out.write(chunk);
+                    }
+                    client.shutdownOutput();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            MessageDigest received = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            InputStream in = client.getInputStream();
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                received.update(buffer, 0, n);
+                total += n;
+            }
+            writing.get(60, TimeUnit.SECONDS);
+            assertEquals(size, total);
+            assertArrayEquals(sent.digest(), received.digest(), "the bytes that came back are the bytes sent");
+        }
+        long grown = usedHeapAfterGc() - heapBefore;
+        // Each direction holds one 16 KiB pool buffer at most; 16 MiB of margin covers the JDK's own noise.
+        assertTrue(grown < 16L * 1024 * 1024, () -> "the heap grew by " + grown + " bytes");
+        String metrics = metrics();
+        assertTrue(metrics.contains("devproxy_tunnel_bytes_total{from=\"client\"} " + size + "\n"), metrics);
+        assertTrue(metrics.contains("devproxy_tunnel_bytes_total{from=\"upstream\"} " + size + "\n"), metrics);
+        TestSupport.awaitNoBuffersInUse(proxy);
+    }
+
+    /** Heap in use after asking for a full collection twice; coarse, so compare with a generous bound. */
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     @Test

@@ -79,9 +79,9 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
         }
         done = true;
         if (failure == Failure.CONNECT_TIMEOUT) {
-            client.fail(504, ErrorKind.UPSTREAM_TIMEOUT, "CONNECT " + destination + ": no connection in time");
+            client.fail(504, ErrorKind.UPSTREAM_TIMEOUT, "CONNECT " + destination.authority() + ": no connection in time");
         } else {
-            client.fail(502, ErrorKind.UPSTREAM_CONNECT, "CONNECT " + destination + ": " + reason);
+            client.fail(502, ErrorKind.UPSTREAM_CONNECT, "CONNECT " + destination.authority() + ": " + reason);
         }
     }
 
