@@ -46,6 +46,12 @@ import java.util.Objects;
  *     or {@code host:port} patterns, default localhost,127.0.0.1,[::1] ({@code FORWARD_ALLOW}); others get 403
  * @param tunnelIdleTimeout how long a tunnel (CONNECT, WebSocket) may carry no byte either way before both sides
  *     are closed, default 300 s ({@code TUNNEL_IDLE_TIMEOUT})
+ * @param upstreamProxy the proxy DevProxy sends its own plain-http upstream traffic through, as
+ *     {@code http://host:port}, in absolute-form; default none, the empty string ({@code http_proxy}, the
+ *     lower-case name curl reads)
+ * @param noProxy the upstream hosts reached directly despite {@code upstreamProxy}, comma-separated host names
+ *     (each with its subdomains) or {@code *}, as curl reads {@code NO_PROXY}; default localhost,127.0.0.1,[::1]
+ *     ({@code NO_PROXY})
  */
 public record Config(
         String host,
@@ -66,7 +72,9 @@ public record Config(
         boolean accessLog,
         boolean forwardProxy,
         String forwardAllow,
-        Duration tunnelIdleTimeout) {
+        Duration tunnelIdleTimeout,
+        String upstreamProxy,
+        String noProxy) {
 
     /**
      * Checks every setting.
@@ -90,6 +98,8 @@ public record Config(
      * @param forwardProxy whether absolute-form requests and CONNECT reach the hosts they name
      * @param forwardAllow the destinations a forward proxy may reach; valid patterns, not blank
      * @param tunnelIdleTimeout how long a tunnel may carry no byte; positive
+     * @param upstreamProxy {@code http://host:port} of the next proxy, or empty for none
+     * @param noProxy the upstream hosts reached directly
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -125,6 +135,11 @@ public record Config(
         Objects.requireNonNull(forwardAllow, "forwardAllow");
         ForwardAllowList.parse(forwardAllow); // throws naming the bad pattern
         requirePositive("tunnelIdleTimeout", tunnelIdleTimeout);
+        Objects.requireNonNull(upstreamProxy, "upstreamProxy");
+        Objects.requireNonNull(noProxy, "noProxy");
+        if (!upstreamProxy.isEmpty()) {
+            Upstream.parse(upstreamProxy); // throws naming the value
+        }
     }
 
     /**
@@ -270,6 +285,8 @@ public record Config(
         boolean forwardProxy;
         String forwardAllow;
         Duration tunnelIdleTimeout;
+        String upstreamProxy;
+        String noProxy;
 
         @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
@@ -298,6 +315,8 @@ public record Config(
             forwardProxy = config.forwardProxy;
             forwardAllow = config.forwardAllow;
             tunnelIdleTimeout = config.tunnelIdleTimeout;
+            upstreamProxy = config.upstreamProxy;
+            noProxy = config.noProxy;
         }
 
         /**
@@ -532,6 +551,23 @@ public record Config(
         public Builder tunnelIdleTimeout(Duration timeout) { this.tunnelIdleTimeout = timeout; return this; }
 
         /**
+         * The proxy to send plain-http upstream traffic through, as {@code http://host:port}; empty for none.
+         *
+         * @param uri the next proxy, or the empty string
+         * @return this builder
+         */
+        public Builder upstreamProxy(String uri) { this.upstreamProxy = uri; return this; }
+
+        /**
+         * The upstream hosts reached directly despite {@link #upstreamProxy}: comma-separated host names, each
+         * matching itself and its subdomains, or {@code *}.
+         *
+         * @param hosts the hosts, such as {@code localhost,internal.example}
+         * @return this builder
+         */
+        public Builder noProxy(String hosts) { this.noProxy = hosts; return this; }
+
+        /**
          * Returns the configuration.
          *
          * @return a new configuration holding the settings
@@ -543,7 +579,8 @@ public record Config(
             return new Config(host, port, Upstream.of(upstreamHost, upstreamPort), maxConnections, limits,
                     requestLineTimeout, headerTimeout,
                     bodyTimeout, minBodyRate, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
-                    shutdownGrace, ioThreads, accessLog, forwardProxy, forwardAllow, tunnelIdleTimeout);
+                    shutdownGrace, ioThreads, accessLog, forwardProxy, forwardAllow, tunnelIdleTimeout,
+                    upstreamProxy, noProxy);
         }
     }
 }

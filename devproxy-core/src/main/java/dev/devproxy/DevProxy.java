@@ -521,6 +521,26 @@ public final class DevProxy implements AutoCloseable {
         public Builder tunnelIdleTimeout(Duration timeout) { config.tunnelIdleTimeout(timeout); return this; }
 
         /**
+         * A proxy to send DevProxy's own plain-http upstream traffic through, as {@code http://host:port}, default
+         * none, the empty string: requests then go to it in absolute-form, as to any HTTP proxy. Hosts in
+         * {@link #noProxy} are reached directly. Not yet for TLS upstreams (which need CONNECT to the next proxy).
+         *
+         * @param uri the next proxy, or the empty string for none
+         * @return this builder
+         */
+        public Builder upstreamProxy(String uri) { config.upstreamProxy(uri); return this; }
+
+        /**
+         * The upstream hosts reached directly despite {@link #upstreamProxy}, default localhost,127.0.0.1,[::1]:
+         * comma-separated host names, each matching itself and its subdomains (a leading dot is optional), or
+         * {@code *} for all, as curl reads {@code NO_PROXY}.
+         *
+         * @param hosts the hosts reached directly
+         * @return this builder
+         */
+        public Builder noProxy(String hosts) { config.noProxy(hosts); return this; }
+
+        /**
          * Makes forward-proxied requests (absolute-form and CONNECT) carry {@code Proxy-Authorization: Basic}
          * with these credentials (RFC 9110 section 11.7.2), default none: others get {@code 407} with
          * {@code Proxy-Authenticate: Basic}. The field is for this proxy alone: it never reaches an upstream,

@@ -67,7 +67,7 @@ class TunnelUpgradeTest {
         WebSocket socket = opening.get(10, TimeUnit.SECONDS);
 
         socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
-        assertEquals("hello", listener.messages.poll(5, TimeUnit.SECONDS));
+        assertEquals("hello", listener.messages.poll(10, TimeUnit.SECONDS)); // 10 s: margin for a loaded machine
         byte[] large = new byte[300_000]; // larger than a pool buffer: backpressure both ways
         new Random(7).nextBytes(large);
         String encoded = Base64.getEncoder().encodeToString(large);

@@ -34,6 +34,8 @@ public final class ServerContext {
     public final @Nullable String proxyAuthorization;
     /** Where a forward proxy may go; consulted only when {@code config.forwardProxy()}. */
     public final ForwardAllowList forwardAllow;
+    /** The next proxy for upstream traffic, or null to connect to upstreams directly. */
+    public final @Nullable UpstreamProxy upstreamProxy;
     public final Resolver resolver = new Resolver();
     /** Set once {@code close()} begins: idle connections close, responses say {@code Connection: close}. */
     public volatile boolean draining;
@@ -71,6 +73,7 @@ public final class ServerContext {
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
         this.tunnelIdleTimeoutNanos = config.tunnelIdleTimeout().toNanos();
         this.forwardAllow = ForwardAllowList.parse(config.forwardAllow());
+        this.upstreamProxy = UpstreamProxy.of(config);
         this.accessLogEnabled = config.accessLog() && AccessLogHolder.LOG.isLoggable(Level.INFO);
     }
 
