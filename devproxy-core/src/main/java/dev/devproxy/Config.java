@@ -1,5 +1,6 @@
 package dev.devproxy;
 
+import dev.devproxy.internal.exchange.ForwardAllowList;
 import dev.devproxy.parser.ParserLimits;
 import java.time.Duration;
 import java.util.Map;
@@ -39,6 +40,18 @@ import java.util.Objects;
  * @param ioThreads event-loop threads, default the number of available processors ({@code IO_THREADS})
  * @param accessLog whether to log one line per request at INFO on logger {@code dev.devproxy.access}, default
  *     false ({@code ACCESS_LOG})
+ * @param forwardProxy whether DevProxy also serves as a forward proxy: absolute-form requests no stub or route
+ *     claims go to the host they name, and {@code CONNECT} opens a tunnel; default false ({@code FORWARD_PROXY})
+ * @param forwardAllow the destinations a forward proxy may reach, comma-separated {@code host}, {@code *.domain}
+ *     or {@code host:port} patterns, default localhost,127.0.0.1,[::1] ({@code FORWARD_ALLOW}); others get 403
+ * @param tunnelIdleTimeout how long a tunnel (CONNECT, WebSocket) may carry no byte either way before both sides
+ *     are closed, default 300 s ({@code TUNNEL_IDLE_TIMEOUT})
+ * @param upstreamProxy the proxy DevProxy sends its own plain-http upstream traffic through, as
+ *     {@code http://host:port}, in absolute-form; default none, the empty string ({@code http_proxy}, the
+ *     lower-case name curl reads)
+ * @param noProxy the upstream hosts reached directly despite {@code upstreamProxy}, comma-separated host names
+ *     (each with its subdomains) or {@code *}, as curl reads {@code NO_PROXY}; default localhost,127.0.0.1,[::1]
+ *     ({@code NO_PROXY})
  */
 public record Config(
         String host,
@@ -56,7 +69,12 @@ public record Config(
         Duration upstreamTimeout,
         Duration shutdownGrace,
         int ioThreads,
-        boolean accessLog) {
+        boolean accessLog,
+        boolean forwardProxy,
+        String forwardAllow,
+        Duration tunnelIdleTimeout,
+        String upstreamProxy,
+        String noProxy) {
 
     /**
      * Checks every setting.
@@ -77,6 +95,11 @@ public record Config(
      * @param shutdownGrace how long {@link DevProxy#close()} lets requests in flight finish; zero or more
      * @param ioThreads the number of event-loop threads, at least 1
      * @param accessLog whether to log one line per request
+     * @param forwardProxy whether absolute-form requests and CONNECT reach the hosts they name
+     * @param forwardAllow the destinations a forward proxy may reach; valid patterns, not blank
+     * @param tunnelIdleTimeout how long a tunnel may carry no byte; positive
+     * @param upstreamProxy {@code http://host:port} of the next proxy, or empty for none
+     * @param noProxy the upstream hosts reached directly
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -108,6 +131,14 @@ public record Config(
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative, was " + shutdownGrace);
+        }
+        Objects.requireNonNull(forwardAllow, "forwardAllow");
+        ForwardAllowList.parse(forwardAllow); // throws naming the bad pattern
+        requirePositive("tunnelIdleTimeout", tunnelIdleTimeout);
+        Objects.requireNonNull(upstreamProxy, "upstreamProxy");
+        Objects.requireNonNull(noProxy, "noProxy");
+        if (!upstreamProxy.isEmpty()) {
+            Upstream.parse(upstreamProxy); // throws naming the value
         }
     }
 
@@ -251,6 +282,11 @@ public record Config(
         Duration shutdownGrace;
         int ioThreads = Runtime.getRuntime().availableProcessors();
         boolean accessLog;
+        boolean forwardProxy;
+        String forwardAllow;
+        Duration tunnelIdleTimeout;
+        String upstreamProxy;
+        String noProxy;
 
         @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
@@ -276,6 +312,11 @@ public record Config(
             shutdownGrace = config.shutdownGrace;
             ioThreads = config.ioThreads;
             accessLog = config.accessLog;
+            forwardProxy = config.forwardProxy;
+            forwardAllow = config.forwardAllow;
+            tunnelIdleTimeout = config.tunnelIdleTimeout;
+            upstreamProxy = config.upstreamProxy;
+            noProxy = config.noProxy;
         }
 
         /**
@@ -484,6 +525,49 @@ public record Config(
         public Builder accessLog(boolean accessLog) { this.accessLog = accessLog; return this; }
 
         /**
+         * Whether to serve as a forward proxy too: absolute-form requests no route claims go to the host they
+         * name, and {@code CONNECT host:port} opens a tunnel, both only to destinations {@link #forwardAllow} allows.
+         *
+         * @param forwardProxy true to forward to the hosts requests name
+         * @return this builder
+         */
+        public Builder forwardProxy(boolean forwardProxy) { this.forwardProxy = forwardProxy; return this; }
+
+        /**
+         * The destinations a forward proxy may reach: comma-separated {@code host}, {@code *.domain} (any host
+         * under it, not the domain itself) or {@code host:port} patterns; IPv6 hosts in brackets.
+         *
+         * @param patterns the allowed destinations, such as {@code localhost,*.test,example.com:8443}
+         * @return this builder
+         */
+        public Builder forwardAllow(String patterns) { this.forwardAllow = patterns; return this; }
+
+        /**
+         * How long a tunnel may carry no byte either way before both of its sides are closed.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder tunnelIdleTimeout(Duration timeout) { this.tunnelIdleTimeout = timeout; return this; }
+
+        /**
+         * The proxy to send plain-http upstream traffic through, as {@code http://host:port}; empty for none.
+         *
+         * @param uri the next proxy, or the empty string
+         * @return this builder
+         */
+        public Builder upstreamProxy(String uri) { this.upstreamProxy = uri; return this; }
+
+        /**
+         * The upstream hosts reached directly despite {@link #upstreamProxy}: comma-separated host names, each
+         * matching itself and its subdomains, or {@code *}.
+         *
+         * @param hosts the hosts, such as {@code localhost,internal.example}
+         * @return this builder
+         */
+        public Builder noProxy(String hosts) { this.noProxy = hosts; return this; }
+
+        /**
          * Returns the configuration.
          *
          * @return a new configuration holding the settings
@@ -495,7 +579,8 @@ public record Config(
             return new Config(host, port, Upstream.of(upstreamHost, upstreamPort), maxConnections, limits,
                     requestLineTimeout, headerTimeout,
                     bodyTimeout, minBodyRate, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
-                    shutdownGrace, ioThreads, accessLog);
+                    shutdownGrace, ioThreads, accessLog, forwardProxy, forwardAllow, tunnelIdleTimeout,
+                    upstreamProxy, noProxy);
         }
     }
 }

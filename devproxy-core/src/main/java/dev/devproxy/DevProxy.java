@@ -1,5 +1,6 @@
 package dev.devproxy;
 
+import dev.devproxy.internal.exchange.ForwardAllowList;
 import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.server.Server;
 import dev.devproxy.internal.stub.BoundedJournal;
@@ -50,6 +51,9 @@ public final class DevProxy implements AutoCloseable {
     private final boolean strictStubbing;
     private final @Nullable BoundedJournal journal;
     private @Nullable Server server;
+    /** The bound port, for the forward-proxy routing on the loops, which must not take this object's lock. */
+    private volatile int boundPort = -1;
+    private final @Nullable String proxyAuthorization;
     private boolean closed;
 
     private DevProxy(Builder builder) {
@@ -60,6 +64,10 @@ public final class DevProxy implements AutoCloseable {
         }
         this.strictStubbing = builder.strictStubbing;
         Router fallback = builder.router != null ? builder.router : Router.standard(config.upstream());
+        if (config.forwardProxy()) {
+            fallback = new ForwardProxyRouter(ForwardAllowList.parse(config.forwardAllow()), () -> boundPort)
+                    .orElse(fallback);
+        }
         Router routes;
         if (builder.strictStubbing) {
             routes = stubs.orElseNotFound();
@@ -81,6 +89,7 @@ public final class DevProxy implements AutoCloseable {
         this.router = routes;
         this.sinks = List.copyOf(builder.sinks);
         this.clock = builder.clock;
+        this.proxyAuthorization = builder.proxyAuthorization;
     }
 
     /**
@@ -103,7 +112,8 @@ public final class DevProxy implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "this proxy was closed; build a new one" : "already started");
         }
-        server = Server.start(config, router, sinks, journal, clock);
+        server = Server.start(config, router, sinks, journal, clock, proxyAuthorization);
+        boundPort = server.address().getPort();
         return this;
     }
 
@@ -319,6 +329,7 @@ public final class DevProxy implements AutoCloseable {
 
         private Config.Builder config = Config.builder();
         private @Nullable Router router;
+        private @Nullable String proxyAuthorization;
         private final List<MetricsSink> sinks = new ArrayList<>();
         private EngineClock clock = EngineClock.SYSTEM;
         private boolean strictStubbing;
@@ -481,6 +492,78 @@ public final class DevProxy implements AutoCloseable {
          * @return this builder
          */
         public Builder accessLog(boolean accessLog) { config.accessLog(accessLog); return this; }
+
+        /**
+         * Whether to serve as a forward proxy too, default false: absolute-form requests no stub or route claims
+         * go to the host they name, and {@code CONNECT host:port} opens a tunnel ({@code 200} once the upstream
+         * connected, 502/504 when it cannot, 403 for a destination {@link #forwardAllow} does not allow). With it
+         * off, CONNECT is answered 501.
+         *
+         * @param forwardProxy true to forward to the hosts requests name
+         * @return this builder
+         */
+        public Builder forwardProxy(boolean forwardProxy) { config.forwardProxy(forwardProxy); return this; }
+
+        /**
+         * The destinations a forward proxy may reach, default localhost,127.0.0.1,[::1] (loopback only, so a
+         * development proxy is never an open proxy): comma-separated {@code host}, {@code *.domain} or
+         * {@code host:port} patterns, IPv6 hosts in brackets; {@code *} allows every destination.
+         *
+         * @param patterns the allowed destinations
+         * @return this builder
+         */
+        public Builder forwardAllow(String patterns) { config.forwardAllow(patterns); return this; }
+
+        /**
+         * How long a tunnel (CONNECT, WebSocket) may carry no byte either way before both sides are closed,
+         * default 300 s.
+         *
+         * @param timeout the timeout; positive
+         * @return this builder
+         */
+        public Builder tunnelIdleTimeout(Duration timeout) { config.tunnelIdleTimeout(timeout); return this; }
+
+        /**
+         * A proxy to send DevProxy's own plain-http upstream traffic through, as {@code http://host:port}, default
+         * none, the empty string: requests then go to it in absolute-form, as to any HTTP proxy. Hosts in
+         * {@link #noProxy} are reached directly. Not yet for TLS upstreams (which need CONNECT to the next proxy).
+         *
+         * @param uri the next proxy, or the empty string for none
+         * @return this builder
+         */
+        public Builder upstreamProxy(String uri) { config.upstreamProxy(uri); return this; }
+
+        /**
+         * The upstream hosts reached directly despite {@link #upstreamProxy}, default localhost,127.0.0.1,[::1]:
+         * comma-separated host names, each matching itself and its subdomains (a leading dot is optional), or
+         * {@code *} for all, as curl reads {@code NO_PROXY}.
+         *
+         * @param hosts the hosts reached directly
+         * @return this builder
+         */
+        public Builder noProxy(String hosts) { config.noProxy(hosts); return this; }
+
+        /**
+         * Makes forward-proxied requests (absolute-form and CONNECT) carry {@code Proxy-Authorization: Basic}
+         * with these credentials (RFC 9110 section 11.7.2), default none: others get {@code 407} with
+         * {@code Proxy-Authenticate: Basic}. The field is for this proxy alone: it never reaches an upstream,
+         * the journal or a stub's view of the request. The credentials are kept only in their encoded form,
+         * out of {@link Config}, so that no configuration dump shows them.
+         *
+         * @param user the user name; no colon (RFC 7617 section 2)
+         * @param password the password
+         * @return this builder
+         */
+        public Builder forwardProxyCredentials(String user, String password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            if (user.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("a Basic user name cannot contain ':' (RFC 7617 section 2)");
+            }
+            this.proxyAuthorization = "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return this;
+        }
 
         /**
          * The router for requests no stub matches, default {@link Router#standard(Upstream)} with the configured

@@ -41,6 +41,27 @@ public interface MetricsSink {
     }
 
     /**
+     * Should be called when a client connection has become a byte tunnel: after a {@code 200} to {@code CONNECT},
+     * or a {@code 101} to an upgrade such as WebSocket. Its request was recorded with
+     * {@link #requestCompleted} just before.
+     */
+    default void tunnelOpened() {
+    }
+
+    /**
+     * Should be called when bytes have crossed a tunnel, as they cross.
+     *
+     * @param fromClient bytes read from the client and passed to the upstream
+     * @param fromUpstream bytes read from the upstream and passed to the client
+     */
+    default void tunnelBytes(long fromClient, long fromUpstream) {
+    }
+
+    /** Should be called when a tunnel has closed, for whatever reason. */
+    default void tunnelClosed() {
+    }
+
+    /**
      * A sink that records nothing.
      *
      * @return a sink whose methods do nothing

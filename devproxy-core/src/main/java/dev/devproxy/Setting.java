@@ -54,7 +54,18 @@ enum Setting {
     IO_THREADS("IO_THREADS", "ioThreads", "processors", "event-loop threads",
             (b, v) -> b.ioThreads(parseInt(v))),
     ACCESS_LOG("ACCESS_LOG", "accessLog", "false", "log one line per request (logger dev.devproxy.access)",
-            (b, v) -> b.accessLog(parseBoolean(v)));
+            (b, v) -> b.accessLog(parseBoolean(v))),
+    FORWARD_PROXY("FORWARD_PROXY", "forwardProxy", "false", "serve as a forward proxy too: absolute-form requests and CONNECT reach the hosts they name",
+            (b, v) -> b.forwardProxy(parseBoolean(v))),
+    FORWARD_ALLOW("FORWARD_ALLOW", "forwardAllow", "localhost,127.0.0.1,[::1]", "destinations a forward proxy may reach: host, *.domain or host:port, comma-separated (403 for others)",
+            (b, v) -> b.forwardAllow(v)),
+    TUNNEL_IDLE_TIMEOUT("TUNNEL_IDLE_TIMEOUT", "tunnelIdleTimeout", "300", "seconds a tunnel (CONNECT, WebSocket) may carry no byte before it is closed",
+            (b, v) -> b.tunnelIdleTimeout(parseSeconds(v))),
+    // curl reads http_proxy in lower case only (the upper-case name can be set by a CGI request's Proxy field).
+    UPSTREAM_PROXY("http_proxy", "upstreamProxy", "", "http://host:port of a proxy for DevProxy's own upstream traffic; empty for none",
+            (b, v) -> b.upstreamProxy(v)),
+    NO_PROXY("NO_PROXY", "noProxy", "localhost,127.0.0.1,[::1]", "upstream hosts (and their subdomains) reached directly despite http_proxy; * for all",
+            (b, v) -> b.noProxy(v));
 
     /** The default of {@link #IO_THREADS}: worked out when a builder is made, not a fixed value. */
     static final String PROCESSORS = "processors";

@@ -197,13 +197,16 @@ class ConfigTest {
             "--max-body-size", "5", "--request-timeout", "0.5", "--header-timeout", "0.6", "--body-timeout", "0.7",
             "--keep-alive-timeout", "0.8", "--write-timeout", "0.9", "--upstream-connect-timeout", "1.1",
             "--upstream-timeout", "1.2", "--shutdown-grace", "1.3", "--io-threads", "1", "--access-log", "on",
+            "--forward-proxy", "true", "--forward-allow", "*.test, localhost:8080", "--tunnel-idle-timeout", "7",
+            "--http-proxy", "http://next:3128", "--no-proxy", "*.corp",
         };
 
         Config config = parse(args, new PrintStream(new ByteArrayOutputStream()));
 
         assertEquals(new Config("::1", 0, Upstream.of("up", 81), 9, new ParserLimits(100, 200, 3, 999, 5, 4096),
                 Duration.ofMillis(500), Duration.ofMillis(600), Duration.ofMillis(700), 500L, Duration.ofMillis(800),
-                Duration.ofMillis(900), Duration.ofMillis(1100), Duration.ofMillis(1200), Duration.ofMillis(1300), 1, true),
+                Duration.ofMillis(900), Duration.ofMillis(1100), Duration.ofMillis(1200), Duration.ofMillis(1300), 1, true,
+                true, "*.test, localhost:8080", Duration.ofSeconds(7), "http://next:3128", "*.corp"),
                 config);
     }
 

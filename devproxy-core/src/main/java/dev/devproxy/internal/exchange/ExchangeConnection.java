@@ -107,6 +107,27 @@ public interface ExchangeConnection extends BodySink {
     /** Cuts the connection off mid-response (an upstream broke after its head): flushes what was relayed, closes. */
     void abandon();
 
+    // ---- Becoming a tunnel --------------------------------------------------------------------------------
+
+    /**
+     * The response just queued ({@code 200} to CONNECT, {@code 101} to an upgrade) makes this connection a byte
+     * tunnel: the request is recorded as answered with {@code status}, and from now on the current exchange
+     * (installed with {@link #replaceExchange} first) gets every byte the client sends through
+     * {@link Exchange#onRequestBody}, bytes already read included, and the client's half-close through
+     * {@link Exchange#onRequestEnd}. Only an exchange holding proof may call this: a connected CONNECT upstream,
+     * or a {@code 101} naming the protocol asked for.
+     */
+    void becomeTunnel(int status);
+
+    /** Bytes crossed the tunnel: its idle deadline starts again. */
+    void tunnelActive();
+
+    /** The other side of the tunnel ended: once its bytes are written, half-close towards the client. */
+    void shutdownOutput();
+
+    /** Both sides of the tunnel are done, or one failed: close the connection. */
+    void endTunnel();
+
     // ---- Choosing the exchange -----------------------------------------------------------------------------
 
     /**

@@ -40,6 +40,9 @@ public final class RequestCapture {
         HeaderFields fields = head.headers();
         List<Map.Entry<String, String>> copied = new ArrayList<>(fields.size());
         for (int i = 0; i < fields.size(); i++) {
+            if (fields.nameEquals(i, "proxy-authorization")) {
+                continue; // a credential for this proxy alone: never kept, never shown in a journal or report
+            }
             copied.add(new AbstractMap.SimpleImmutableEntry<>(fields.name(i), fields.value(i)));
         }
         this.headers = copied;

@@ -29,6 +29,13 @@ public final class ServerContext {
     public final long keepAliveTimeoutNanos;
     public final long writeTimeoutNanos;
     public final boolean accessLogEnabled;
+    public final long tunnelIdleTimeoutNanos;
+    /** What a forward-proxied request's {@code Proxy-Authorization} must be, or null when none is asked for. */
+    public final @Nullable String proxyAuthorization;
+    /** Where a forward proxy may go; consulted only when {@code config.forwardProxy()}. */
+    public final ForwardAllowList forwardAllow;
+    /** The next proxy for upstream traffic, or null to connect to upstreams directly. */
+    public final @Nullable UpstreamProxy upstreamProxy;
     public final Resolver resolver = new Resolver();
     /** Set once {@code close()} begins: idle connections close, responses say {@code Connection: close}. */
     public volatile boolean draining;
@@ -42,6 +49,16 @@ public final class ServerContext {
 
     public ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
             @Nullable RequestRecorder recorder, EngineClock clock) {
+        this(config, router, sink, builtIn, recorder, clock, null);
+    }
+
+    /**
+     * @param proxyAuthorization the {@code Proxy-Authorization} value forward-proxied requests must carry
+     *     ({@code Basic ...}), or null for none
+     */
+    public ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
+            @Nullable RequestRecorder recorder, EngineClock clock, @Nullable String proxyAuthorization) {
+        this.proxyAuthorization = proxyAuthorization;
         this.config = config;
         this.parserConfig = ParserConfig.defaults().withLimits(config.limits());
         this.recorder = recorder;
@@ -54,6 +71,9 @@ public final class ServerContext {
         this.bodyTimeoutNanos = config.bodyTimeout().toNanos();
         this.keepAliveTimeoutNanos = config.keepAliveTimeout().toNanos();
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
+        this.tunnelIdleTimeoutNanos = config.tunnelIdleTimeout().toNanos();
+        this.forwardAllow = ForwardAllowList.parse(config.forwardAllow());
+        this.upstreamProxy = UpstreamProxy.of(config);
         this.accessLogEnabled = config.accessLog() && AccessLogHolder.LOG.isLoggable(Level.INFO);
     }
 

@@ -20,6 +20,10 @@ public final class BuiltInMetrics implements MetricsSink {
     private final LongAdder connectionsTotal = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder openTunnels = new LongAdder();
+    private final LongAdder tunnelsTotal = new LongAdder();
+    private final LongAdder tunnelBytesFromClients = new LongAdder();
+    private final LongAdder tunnelBytesFromUpstreams = new LongAdder();
     private final LatencyHistogram duration = new LatencyHistogram();
 
     /** Empty metrics. */
@@ -58,6 +62,32 @@ public final class BuiltInMetrics implements MetricsSink {
     @Override
     public void error(ErrorKind kind) {
         errors[kind.ordinal()].increment();
+    }
+
+    @Override
+    public void tunnelOpened() {
+        openTunnels.increment();
+        tunnelsTotal.increment();
+    }
+
+    @Override
+    public void tunnelBytes(long fromClient, long fromUpstream) {
+        if (fromClient != 0) {
+            tunnelBytesFromClients.add(fromClient);
+        }
+        if (fromUpstream != 0) {
+            tunnelBytesFromUpstreams.add(fromUpstream);
+        }
+    }
+
+    @Override
+    public void tunnelClosed() {
+        openTunnels.decrement();
+    }
+
+    /** Tunnels open now. */
+    public long openTunnels() {
+        return openTunnels.sum();
     }
 
     /** A consistent-enough copy of the totals (each adder is read once; concurrent updates may straddle it). */
@@ -109,6 +139,13 @@ public final class BuiltInMetrics implements MetricsSink {
         out.append("devproxy_received_bytes_total ").append(bytesReceived.sum()).append('\n');
         header(out, "devproxy_sent_bytes_total", "counter", "Response bytes written to clients, heads and bodies.");
         out.append("devproxy_sent_bytes_total ").append(bytesSent.sum()).append('\n');
+        header(out, "devproxy_open_tunnels", "gauge", "Connections that are byte tunnels now (CONNECT, WebSocket).");
+        out.append("devproxy_open_tunnels ").append(openTunnels.sum()).append('\n');
+        header(out, "devproxy_tunnels_total", "counter", "Tunnels opened.");
+        out.append("devproxy_tunnels_total ").append(tunnelsTotal.sum()).append('\n');
+        header(out, "devproxy_tunnel_bytes_total", "counter", "Bytes carried by tunnels, by the side they came from.");
+        out.append("devproxy_tunnel_bytes_total{from=\"client\"} ").append(tunnelBytesFromClients.sum()).append('\n');
+        out.append("devproxy_tunnel_bytes_total{from=\"upstream\"} ").append(tunnelBytesFromUpstreams.sum()).append('\n');
         header(out, "devproxy_request_duration_seconds", "histogram",
                 "Time from a request's first byte to its response's last byte.");
         for (int i = 0; i < LatencyHistogram.BOUNDS_SECONDS.length; i++) {

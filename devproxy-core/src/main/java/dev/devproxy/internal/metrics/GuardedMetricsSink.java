@@ -66,6 +66,39 @@ public final class GuardedMetricsSink implements MetricsSink {
         }
     }
 
+    @Override
+    public void tunnelOpened() {
+        for (int i = 0; i < sinks.length; i++) {
+            try {
+                sinks[i].tunnelOpened();
+            } catch (RuntimeException | Error e) {
+                failed(i, e);
+            }
+        }
+    }
+
+    @Override
+    public void tunnelBytes(long fromClient, long fromUpstream) {
+        for (int i = 0; i < sinks.length; i++) {
+            try {
+                sinks[i].tunnelBytes(fromClient, fromUpstream);
+            } catch (RuntimeException | Error e) {
+                failed(i, e);
+            }
+        }
+    }
+
+    @Override
+    public void tunnelClosed() {
+        for (int i = 0; i < sinks.length; i++) {
+            try {
+                sinks[i].tunnelClosed();
+            } catch (RuntimeException | Error e) {
+                failed(i, e);
+            }
+        }
+    }
+
     /** Errors too: an AssertionError from a sink written with test assertions must not kill an event loop. */
     private void failed(int index, Throwable e) {
         // A racy check is fine: at worst two loops both log the same failure.

@@ -6,6 +6,7 @@ import dev.devproxy.RouteKind;
 import dev.devproxy.Upstream;
 import dev.devproxy.internal.exchange.Exchange;
 import dev.devproxy.internal.exchange.ExchangeConnection;
+import dev.devproxy.internal.exchange.UpstreamProxy;
 import dev.devproxy.parser.BodyKind;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.HttpVersion;
@@ -34,7 +35,13 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
     private final ResponseRelay response;
 
     private Upstream upstream;
+    /** Where the connection goes: the upstream, or the next proxy when one is configured for it. */
+    private Upstream connectTo;
     private boolean headRequest;
+    /** The protocol the request asks to upgrade to (websocket), or null. */
+    private @Nullable String upgrade;
+    /** Whether the client may be sent interim responses: HTTP/1.1 (RFC 9110 section 15.2). */
+    private boolean interimAllowed;
     /** A request with no body and an idempotent method may be sent again when a reused connection was stale. */
     private boolean retryable;
     private @Nullable UpstreamConnection connection;
@@ -48,17 +55,29 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
         this.request = new RequestRelay(client);
         this.response = new ResponseRelay(client);
         this.upstream = new Upstream("unused", 1);
+        this.connectTo = upstream;
     }
 
     /** Readies this exchange for {@code head}, to be forwarded as {@code route} says. */
     public void reset(Route.Forward route, RequestHead head) {
         upstream = route.upstream();
+        UpstreamProxy chain = client.context().upstreamProxy;
+        Upstream next = chain == null ? null : chain.proxyFor(upstream);
+        connectTo = next == null ? upstream : next;
+        // Through another proxy, the request goes in absolute-form (RFC 9112 section 3.2.2); Host stays the upstream.
+        String target = next == null ? route.target() : "http://" + upstream.authority() + route.target();
         headRequest = head.methodIs("HEAD");
         retryable = head.bodyKind() == BodyKind.NONE && isIdempotent(head);
         connection = null;
         done = false;
         generation++;
-        request.reset(ProxyHeaders.request(head, route.target(), upstream, client.remoteHost()), head.bodyKind());
+        upgrade = ProxyHeaders.upgradeRequested(head);
+        interimAllowed = head.version() == HttpVersion.HTTP_1_1;
+        if (upgrade != null) {
+            retryable = false; // an upgrade goes on a fresh connection, so there is no stale one to retry
+        }
+        request.reset(ProxyHeaders.request(head, target, upstream, client.remoteHost(), upgrade),
+                head.bodyKind());
         response.reset(head.version() == HttpVersion.HTTP_1_0);
         client.setRoute(RouteKind.FORWARD);
     }
@@ -71,7 +90,9 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
 
     @Override
     public void start() {
-        UpstreamConnection pooled = proxy.upstreams.take(upstream);
+        // An upgrade may become a tunnel: it gets a connection of its own, never one from the pool, and its
+        // connection never goes back there (a tunnel closes it).
+        UpstreamConnection pooled = upgrade != null ? null : proxy.upstreams.take(connectTo);
         if (pooled != null) {
             pooled.adopt(this);
             onConnected(pooled);
@@ -82,7 +103,7 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
 
     private void connectFresh() {
         int requestGeneration = generation;
-        client.context().resolver.resolve(upstream.host(), proxy.loop, address -> resolved(requestGeneration, address));
+        client.context().resolver.resolve(connectTo.host(), proxy.loop, address -> resolved(requestGeneration, address));
     }
 
     private void resolved(int requestGeneration, @Nullable InetAddress address) {
@@ -90,9 +111,9 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
             return;
         }
         if (address == null) {
-            onFailed(Failure.CONNECT, "cannot resolve " + upstream.host());
+            onFailed(Failure.CONNECT, "cannot resolve " + connectTo.host());
         } else {
-            UpstreamConnection connecting = UpstreamConnection.connect(upstream, address, proxy, client.context(), this);
+            UpstreamConnection connecting = UpstreamConnection.connect(connectTo, address, proxy, client.context(), this);
             if (!done) {
                 connection = connecting; // so that an abort while it connects closes it
             }
@@ -143,7 +164,7 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
             return;
         }
         connection = upstreamConnection;
-        upstreamConnection.awaitResponse(headRequest);
+        upstreamConnection.awaitResponse(headRequest, upgrade);
         response.connected(upstreamConnection);
         request.connected(upstreamConnection);
     }
@@ -153,6 +174,25 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
         if (!done) {
             response.onHead(head);
         }
+    }
+
+    @Override
+    public void onInterimResponse(ResponseHead head) {
+        if (!done && interimAllowed && !response.isStarted()) {
+            client.send(ProxyHeaders.interim(head, null));
+            client.flushResponse();
+        }
+    }
+
+    @Override
+    public void onSwitchingProtocols(ResponseHead head, UpstreamConnection switched) {
+        if (done || upgrade == null) {
+            return;
+        }
+        done = true;
+        connection = null;
+        client.send(ProxyHeaders.interim(head, upgrade));
+        Tunnel.open(client, switched, 101);
     }
 
     @Override

@@ -7,7 +7,9 @@ import dev.devproxy.parser.BodyKind;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.RequestHead;
 import dev.devproxy.parser.ResponseHead;
+import dev.devproxy.parser.HttpVersion;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -34,7 +36,70 @@ final class ProxyHeaders {
         "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length", "via"
     };
 
+    /**
+     * The protocols an {@code Upgrade} may switch to through this proxy. WebSocket (RFC 6455) only: {@code h2c}
+     * never, since this proxy speaks HTTP/1.1 to both sides (RFC 9113 section 3.1 removed h2c upgrades anyway).
+     */
+    static final String WEBSOCKET = "websocket";
+
     private ProxyHeaders() {
+    }
+
+    /**
+     * The protocol {@code head} asks to upgrade to when it may be passed on: {@code Upgrade} lists websocket,
+     * {@code Connection} lists {@code upgrade} (RFC 9110 section 7.8), the request is HTTP/1.1 and has
+     * no body (none, or a Content-Length of 0); otherwise null,
+     * and Upgrade is dropped as any hop-by-hop field is. Allocates nothing for a request without Upgrade.
+     */
+    static @Nullable String upgradeRequested(RequestHead head) {
+        HeaderFields fields = head.headers();
+        int upgrade = fields.indexOf("upgrade", 0);
+        boolean bodiless = head.bodyKind() == BodyKind.NONE
+                || (head.bodyKind() == BodyKind.CONTENT_LENGTH && head.contentLength() == 0); // as the JDK sends
+        if (upgrade < 0 || !bodiless || head.version() != HttpVersion.HTTP_1_1
+                || !fields.valueHasToken(upgrade, WEBSOCKET)) {
+            return null;
+        }
+        for (int i = fields.indexOf("connection", 0); i >= 0; i = fields.indexOf("connection", i + 1)) {
+            if (fields.valueHasToken(i, "upgrade")) {
+                return WEBSOCKET;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a {@code 101} switches to {@code protocol}, as the request asked (RFC 9110 section 15.2.2). */
+    static boolean switchesTo(ResponseHead head, String protocol) {
+        HeaderFields fields = head.headers();
+        for (int i = fields.indexOf("upgrade", 0); i >= 0; i = fields.indexOf("upgrade", i + 1)) {
+            if (fields.valueHasToken(i, protocol)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The head of an interim (1xx) or {@code 101} response for the client: status line, end-to-end fields, Via,
+     * and for a {@code 101} the {@code Upgrade} it names with {@code Connection: Upgrade}.
+     */
+    static ByteBuffer interim(ResponseHead head, @Nullable String upgrade) {
+        HeaderFields fields = head.headers();
+        String via = appended(fields, "via", VIA);
+        ByteBuffer out = ByteBuffer.allocate(head.headLength() + via.length() + 128);
+        ResponseHeads.putLatin1(out, "HTTP/1.1 ");
+        ResponseHeads.putDecimal(out, head.status());
+        out.put((byte) ' ');
+        ResponseHeads.putLatin1(out, head.reason());
+        out.put((byte) '\r').put((byte) '\n');
+        copyEndToEnd(fields, RESPONSE_DROPPED, out);
+        ResponseHeads.field(out, "Via", via);
+        if (upgrade != null) {
+            ResponseHeads.field(out, "Connection", "Upgrade");
+            ResponseHeads.field(out, "Upgrade", upgrade);
+        }
+        ResponseHeads.endOfHead(out);
+        return out.flip();
     }
 
     /**
@@ -42,6 +107,15 @@ final class ProxyHeaders {
      * forwarding fields, and the framing of the body as the client sent it.
      */
     static ByteBuffer request(RequestHead head, String target, Upstream upstream, String clientIp) {
+        return request(head, target, upstream, clientIp, null);
+    }
+
+    /**
+     * As {@link #request(RequestHead, String, Upstream, String)}, with {@code Connection: Upgrade} and
+     * {@code Upgrade: upgrade} when {@code upgrade} is not null (a WebSocket handshake passed on).
+     */
+    static ByteBuffer request(RequestHead head, String target, Upstream upstream, String clientIp,
+            @Nullable String upgrade) {
         HeaderFields fields = head.headers();
         // Each forwarding field is usually absent, and then its value is this hop's alone: appended() returns
         // the string it was given, and the Host value is copied as bytes, so the common request makes no
@@ -78,6 +152,10 @@ final class ProxyHeaders {
             out.put((byte) '\r').put((byte) '\n');
         }
         ResponseHeads.field(out, "Via", via);
+        if (upgrade != null) {
+            ResponseHeads.field(out, "Connection", "Upgrade");
+            ResponseHeads.field(out, "Upgrade", upgrade);
+        }
         if (head.bodyKind() == BodyKind.CHUNKED) {
             ResponseHeads.field(out, "Transfer-Encoding", "chunked");
         } else if (head.bodyKind() == BodyKind.CONTENT_LENGTH) {

@@ -22,7 +22,12 @@ import org.jspecify.annotations.Nullable;
  * waits in its loop's {@link UpstreamPool}. Confined to its loop's thread.
  */
 final class UpstreamConnection extends StreamConnection implements BodySink {
-    private enum State { CONNECTING, ACTIVE, POOLED, CLOSED }
+    private enum State {
+        CONNECTING, ACTIVE, POOLED,
+        /** A byte tunnel: input goes to the handler unparsed, and the connection is never pooled. */
+        TUNNEL,
+        CLOSED
+    }
 
     final Upstream upstream;
     private final ProxyLoopState proxy;
@@ -39,6 +44,8 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
     private boolean requestComplete;
     /** Whether this connection carried an earlier exchange: a failure before any response byte may then be a stale connection. */
     private boolean reused;
+    /** The protocol the request asked to upgrade to, or null: only then is a {@code 101} an answer. */
+    private @Nullable String upgrade;
     /** The head being read is an interim (1xx) one, whose end is not the response's. */
     private boolean interim;
 
@@ -130,7 +137,7 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
      * @return true when nothing is left queued
      */
     boolean flushRequest() {
-        if (state != State.ACTIVE) {
+        if (state != State.ACTIVE && state != State.TUNNEL) {
             return false;
         }
         boolean drained = flush();
@@ -162,6 +169,12 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
 
     /** The request head is on its way: from now on the upstream must make progress within the upstream timeout. */
     void awaitResponse(boolean headRequest) {
+        awaitResponse(headRequest, null);
+    }
+
+    /** As {@link #awaitResponse(boolean)}, for a request asking to upgrade to {@code protocol} when not null. */
+    void awaitResponse(boolean headRequest, @Nullable String protocol) {
+        upgrade = protocol;
         parser.expectResponseToHead(headRequest);
         awaitingResponse = true;
         progress();
@@ -169,7 +182,8 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
 
     @Override
     protected boolean wantsToRead() {
-        return state == State.POOLED || (state == State.ACTIVE && !readPaused && !endOfStream && inputHasRoom());
+        return state == State.POOLED
+                || ((state == State.ACTIVE || state == State.TUNNEL) && !readPaused && !endOfStream && inputHasRoom());
     }
 
     @Override
@@ -182,6 +196,10 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
         if (state == State.POOLED) {
             // An idle pooled connection should be silent: stray bytes retire it.
             close();
+            return;
+        }
+        if (state == State.TUNNEL) {
+            tunnelInput();
             return;
         }
         if (count == 0) {
@@ -199,6 +217,15 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
             return;
         }
         endOfStream = true;
+        if (state == State.TUNNEL) {
+            UpstreamHandler owner = handler;
+            releaseInputIfEmpty();
+            updateInterest();
+            if (owner != null) {
+                owner.onTunnelInputEnd();
+            }
+            return;
+        }
         parseAndTell();
         releaseInputIfEmpty();
         updateInterest();
@@ -241,13 +268,23 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
                     ResponseHead head = parser.head();
                     interim = head.status() < 200;
                     if (head.status() == 101) {
-                        // Upgrade was stripped from the request, so a switch of protocols is not an answer to it.
+                        String asked = upgrade;
+                        if (asked != null && ProxyHeaders.switchesTo(head, asked)) {
+                            // The proof a tunnel needs (RFC 9110 section 15.2.2): the handler makes one now.
+                            awaitingResponse = false;
+                            owner.onSwitchingProtocols(head, this);
+                            return;
+                        }
+                        // Upgrade was not asked for (it is dropped unless allowed) or names another protocol: a
+                        // proxy that tunnelled now could be made to smuggle requests past itself.
                         fail(UpstreamHandler.Failure.PROTOCOL, "upstream " + upstream + " switched protocols unasked");
                         return;
                     }
                     if (!interim) {
                         owner.onResponseHead(head);
-                    } // 1xx: this proxy answered Expect itself; other interim responses are dropped
+                    } else if (head.status() != 100) {
+                        owner.onInterimResponse(head);
+                    } // 100: this proxy answered Expect itself (the field is not forwarded)
                 }
                 case BODY -> {
                     if (!owner.onResponseBody(source, parser.bodyOffset(), parser.bodyLength())) {
@@ -289,6 +326,13 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
 
     /** The client drained: parse on from where the pause left off, then read again. */
     void resumeReading() {
+        if (state == State.TUNNEL && readPaused) {
+            readPaused = false;
+            releaseInputIfEmpty();
+            updateInterest();
+            readBufferedInput();
+            return;
+        }
         if (state != State.ACTIVE || !readPaused) {
             return;
         }
@@ -318,6 +362,54 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
     void requestComplete() {
         requestComplete = true;
         progress();
+    }
+
+    // ---- The tunnel ---------------------------------------------------------------------------------------
+
+    /**
+     * Makes this connection a byte tunnel for {@code tunnel}: no more parsing, no timeout of its own (the client
+     * connection's idle deadline covers both sides), never pooled. Bytes the upstream sent behind the head that
+     * proved the tunnel (a WebSocket frame right after a {@code 101}) go to the tunnel first.
+     */
+    void becomeTunnel(UpstreamHandler tunnel) {
+        handler = tunnel;
+        state = State.TUNNEL;
+        awaitingResponse = false;
+        readPaused = false;
+        deadlineNanos = NO_DEADLINE;
+        tunnelInput();
+        if (state == State.TUNNEL) {
+            releaseInputIfEmpty();
+            updateInterest();
+        }
+    }
+
+    /** Hands the input to the tunnel; pauses reading while the client cannot take it. */
+    private void tunnelInput() {
+        ByteBuffer buffer = input();
+        UpstreamHandler owner = handler;
+        if (readPaused || owner == null || !buffer.hasRemaining()) {
+            return;
+        }
+        int offset = buffer.position();
+        int length = buffer.remaining();
+        buffer.position(buffer.limit());
+        if (!owner.onResponseBody(buffer, offset, length)) {
+            readPaused = true; // views of these bytes wait on the client: the buffer is pinned until it drains
+            updateInterest();
+        }
+    }
+
+    /** Half-closes towards the upstream: the client ended its side of the tunnel. */
+    void shutdownOutput() {
+        if (state != State.TUNNEL) {
+            return;
+        }
+        try {
+            transport.shutdownOutput();
+        } catch (IOException e) {
+            fail(UpstreamHandler.Failure.ABORT, e.toString());
+        }
     }
 
     // ---- Ending an exchange -------------------------------------------------------------------------------

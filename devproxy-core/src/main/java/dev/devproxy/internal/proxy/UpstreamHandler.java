@@ -48,6 +48,25 @@ interface UpstreamHandler {
     /** Everything queued towards the upstream was written: a paused request body may go on. */
     void onDrained();
 
+    /**
+     * An interim response other than 100 and 101 (such as 103 Early Hints, RFC 9110 section 15.2), before the
+     * final one; valid until the next head.
+     */
+    default void onInterimResponse(ResponseHead head) {
+    }
+
+    /**
+     * A {@code 101} switching to the protocol asked for with {@link UpstreamConnection#awaitResponse(boolean, String)}:
+     * the handler turns both connections into a tunnel now, before the connection parses on. Bytes after the head
+     * stay in the connection's input for the tunnel.
+     */
+    default void onSwitchingProtocols(ResponseHead head, UpstreamConnection connection) {
+    }
+
+    /** In a tunnel: the upstream closed its side (a FIN); response bytes came through {@link #onResponseBody}. */
+    default void onTunnelInputEnd() {
+    }
+
     /** The connection failed and is closed. */
     void onFailed(Failure failure, String reason);
 }

@@ -7,7 +7,9 @@
  * (client to upstream) and ResponseRelay (upstream to client), which share one BodyFramer (Content-Length,
  * chunked, until-close); UpstreamConnection, which sits on a transport as a client connection does, drives its
  * own response parser and tells its UpstreamHandler what it parsed (head, body with backpressure, end with
- * trailers, failure); the per-loop {@link dev.devproxy.internal.proxy.ProxyLoopState} with its UpstreamPool; and
+ * trailers, failure); ConnectExchange, which answers CONNECT in forward-proxy mode once the destination
+ * accepted; Tunnel, which joins a client connection and an upstream connection once a 200 to CONNECT or a 101
+ * to a WebSocket upgrade proved there is one, and then carries bytes both ways; the per-loop {@link dev.devproxy.internal.proxy.ProxyLoopState} with its UpstreamPool; and
  * ProxyHeaders, which rewrites heads as they cross (RFC 9110 section 7.6).
  *
  * <h2>Threading</h2>

@@ -129,10 +129,14 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         return connection;
     }
 
-    /** Closes the connections of {@code loop} that are between requests; for shutdown. On the loop's thread. */
+    /**
+     * Closes the connections of {@code loop} that are between requests, and the tunnels, which have no request
+     * to finish and may stay open for hours; for shutdown. On the loop's thread.
+     */
     static void closeIdle(EventLoop loop) {
         for (Timed item : loop.timedSnapshot()) {
-            if (item instanceof ClientConnection connection && connection.isBetweenRequests()) {
+            if (item instanceof ClientConnection connection
+                    && (connection.isBetweenRequests() || connection.phase == ClientPhase.TUNNEL)) {
                 connection.close();
             }
         }
@@ -204,6 +208,10 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             discardLingeringInput(buffer);
             return;
         }
+        if (phase == ClientPhase.TUNNEL) {
+            tunnelInput();
+            return;
+        }
         if (count > 0 && phase.isBetweenRequests()) {
             startRequest();
         }
@@ -226,6 +234,13 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             }
             case REQUEST_LINE, HEADERS, BODY -> clientFailed();
             case RESPONDING -> updateInterest(); // a half-close: finish the response, then close
+            case TUNNEL -> {
+                Exchange current = exchange;
+                if (current != null) {
+                    current.onRequestEnd(); // passed on as a half-close towards the upstream
+                }
+                updateInterest();
+            }
             case CLOSING -> {
                 if (hasPendingOutput()) {
                     updateInterest();
@@ -370,11 +385,21 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         announceKeepAlive = head.version() == HttpVersion.HTTP_1_0;
         headRequest = head.methodIs("HEAD");
         outcome.head(head);
+        if (context.proxyAuthorization != null && context.config.forwardProxy()
+                && (head.targetForm() == RequestHead.TargetForm.AUTHORITY
+                        || head.targetForm() == RequestHead.TargetForm.ABSOLUTE)
+                && !proxyAuthorized(head, context.proxyAuthorization)) {
+            challenge();
+            return;
+        }
         switch (head.targetForm()) {
             case AUTHORITY -> {
                 // RFC 9110 section 9.3.6: a 2xx answer to CONNECT turns the connection into a tunnel, so no
-                // router or stub may answer it; until tunnels exist, 501 (RFC 9110 section 15.6.2) and close.
-                fail(501, ErrorKind.NOT_IMPLEMENTED, "CONNECT " + head.target() + " refused: DevProxy opens no tunnels");
+                // router or stub may answer it: the engine does, and only in forward-proxy mode.
+                Exchange connect = Exchanges.connect(head, this, proxy);
+                if (connect != null) {
+                    start(connect, head);
+                }
                 return;
             }
             case ASTERISK -> {
@@ -435,6 +460,12 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             return;
         }
         readPaused = false;
+        if (phase == ClientPhase.TUNNEL) {
+            releaseInputIfEmpty();
+            updateInterest();
+            readBufferedInput();
+            return;
+        }
         if (phase == ClientPhase.BODY) {
             // The body clock restarts: the wait was the other side's, not the client's.
             bodyPausedNanos += loop.now() - bodyPauseStartNanos;
@@ -719,6 +750,30 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         sendBuffered(head, ByteBuffer.wrap(body), status);
     }
 
+    /** Whether {@code head} carries the expected {@code Proxy-Authorization} (RFC 9110 section 11.7.2). */
+    private static boolean proxyAuthorized(RequestHead head, String expected) {
+        String given = head.headers().get("Proxy-Authorization");
+        if (given == null || given.length() != expected.length() || !given.regionMatches(true, 0, expected, 0, 6)) {
+            return false; // the scheme ("Basic ") compares without case (RFC 9110 section 11.1), the token exactly
+        }
+        return java.security.MessageDigest.isEqual(
+                given.substring(6).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                expected.substring(6).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    /** 407 with the challenge (RFC 9110 section 15.5.8), then close: as {@link #fail}, with one more field. */
+    private void challenge() {
+        outcome.route(RouteKind.REJECT);
+        exchange = null;
+        requestKeepAlive = false;
+        byte[] body = ResponseHeads.errorBody(407);
+        ByteBuffer head = startHead(407);
+        ResponseHeads.field(head, "Proxy-Authenticate", "Basic realm=\"DevProxy\", charset=\"UTF-8\"");
+        ResponseHeads.field(head, "Content-Type", "text/plain; charset=utf-8");
+        endHead(head, body.length);
+        sendBuffered(head, ByteBuffer.wrap(body), 407);
+    }
+
     /** After a response the connection will not outlive: shut down output, then read and discard briefly. */
     private void finishClosing() {
         if (phase == ClientPhase.CLOSED || phase == ClientPhase.LINGERING) {
@@ -743,6 +798,72 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         readPaused = false;
         discardInput();
         updateInterest();
+    }
+
+    // ---- The tunnel ---------------------------------------------------------------------------------------
+
+    @Override
+    public void becomeTunnel(int status) {
+        if (phase != ClientPhase.RESPONDING) {
+            // Only a complete request can turn into a tunnel: bytes of its body would otherwise cross unframed.
+            // The exchanges never ask otherwise; closing is the safe answer should one do so.
+            context.error("a tunnel was asked for in phase " + phase + "; closing", new IllegalStateException());
+            close();
+            return;
+        }
+        outcome.ended(status, loop.now());
+        requestKeepAlive = false;
+        readPaused = false;
+        enter(ClientPhase.TUNNEL);
+        context.sink.tunnelOpened();
+        flushResponse();
+        if (phase == ClientPhase.TUNNEL && input().hasRemaining()) {
+            tunnelInput(); // bytes the client sent right behind its request (a TLS ClientHello after CONNECT)
+        }
+        if (phase == ClientPhase.TUNNEL) {
+            releaseInputIfEmpty();
+            updateInterest();
+        }
+    }
+
+    /** Hands what the client sent to the tunnel; pauses reading while the upstream cannot take it. */
+    private void tunnelInput() {
+        ByteBuffer buffer = input();
+        Exchange current = exchange;
+        if (readPaused || current == null || !buffer.hasRemaining()) {
+            return;
+        }
+        int offset = buffer.position();
+        int length = buffer.remaining();
+        buffer.position(buffer.limit());
+        restartDeadline();
+        if (!current.onRequestBody(buffer, offset, length)) {
+            readPaused = true; // the upstream holds views of these bytes: the buffer is pinned until it drains
+        }
+    }
+
+    @Override
+    public void tunnelActive() {
+        if (phase == ClientPhase.TUNNEL) {
+            restartDeadline();
+        }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (phase != ClientPhase.TUNNEL) {
+            return;
+        }
+        try {
+            transport.shutdownOutput();
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    @Override
+    public void endTunnel() {
+        close();
     }
 
     // ---- Phases and deadlines -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>HEADERS</td><td>{@code headerTimeout}</td><td>408</td></tr>
  *   <tr><td>BODY</td><td>{@code bodyTimeout}, plus 1 s per {@code minBodyRate} bytes received</td><td>408</td></tr>
  *   <tr><td>RESPONDING, CLOSING</td><td>none of its own</td><td>-</td></tr>
+ *   <tr><td>TUNNEL</td><td>{@code tunnelIdleTimeout}, from the last byte either way</td><td>close both sides</td></tr>
  *   <tr><td>LINGERING</td><td>2 s (or 1 MiB read)</td><td>close</td></tr>
  * </table>
  */
@@ -38,6 +39,12 @@ enum ClientPhase {
     BODY(Expiry.ANSWER_408, "body not received in time"),
     /** The request is complete and the exchange produces the response (upstream timeouts apply to a forward). */
     RESPONDING(Expiry.NONE, null),
+    /**
+     * The connection is a byte tunnel joined to an upstream connection, after a {@code 200} to {@code CONNECT}
+     * or a {@code 101} to an upgrade, and never goes back to HTTP. Its deadline restarts with each byte either
+     * way; a FIN from one side is passed on as a half-close to the other, and the tunnel ends when both are done.
+     */
+    TUNNEL(Expiry.CLOSE, null),
     /** The connection's last response is handed over and being written; then the connection lingers or closes. */
     CLOSING(Expiry.NONE, null),
     /** Output is shut down and input read and thrown away, so the client reads the last response, not a reset. */
@@ -83,6 +90,7 @@ enum ClientPhase {
             case HEADERS -> context.headerTimeoutNanos;
             case BODY -> context.bodyTimeoutNanos;
             case LINGERING -> LINGER_NANOS;
+            case TUNNEL -> context.tunnelIdleTimeoutNanos;
             case RESPONDING, CLOSING, CLOSED -> -1;
         };
     }

@@ -1,6 +1,12 @@
 package dev.devproxy.internal.server;
 
+import dev.devproxy.ErrorKind;
 import dev.devproxy.Route;
+import dev.devproxy.internal.exchange.Destination;
+import dev.devproxy.internal.exchange.ServerContext;
+import dev.devproxy.internal.proxy.ConnectExchange;
+import dev.devproxy.internal.proxy.ProxyLoopState;
+import dev.devproxy.parser.BodyKind;
 import dev.devproxy.internal.exchange.BufferedRouteExchange;
 import dev.devproxy.internal.exchange.Exchange;
 import dev.devproxy.internal.exchange.LocalResponseExchange;
@@ -10,6 +16,31 @@ import org.jspecify.annotations.Nullable;
 /** Turns a router's decision into the exchange that carries it out. */
 final class Exchanges {
     private Exchanges() {
+    }
+
+    /**
+     * The exchange for {@code CONNECT}, or null when it was answered at once: 501 with forward-proxy mode off
+     * (RFC 9110 section 15.6.2), 400 for a body, 403 for a destination the allow-list does not name.
+     */
+    static @Nullable Exchange connect(RequestHead head, ClientConnection connection, ProxyLoopState proxy) {
+        ServerContext context = connection.context();
+        if (!context.config.forwardProxy()) {
+            connection.fail(501, ErrorKind.NOT_IMPLEMENTED, "CONNECT " + head.target()
+                    + " refused: forward-proxy mode is off (DevProxy.builder().forwardProxy(true), FORWARD_PROXY=true)");
+            return null;
+        }
+        Destination destination = Destination.parse(head.target(), -1);
+        if (destination == null || head.bodyKind() != BodyKind.NONE) {
+            // The parser checked host:port already; a body would be sent into the tunnel unframed.
+            connection.fail(400, ErrorKind.BAD_REQUEST, "CONNECT " + head.target() + ": not a host:port without a body");
+            return null;
+        }
+        if (!context.forwardAllow.allows(destination.host(), destination.port())) {
+            connection.fail(403, null, "CONNECT to " + destination + " denied: not in forwardAllow ("
+                    + context.config.forwardAllow() + ")");
+            return null;
+        }
+        return new ConnectExchange(connection, proxy, destination);
     }
 
     /** The exchange for {@code route}, or null when the request was answered (and the connection failed) at once. */

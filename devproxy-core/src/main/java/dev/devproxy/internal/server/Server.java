@@ -50,12 +50,23 @@ public final class Server {
      */
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
             @Nullable RequestRecorder recorder, EngineClock clock) {
+        return start(config, router, userSinks, recorder, clock, null);
+    }
+
+    /**
+     * Binds and starts the loops, forward-proxied requests having to carry {@code proxyAuthorization} when it
+     * is not null; returns once the socket accepts connections.
+     *
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static Server start(Config config, Router router, List<MetricsSink> userSinks,
+            @Nullable RequestRecorder recorder, EngineClock clock, @Nullable String proxyAuthorization) {
         BuiltInMetrics builtIn = new BuiltInMetrics();
         List<MetricsSink> sinks = new ArrayList<>();
         sinks.add(builtIn);
         sinks.addAll(userSinks);
         MetricsSink sink = userSinks.isEmpty() ? builtIn : new GuardedMetricsSink(sinks);
-        ServerContext context = new ServerContext(config, router, sink, builtIn, recorder, clock);
+        ServerContext context = new ServerContext(config, router, sink, builtIn, recorder, clock, proxyAuthorization);
 
         ServerLoop[] loops = new ServerLoop[config.ioThreads()];
         long scanInterval = scanIntervalNanos(config);

@@ -15,7 +15,8 @@
  * A client connection is always in one {@code ClientPhase}, whose documentation names each phase and its
  * timeout: NEW and IDLE (closed quietly after the request-line or keep-alive timeout), REQUEST_LINE and HEADERS
  * (408 after their timeouts), BODY (408 after the body timeout, extended by the minimum body rate, with the
- * clock stopped while the exchange pauses it), RESPONDING, CLOSING, LINGERING and CLOSED. While output waits,
+ * clock stopped while the exchange pauses it), RESPONDING, TUNNEL (a byte tunnel after a 200 to CONNECT or a
+ * 101, closed after the tunnel idle timeout, and at once on shutdown), CLOSING, LINGERING and CLOSED. While output waits,
  * the write timeout applies instead. Deadlines are checked by each loop's periodic scan, which reads the
  * injectable clock. Pipelined requests are answered in order: the next one is parsed only after the previous
  * response is fully written.

@@ -1,0 +1,129 @@
+package dev.devproxy.internal.proxy;
+
+import dev.devproxy.ErrorKind;
+import dev.devproxy.RouteKind;
+import dev.devproxy.Upstream;
+import dev.devproxy.internal.exchange.Destination;
+import dev.devproxy.internal.exchange.Exchange;
+import dev.devproxy.internal.exchange.ExchangeConnection;
+import dev.devproxy.parser.HeaderFields;
+import dev.devproxy.parser.ResponseHead;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code CONNECT host:port} in forward-proxy mode (RFC 9110 section 9.3.6): connects to the destination and,
+ * once connected and not before, answers {@code 200} and turns the client connection into a {@link Tunnel}.
+ * A destination that cannot be resolved or refuses is answered 502, one that does not accept in time 504; the
+ * connection closes after either. The caller has checked the destination against the allow-list.
+ */
+public final class ConnectExchange implements Exchange, UpstreamHandler {
+    /**
+     * RFC 9110 section 9.3.6: a 2xx to CONNECT has no content and a server MUST NOT send Content-Length or
+     * Transfer-Encoding in it; the client treats what follows as the tunnel.
+     */
+    private static final byte[] ESTABLISHED =
+            "HTTP/1.1 200 Connection Established\r\nVia: 1.1 devproxy\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ExchangeConnection client;
+    private final ProxyLoopState proxy;
+    private final Upstream destination;
+    private @Nullable UpstreamConnection connection;
+    private boolean done;
+
+    public ConnectExchange(ExchangeConnection client, ProxyLoopState proxy, Destination destination) {
+        this.client = client;
+        this.proxy = proxy;
+        this.destination = Upstream.of(destination.host(), destination.port());
+        client.setRoute(RouteKind.FORWARD);
+    }
+
+    @Override
+    public void start() {
+        client.context().resolver.resolve(destination.host(), proxy.loop, this::resolved);
+    }
+
+    private void resolved(@Nullable InetAddress address) {
+        if (done) {
+            return;
+        }
+        if (address == null) {
+            onFailed(Failure.CONNECT, "cannot resolve " + destination.host());
+            return;
+        }
+        UpstreamConnection connecting = UpstreamConnection.connect(destination, address, proxy, client.context(), this);
+        if (!done) {
+            connection = connecting; // so that an abort while it connects closes it
+        }
+    }
+
+    @Override
+    public void onConnected(UpstreamConnection upstream) {
+        if (done) {
+            upstream.close();
+            return;
+        }
+        done = true;
+        connection = null;
+        client.send(ByteBuffer.wrap(ESTABLISHED));
+        Tunnel.open(client, upstream, 200);
+    }
+
+    @Override
+    public void onFailed(Failure failure, String reason) {
+        connection = null;
+        if (done) {
+            return;
+        }
+        done = true;
+        if (failure == Failure.CONNECT_TIMEOUT) {
+            client.fail(504, ErrorKind.UPSTREAM_TIMEOUT, "CONNECT " + destination.authority() + ": no connection in time");
+        } else {
+            client.fail(502, ErrorKind.UPSTREAM_CONNECT, "CONNECT " + destination.authority() + ": " + reason);
+        }
+    }
+
+    @Override
+    public boolean onRequestBody(ByteBuffer buffer, int offset, int length) {
+        return true; // a CONNECT has no body; the parser framed none
+    }
+
+    @Override
+    public void onRequestEnd() {
+    }
+
+    @Override
+    public void abort() {
+        done = true;
+        UpstreamConnection c = connection;
+        connection = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    // ---- Nothing to parse before the tunnel ---------------------------------------------------------------
+
+    @Override
+    public void onResponseHead(ResponseHead head) {
+    }
+
+    @Override
+    public boolean onResponseBody(ByteBuffer buffer, int offset, int length) {
+        return true;
+    }
+
+    @Override
+    public void onResponseEnd(HeaderFields trailers) {
+    }
+
+    @Override
+    public void onResponseInputConsumed() {
+    }
+
+    @Override
+    public void onDrained() {
+    }
+}
