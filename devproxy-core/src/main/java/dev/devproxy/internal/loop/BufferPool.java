@@ -15,14 +15,27 @@ public final class BufferPool {
     public static final int BUFFER_SIZE = 16 * 1024;
 
     private final ByteBuffer[] idle;
+    private final int size;
     private int idleCount;
     private int inUse;
 
+    /** A pool of {@link #BUFFER_SIZE}-byte buffers keeping at most {@code maxIdle} free. */
     public BufferPool(int maxIdle) {
-        this.idle = new ByteBuffer[maxIdle];
+        this(maxIdle, BUFFER_SIZE);
     }
 
-    /** A cleared buffer of {@link #BUFFER_SIZE} bytes, owned by the caller until released. */
+    /** A pool of {@code size}-byte buffers keeping at most {@code maxIdle} free. */
+    public BufferPool(int maxIdle, int size) {
+        this.idle = new ByteBuffer[maxIdle];
+        this.size = size;
+    }
+
+    /** The size of this pool's buffers. */
+    public int bufferSize() {
+        return size;
+    }
+
+    /** A cleared buffer of {@link #bufferSize()} bytes, owned by the caller until released. */
     public ByteBuffer acquire() {
         inUse++;
         if (idleCount > 0) {
@@ -30,7 +43,7 @@ public final class BufferPool {
             idle[idleCount] = null;
             return buffer.clear();
         }
-        return ByteBuffer.allocateDirect(BUFFER_SIZE);
+        return ByteBuffer.allocateDirect(size);
     }
 
     /** Takes back a buffer from {@link #acquire()}; the caller must not touch it again. */
