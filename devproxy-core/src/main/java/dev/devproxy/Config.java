@@ -1,9 +1,11 @@
 package dev.devproxy;
 
 import dev.devproxy.parser.ParserLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every setting of a proxy, as one immutable value. Start from {@link #defaults()} or {@link #fromEnv()} and
@@ -39,6 +41,17 @@ import java.util.Objects;
  * @param ioThreads event-loop threads, default the number of available processors ({@code IO_THREADS})
  * @param accessLog whether to log one line per request at INFO on logger {@code dev.devproxy.access}, default
  *     false ({@code ACCESS_LOG})
+ * @param tlsPort the port of an HTTPS listener beside the HTTP one, 0 for any free port, default none
+ *     ({@link #NO_TLS_PORT}: no HTTPS listener) ({@code TLS_PORT})
+ * @param tlsKeystore a PKCS12 or JKS keystore holding the HTTPS listener's key and certificate chain, default
+ *     none: a certificate authority and a certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}
+ *     are made in-process at start ({@code TLS_KEYSTORE})
+ * @param tlsKeystorePassword the password of the keystore and of its key, default none (empty)
+ *     ({@code TLS_KEYSTORE_PASSWORD})
+ * @param tlsCertFile where the PEM certificate that clients must trust (the chain's root) is written at start,
+ *     default none ({@code TLS_CERT_FILE})
+ * @param tlsHandshakeTimeout time for a client's TLS handshake on the HTTPS listener, default 10 s; a client
+ *     not done by then is closed ({@code TLS_HANDSHAKE_TIMEOUT})
  */
 public record Config(
         String host,
@@ -56,7 +69,15 @@ public record Config(
         Duration upstreamTimeout,
         Duration shutdownGrace,
         int ioThreads,
-        boolean accessLog) {
+        boolean accessLog,
+        int tlsPort,
+        @Nullable Path tlsKeystore,
+        String tlsKeystorePassword,
+        @Nullable Path tlsCertFile,
+        Duration tlsHandshakeTimeout) {
+
+    /** {@link #tlsPort()} when there is no HTTPS listener. */
+    public static final int NO_TLS_PORT = -1;
 
     /**
      * Checks every setting.
@@ -77,6 +98,11 @@ public record Config(
      * @param shutdownGrace how long {@link DevProxy#close()} lets requests in flight finish; zero or more
      * @param ioThreads the number of event-loop threads, at least 1
      * @param accessLog whether to log one line per request
+     * @param tlsPort the HTTPS listener's port, 0 to 65535, or {@link #NO_TLS_PORT} for none
+     * @param tlsKeystore the HTTPS listener's keystore, or null to make a certificate at start
+     * @param tlsKeystorePassword the keystore's password; empty for none
+     * @param tlsCertFile where to write the PEM certificate clients must trust, or null
+     * @param tlsHandshakeTimeout time for a client's TLS handshake; positive
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -105,10 +131,73 @@ public record Config(
         requirePositive("writeTimeout", writeTimeout);
         requirePositive("upstreamConnectTimeout", upstreamConnectTimeout);
         requirePositive("upstreamTimeout", upstreamTimeout);
+        if (tlsPort < NO_TLS_PORT || tlsPort > 65_535) {
+            throw new IllegalArgumentException("tlsPort must be 0 to 65535, was " + tlsPort);
+        }
+        Objects.requireNonNull(tlsKeystorePassword, "tlsKeystorePassword");
+        requirePositive("tlsHandshakeTimeout", tlsHandshakeTimeout);
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative, was " + shutdownGrace);
         }
+    }
+
+    /**
+     * Every setting but the HTTPS listener's, which is then off: the constructor of the releases before it.
+     *
+     * @param host the address to bind; not blank
+     * @param port the port to bind, 0 to 65535; 0 picks a free one
+     * @param upstream where the standard router forwards {@code /proxy/*}
+     * @param maxConnections most client connections open at once, at least 1
+     * @param limits the parsers' limits, for requests and responses
+     * @param requestLineTimeout time to receive the request line; positive
+     * @param headerTimeout time to receive the header section after the request line; positive
+     * @param bodyTimeout time to receive the body after the head; positive
+     * @param minBodyRate bytes a second that earn a body one more second beyond the body timeout; 0 or more
+     * @param keepAliveTimeout how long an idle persistent connection is kept; positive
+     * @param writeTimeout how long a response write may make no progress; positive
+     * @param upstreamConnectTimeout time to connect to an upstream; positive
+     * @param upstreamTimeout time for an upstream to answer, and most time between two reads; positive
+     * @param shutdownGrace how long {@link DevProxy#close()} lets requests in flight finish; zero or more
+     * @param ioThreads the number of event-loop threads, at least 1
+     * @param accessLog whether to log one line per request
+     * @throws IllegalArgumentException naming the first setting out of range
+     */
+    public Config(String host, int port, Upstream upstream, int maxConnections, ParserLimits limits,
+            Duration requestLineTimeout, Duration headerTimeout, Duration bodyTimeout, long minBodyRate,
+            Duration keepAliveTimeout, Duration writeTimeout, Duration upstreamConnectTimeout, Duration upstreamTimeout,
+            Duration shutdownGrace, int ioThreads, boolean accessLog) {
+        this(host, port, upstream, maxConnections, limits, requestLineTimeout, headerTimeout, bodyTimeout, minBodyRate,
+                keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout, shutdownGrace, ioThreads,
+                accessLog, NO_TLS_PORT, null, "", null, Duration.ofSeconds(DEFAULT_TLS_HANDSHAKE_SECONDS));
+    }
+
+    private static final long DEFAULT_TLS_HANDSHAKE_SECONDS = 10;
+
+    /** Every setting by name, as a record's would be, but with the keystore password masked. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Config[");
+        java.lang.reflect.RecordComponent[] components = Config.class.getRecordComponents();
+        for (int i = 0; i < components.length; i++) {
+            String name = components[i].getName();
+            Object value;
+            try {
+                value = components[i].getAccessor().invoke(this);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            if (name.equals("tlsKeystorePassword") && !tlsKeystorePassword.isEmpty()) {
+                value = "****";
+            }
+            text.append(i == 0 ? "" : ", ").append(name).append('=').append(value);
+        }
+        return text.append(']').toString();
+    }
+
+    /** Whether an HTTPS listener is configured. */
+    public boolean hasTlsListener() {
+        return tlsPort != NO_TLS_PORT;
     }
 
     /**
@@ -251,6 +340,11 @@ public record Config(
         Duration shutdownGrace;
         int ioThreads = Runtime.getRuntime().availableProcessors();
         boolean accessLog;
+        int tlsPort;
+        @Nullable Path tlsKeystore;
+        String tlsKeystorePassword;
+        @Nullable Path tlsCertFile;
+        Duration tlsHandshakeTimeout;
 
         @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
@@ -276,6 +370,11 @@ public record Config(
             shutdownGrace = config.shutdownGrace;
             ioThreads = config.ioThreads;
             accessLog = config.accessLog;
+            tlsPort = config.tlsPort;
+            tlsKeystore = config.tlsKeystore;
+            tlsKeystorePassword = config.tlsKeystorePassword;
+            tlsCertFile = config.tlsCertFile;
+            tlsHandshakeTimeout = config.tlsHandshakeTimeout;
         }
 
         /**
@@ -484,6 +583,46 @@ public record Config(
         public Builder accessLog(boolean accessLog) { this.accessLog = accessLog; return this; }
 
         /**
+         * The port of an HTTPS listener beside the HTTP one; 0 picks a free one, {@link #NO_TLS_PORT} for none.
+         *
+         * @param port 0 to 65535, or {@link #NO_TLS_PORT}
+         * @return this builder
+         */
+        public Builder tlsPort(int port) { this.tlsPort = port; return this; }
+
+        /**
+         * The HTTPS listener's keystore (PKCS12 or JKS), or null to make a certificate at start.
+         *
+         * @param keystore the keystore file, or null
+         * @return this builder
+         */
+        public Builder tlsKeystore(@Nullable Path keystore) { this.tlsKeystore = keystore; return this; }
+
+        /**
+         * The password of the keystore and of its key.
+         *
+         * @param password the password; empty for none
+         * @return this builder
+         */
+        public Builder tlsKeystorePassword(String password) { this.tlsKeystorePassword = password; return this; }
+
+        /**
+         * Where the PEM certificate clients must trust is written at start, or null for nowhere.
+         *
+         * @param file the file, replaced if it exists, or null
+         * @return this builder
+         */
+        public Builder tlsCertFile(@Nullable Path file) { this.tlsCertFile = file; return this; }
+
+        /**
+         * The time a client has for its TLS handshake on the HTTPS listener.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder tlsHandshakeTimeout(Duration timeout) { this.tlsHandshakeTimeout = timeout; return this; }
+
+        /**
          * Returns the configuration.
          *
          * @return a new configuration holding the settings
@@ -495,7 +634,8 @@ public record Config(
             return new Config(host, port, Upstream.of(upstreamHost, upstreamPort), maxConnections, limits,
                     requestLineTimeout, headerTimeout,
                     bodyTimeout, minBodyRate, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
-                    shutdownGrace, ioThreads, accessLog);
+                    shutdownGrace, ioThreads, accessLog, tlsPort, tlsKeystore, tlsKeystorePassword, tlsCertFile,
+                    tlsHandshakeTimeout);
         }
     }
 }

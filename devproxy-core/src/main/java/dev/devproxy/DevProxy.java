@@ -13,6 +13,7 @@ import dev.devproxy.stub.Stub;
 import dev.devproxy.stub.Stubs;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class DevProxy implements AutoCloseable {
     private final Stubs stubs = new Stubs();
     private final boolean strictStubbing;
     private final @Nullable BoundedJournal journal;
+    private @Nullable TlsTrust trust;
     private @Nullable Server server;
     private boolean closed;
 
@@ -251,6 +253,70 @@ public final class DevProxy implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create("http://" + host + ":" + address.getPort() + "/");
+    }
+
+    /**
+     * The HTTPS listener's bound port (the real one when configured with port 0).
+     *
+     * @return the port the HTTPS listener listens on
+     * @throws IllegalStateException before start, or when no HTTPS listener is configured ({@link Builder#tlsPort})
+     */
+    public int httpsPort() {
+        return httpsAddress().getPort();
+    }
+
+    /**
+     * The HTTPS listener's bound address.
+     *
+     * @return the address
+     * @throws IllegalStateException before start, or when no HTTPS listener is configured
+     */
+    public InetSocketAddress httpsAddress() {
+        InetSocketAddress address = running().tlsAddress();
+        if (address == null) {
+            throw new IllegalStateException("no HTTPS listener: build the proxy with tlsPort(0) or set TLS_PORT");
+        }
+        return address;
+    }
+
+    /**
+     * {@code https://localhost:port/} of the HTTPS listener: the name its made certificate carries (a loaded
+     * certificate must name it too, or clients will not accept it for this URI).
+     *
+     * @return the base URI, ending in {@code /}
+     * @throws IllegalStateException before start, or when no HTTPS listener is configured
+     */
+    public URI httpsBaseUri() {
+        return URI.create("https://localhost:" + httpsPort() + "/");
+    }
+
+    /**
+     * What a client needs to trust the HTTPS listener: its root certificate as PEM and as a file, and an
+     * {@link javax.net.ssl.SSLContext} trusting it.
+     *
+     * @return the trust material, the same for the life of this proxy
+     * @throws IllegalStateException before start, or when no HTTPS listener is configured
+     */
+    public synchronized TlsTrust tlsTrust() {
+        httpsAddress();
+        TlsTrust made = trust;
+        if (made == null) {
+            var tls = java.util.Objects.requireNonNull(running().tls());
+            String pem = tls.identity().rootPem();
+            java.nio.file.Path file = config.tlsCertFile();
+            if (file == null) {
+                try {
+                    file = java.nio.file.Files.createTempFile("devproxy-", ".pem");
+                    file.toFile().deleteOnExit();
+                    java.nio.file.Files.writeString(file, pem, java.nio.charset.StandardCharsets.US_ASCII);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write the proxy's certificate", e);
+                }
+            }
+            made = new TlsTrust(pem, file);
+            trust = made;
+        }
+        return made;
     }
 
     /**
@@ -478,6 +544,54 @@ public final class DevProxy implements AutoCloseable {
          * @return this builder
          */
         public Builder accessLog(boolean accessLog) { config.accessLog(accessLog); return this; }
+
+        /**
+         * Opens an HTTPS listener on {@code port} beside the HTTP one, serving the same routes, stubs and journal;
+         * 0 picks a free port ({@link DevProxy#httpsPort()} says which); default none: no HTTPS listener. Without
+         * {@link #tlsKeystore(Path)}, its certificate is made at start; {@link DevProxy#tlsTrust()} hands out what a
+         * client needs to trust it.
+         *
+         * @param port 0 to 65535, or {@link Config#NO_TLS_PORT} for none
+         * @return this builder
+         */
+        public Builder tlsPort(int port) { config.tlsPort(port); return this; }
+
+        /**
+         * The HTTPS listener's key and certificate chain, from a PKCS12 or JKS keystore (its first key entry);
+         * default none: DevProxy makes a certificate authority and a certificate for {@code localhost},
+         * {@code 127.0.0.1} and {@code ::1} in-process at start.
+         *
+         * @param keystore the keystore file, or null to make a certificate
+         * @return this builder
+         */
+        public Builder tlsKeystore(@Nullable Path keystore) { config.tlsKeystore(keystore); return this; }
+
+        /**
+         * The password of the keystore and of its key, default none (empty).
+         *
+         * @param password the password
+         * @return this builder
+         */
+        public Builder tlsKeystorePassword(String password) { config.tlsKeystorePassword(password); return this; }
+
+        /**
+         * Writes the PEM certificate clients must trust (the root of the listener's chain) to {@code file} at
+         * start, for {@code curl --cacert} or a browser; default none (then {@link DevProxy#tlsTrust()} writes it
+         * to a temporary file).
+         *
+         * @param file the file, replaced if it exists, or null
+         * @return this builder
+         */
+        public Builder tlsCertFile(@Nullable Path file) { config.tlsCertFile(file); return this; }
+
+        /**
+         * The time a client has for its TLS handshake on the HTTPS listener, default 10 s; one not done by then is
+         * closed. While the listener is at its connection cap, handshakes that stall are shed like slow heads.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder tlsHandshakeTimeout(Duration timeout) { config.tlsHandshakeTimeout(timeout); return this; }
 
         /**
          * The router for requests no stub matches, default {@link Router#standard(Upstream)} with the configured

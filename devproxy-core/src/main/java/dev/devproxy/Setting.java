@@ -54,7 +54,22 @@ enum Setting {
     IO_THREADS("IO_THREADS", "ioThreads", "processors", "event-loop threads",
             (b, v) -> b.ioThreads(parseInt(v))),
     ACCESS_LOG("ACCESS_LOG", "accessLog", "false", "log one line per request (logger dev.devproxy.access)",
-            (b, v) -> b.accessLog(parseBoolean(v)));
+            (b, v) -> b.accessLog(parseBoolean(v))),
+    TLS_PORT("TLS_PORT", "tlsPort", "none", "port of an HTTPS listener beside the HTTP one; 0 picks a free port",
+            (b, v) -> b.tlsPort(isNone(v) ? Config.NO_TLS_PORT : parseInt(v))),
+    TLS_KEYSTORE("TLS_KEYSTORE", "tlsKeystore", "none",
+            "PKCS12 or JKS keystore of the HTTPS listener; none: a certificate for localhost is made at start",
+            (b, v) -> b.tlsKeystore(isNone(v) ? null : java.nio.file.Path.of(v))),
+    TLS_KEYSTORE_PASSWORD("TLS_KEYSTORE_PASSWORD", "tlsKeystorePassword", "none", "password of the keystore and its key",
+            (b, v) -> b.tlsKeystorePassword(isNone(v) ? "" : v)),
+    TLS_CERT_FILE("TLS_CERT_FILE", "tlsCertFile", "none", "file the PEM certificate that clients must trust is written to",
+            (b, v) -> b.tlsCertFile(isNone(v) ? null : java.nio.file.Path.of(v))),
+    TLS_HANDSHAKE_TIMEOUT("TLS_HANDSHAKE_TIMEOUT", "tlsHandshakeTimeout", "10",
+            "seconds for a client's TLS handshake on the HTTPS listener (closed beyond)",
+            (b, v) -> b.tlsHandshakeTimeout(parseSeconds(v)));
+
+    /** The default of a setting that is off or absent unless given. */
+    static final String NONE = "none";
 
     /** The default of {@link #IO_THREADS}: worked out when a builder is made, not a fixed value. */
     static final String PROCESSORS = "processors";
@@ -147,6 +162,11 @@ enum Setting {
             }
         }
         return null;
+    }
+
+    /** Whether a value means "not set": the {@code none} the table shows as the default. */
+    private static boolean isNone(String value) {
+        return value.equals(NONE);
     }
 
     private static int parseInt(String value) {

@@ -99,11 +99,19 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         updateInterest();
     }
 
+    /** What goes on top of an accepted socket's transport: nothing for HTTP, TLS for HTTPS. */
+    @FunctionalInterface
+    interface Layer {
+        Layer NONE = (socket, loop) -> socket;
+
+        Transport over(Transport socket, EventLoop loop);
+    }
+
     /** Registers an accepted channel with the loop {@code on}. On the loop's thread. */
-    static void open(SocketChannel channel, ServerLoop on, ServerContext context, ClientSlots slots) {
+    static void open(SocketChannel channel, ServerLoop on, ServerContext context, ClientSlots slots, Layer layer) {
         Transport transport;
         try {
-            transport = PlainTransport.accepted(channel, on.loop);
+            transport = layer.over(PlainTransport.accepted(channel, on.loop), on.loop);
         } catch (IOException | RuntimeException e) {
             try {
                 channel.close();
