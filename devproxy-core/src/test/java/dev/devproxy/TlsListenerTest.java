@@ -60,6 +60,25 @@ class TlsListenerTest {
     }
 
     @Test
+    void echoReportsTheFactsOfTheHandshakeOnlyOnTlsConnections() throws Exception {
+        try (SSLSocket socket = tlsSocket(proxy.tlsTrust().sslContext())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+            socket.setEnabledCipherSuites(new String[] {"TLS_AES_128_GCM_SHA256"});
+            SSLParameters parameters = socket.getSSLParameters();
+            // The JDK sends no SNI for a name without a dot, such as localhost, unless told to.
+            parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName("localhost")));
+            socket.setSSLParameters(parameters);
+            String answer = exchange(socket);
+            assertTrue(answer.endsWith(",\"tls\":{\"protocol\":\"TLSv1.3\",\"cipherSuite\":\"TLS_AES_128_GCM_SHA256\","
+                    + "\"sniHost\":\"localhost\",\"alpn\":\"http/1.1\",\"clientCertificate\":null}}"), answer);
+        }
+        try (RawClient plain = RawClient.connect(proxy)) {
+            String json = plain.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").readResponse().bodyText();
+            assertTrue(!json.contains("\"tls\"") && json.endsWith("\"authority\":\"h\"}"), json);
+        }
+    }
+
+    @Test
     void aClientThatDoesNotTrustTheCertificateFailsItsHandshake() {
         HttpClient client = HttpClient.newHttpClient(); // the JDK's default trust store
         assertThrows(SSLHandshakeException.class, () -> client.send(

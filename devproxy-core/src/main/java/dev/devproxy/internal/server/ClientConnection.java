@@ -17,6 +17,7 @@ import dev.devproxy.internal.loop.PlainTransport;
 import dev.devproxy.internal.loop.StreamConnection;
 import dev.devproxy.internal.loop.Timed;
 import dev.devproxy.internal.loop.Transport;
+import dev.devproxy.internal.tls.TlsTransport;
 import dev.devproxy.parser.BodyKind;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.HttpVersion;
@@ -147,6 +148,11 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     @Override
     public HttpLoopState http() {
         return http;
+    }
+
+    @Override
+    public javax.net.ssl.@Nullable SSLEngine tlsEngine() {
+        return transport instanceof TlsTransport tls ? tls.engine() : null;
     }
 
     @Override
