@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param host the address to bind, default {@code 127.0.0.1} ({@code DEVPROXY_HOST})
  * @param port the port to bind, 0 for any free port, default 8889 ({@code DEVPROXY_PORT})
  * @param upstream where the standard router forwards {@code /proxy/*}, default {@code localhost:3001}
- *     ({@code UPSTREAM_HOST}, {@code UPSTREAM_PORT})
+ *     ({@code UPSTREAM_HOST}, {@code UPSTREAM_PORT}), over HTTPS when {@code UPSTREAM_TLS} says so (default
+ *     {@code auto}: when the port is 443)
  * @param maxConnections most client connections open at once, default 1000; more wait in the accept backlog
  *     ({@code MAX_CONNECTIONS}). Each event loop also keeps at most this many idle upstream connections: it never
  *     has more in use than it has clients.
@@ -320,6 +321,8 @@ public record Config(
         // The upstream's parts are kept apart, so its host and port can be set in any order.
         String upstreamHost;
         int upstreamPort;
+        /** {@code true}, {@code false} or {@code auto}: see {@link #upstreamTls(String)}. */
+        String upstreamTls;
         int maxConnections;
         // The limits are kept apart and combined in build(), so they can be set in any order.
         int maxRequestLineLength;
@@ -396,12 +399,13 @@ public record Config(
         /**
          * The standard router's upstream.
          *
-         * @param upstream the host and port to forward to
+         * @param upstream the host and port to forward to, and whether over HTTPS
          * @return this builder
          */
         public Builder upstream(Upstream upstream) {
             this.upstreamHost = upstream.host();
             this.upstreamPort = upstream.port();
+            this.upstreamTls = Boolean.toString(upstream.tls());
             return this;
         }
 
@@ -426,6 +430,23 @@ public record Config(
         public Builder upstreamPort(int port) {
             Upstream.of("localhost", port); // checked now, so that an error names the variable or flag that set it
             this.upstreamPort = port;
+            return this;
+        }
+
+        /**
+         * Whether the standard router's upstream speaks HTTPS, keeping its host and port: {@code true},
+         * {@code false}, or {@code auto} (HTTPS when the port is 443), as {@code UPSTREAM_TLS} reads.
+         *
+         * @param mode {@code true}, {@code false} or {@code auto}
+         * @return this builder
+         * @throws IllegalArgumentException for any other value
+         */
+        public Builder upstreamTls(String mode) {
+            String lower = mode.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.equals("true") && !lower.equals("false") && !lower.equals("auto")) {
+                throw new IllegalArgumentException("not true, false or auto");
+            }
+            this.upstreamTls = lower;
             return this;
         }
 
@@ -631,7 +652,11 @@ public record Config(
         public Config build() {
             ParserLimits limits = new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount,
                     maxHeaderSectionSize, maxBodySize, maxChunkLineLength, maxResponseBodySize);
-            return new Config(host, port, Upstream.of(upstreamHost, upstreamPort), maxConnections, limits,
+            return new Config(host, port, Upstream.of(upstreamHost, upstreamPort, switch (upstreamTls) {
+                        case "true" -> true;
+                        case "false" -> false;
+                        default -> upstreamPort == Upstream.HTTPS_PORT;
+                    }), maxConnections, limits,
                     requestLineTimeout, headerTimeout,
                     bodyTimeout, minBodyRate, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
                     shutdownGrace, ioThreads, accessLog, tlsPort, tlsKeystore, tlsKeystorePassword, tlsCertFile,

@@ -2,6 +2,7 @@ package dev.devproxy;
 
 import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.server.Server;
+import dev.devproxy.internal.tls.ClientTls;
 import dev.devproxy.internal.stub.BoundedJournal;
 import dev.devproxy.internal.stub.TestDefaults;
 import dev.devproxy.parser.ParserLimits;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,11 +53,15 @@ public final class DevProxy implements AutoCloseable {
     private final boolean strictStubbing;
     private final @Nullable BoundedJournal journal;
     private @Nullable TlsTrust trust;
+    private final @Nullable SSLContext upstreamSslContext;
+    private final boolean insecureTrustAnyUpstreamCertificate;
     private @Nullable Server server;
     private boolean closed;
 
     private DevProxy(Builder builder) {
         this.config = builder.config.build();
+        this.upstreamSslContext = builder.upstreamSslContext;
+        this.insecureTrustAnyUpstreamCertificate = builder.insecureTrustAnyUpstreamCertificate;
         if (builder.strictStubbing && builder.router != null) {
             throw new IllegalArgumentException("strictStubbing(true) answers every request no stub matches with 404,"
                     + " so router(...) would never be asked; set one or the other");
@@ -104,7 +110,8 @@ public final class DevProxy implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "this proxy was closed; build a new one" : "already started");
         }
-        server = Server.start(config, router, sinks, journal, clock);
+        server = Server.start(config, router, sinks, journal, clock,
+                new ClientTls(upstreamSslContext, insecureTrustAnyUpstreamCertificate));
         return this;
     }
 
@@ -383,6 +390,8 @@ public final class DevProxy implements AutoCloseable {
         }
 
         private Config.Builder config = Config.builder();
+        private @Nullable SSLContext upstreamSslContext;
+        private boolean insecureTrustAnyUpstreamCertificate;
         private @Nullable Router router;
         private final List<MetricsSink> sinks = new ArrayList<>();
         private EngineClock clock = EngineClock.SYSTEM;
@@ -544,6 +553,34 @@ public final class DevProxy implements AutoCloseable {
          * @return this builder
          */
         public Builder accessLog(boolean accessLog) { config.accessLog(accessLog); return this; }
+
+        /**
+         * The TLS context for HTTPS upstreams, instead of the JDK's default (its default trust store, which
+         * {@code -Djavax.net.ssl.trustStore} changes): one trusting a private CA, or holding a client key and
+         * certificate for an upstream that asks for one (mutual TLS). Host names are checked against the
+         * upstream's certificate either way. Default null: the JDK's default context.
+         *
+         * @param context an initialised context, or null for the JDK's default
+         * @return this builder
+         */
+        public Builder upstreamSslContext(@Nullable SSLContext context) {
+            this.upstreamSslContext = context;
+            return this;
+        }
+
+        /**
+         * INSECURE: trusts any certificate an HTTPS upstream presents, for whatever host, so that a self-signed
+         * development server works without a trust store. Anyone on the path can then read and change the
+         * traffic; a WARNING is logged when the proxy starts. Default false. Wins over
+         * {@link #upstreamSslContext}.
+         *
+         * @param insecure true to trust any upstream certificate
+         * @return this builder
+         */
+        public Builder insecureTrustAnyUpstreamCertificate(boolean insecure) {
+            this.insecureTrustAnyUpstreamCertificate = insecure;
+            return this;
+        }
 
         /**
          * Opens an HTTPS listener on {@code port} beside the HTTP one, serving the same routes, stubs and journal;

@@ -11,6 +11,7 @@ import dev.devproxy.internal.loop.EventLoop;
 import dev.devproxy.internal.metrics.BuiltInMetrics;
 import dev.devproxy.internal.metrics.GuardedMetricsSink;
 import dev.devproxy.internal.proxy.ProxyLoopState;
+import dev.devproxy.internal.tls.ClientTls;
 import dev.devproxy.internal.tls.ServerTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +60,20 @@ public final class Server {
      */
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
             @Nullable RequestRecorder recorder, EngineClock clock) {
+        return start(config, router, userSinks, recorder, clock, ClientTls.defaults());
+    }
+
+    /**
+     * Binds and starts the loops, speaking to HTTPS upstreams with {@code upstreamTls}; returns once the socket
+     * accepts connections.
+     *
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static Server start(Config config, Router router, List<MetricsSink> userSinks,
+            @Nullable RequestRecorder recorder, EngineClock clock, ClientTls upstreamTls) {
+        if (config.upstream().tls()) {
+            upstreamTls.prepare(); // the trust store is read now, not on a loop by the first request
+        }
         BuiltInMetrics builtIn = new BuiltInMetrics();
         List<MetricsSink> sinks = new ArrayList<>();
         sinks.add(builtIn);
@@ -71,7 +86,8 @@ public final class Server {
         for (int i = 0; i < loops.length; i++) {
             // A loop never has more upstream connections in use than clients: see UpstreamPool for the cap.
             EventLoop loop = new EventLoop("devproxy-loop-" + i, clock, scanInterval);
-            loops[i] = new ServerLoop(loop, new HttpLoopState(loop), new ProxyLoopState(loop, config.maxConnections()));
+            loops[i] = new ServerLoop(loop, new HttpLoopState(loop), new ProxyLoopState(loop, config.maxConnections(),
+                    dev.devproxy.internal.loop.PlainTransport::outbound, upstreamTls));
         }
         // Made before anything is bound: a keystore that cannot be read fails the start with nothing to undo.
         ServerTls tls = config.hasTlsListener() ? ServerTls.from(config) : null;
