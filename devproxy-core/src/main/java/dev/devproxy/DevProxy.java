@@ -3,6 +3,7 @@ package dev.devproxy;
 import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.server.Server;
 import dev.devproxy.internal.tls.ClientTls;
+import dev.devproxy.internal.tls.TlsSetup;
 import dev.devproxy.internal.stub.BoundedJournal;
 import dev.devproxy.internal.stub.TestDefaults;
 import dev.devproxy.parser.ParserLimits;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.security.cert.X509Certificate;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +57,8 @@ public final class DevProxy implements AutoCloseable {
     private @Nullable TlsTrust trust;
     private final @Nullable SSLContext upstreamSslContext;
     private final boolean insecureTrustAnyUpstreamCertificate;
+    private final TlsClientAuth clientAuth;
+    private final List<X509Certificate> clientIssuers;
     private @Nullable Server server;
     private boolean closed;
 
@@ -62,6 +66,8 @@ public final class DevProxy implements AutoCloseable {
         this.config = builder.config.build();
         this.upstreamSslContext = builder.upstreamSslContext;
         this.insecureTrustAnyUpstreamCertificate = builder.insecureTrustAnyUpstreamCertificate;
+        this.clientAuth = builder.clientAuth;
+        this.clientIssuers = builder.clientIssuers;
         if (builder.strictStubbing && builder.router != null) {
             throw new IllegalArgumentException("strictStubbing(true) answers every request no stub matches with 404,"
                     + " so router(...) would never be asked; set one or the other");
@@ -110,8 +116,8 @@ public final class DevProxy implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "this proxy was closed; build a new one" : "already started");
         }
-        server = Server.start(config, router, sinks, journal, clock,
-                new ClientTls(upstreamSslContext, insecureTrustAnyUpstreamCertificate));
+        server = Server.start(config, router, sinks, journal, clock, new TlsSetup(
+                new ClientTls(upstreamSslContext, insecureTrustAnyUpstreamCertificate), clientAuth, clientIssuers));
         return this;
     }
 
@@ -392,6 +398,8 @@ public final class DevProxy implements AutoCloseable {
         private Config.Builder config = Config.builder();
         private @Nullable SSLContext upstreamSslContext;
         private boolean insecureTrustAnyUpstreamCertificate;
+        private TlsClientAuth clientAuth = TlsClientAuth.NONE;
+        private List<X509Certificate> clientIssuers = List.of();
         private @Nullable Router router;
         private final List<MetricsSink> sinks = new ArrayList<>();
         private EngineClock clock = EngineClock.SYSTEM;
@@ -579,6 +587,26 @@ public final class DevProxy implements AutoCloseable {
          */
         public Builder insecureTrustAnyUpstreamCertificate(boolean insecure) {
             this.insecureTrustAnyUpstreamCertificate = insecure;
+            return this;
+        }
+
+        /**
+         * Whether the HTTPS listener asks clients for a certificate (mutual TLS), and the issuers a certificate
+         * must chain to (a client's own self-signed certificate may be one). Default {@link TlsClientAuth#NONE}.
+         * The certificate a client presents is on {@link RecordedRequest#clientCertificates()} and in echo.
+         *
+         * @param mode {@link TlsClientAuth#REQUEST} or {@link TlsClientAuth#REQUIRE}, or NONE
+         * @param trustedIssuers the trusted issuers; not empty unless {@code mode} is NONE
+         * @return this builder
+         * @throws IllegalArgumentException when certificates are asked for and no issuer is given
+         */
+        public Builder tlsClientAuth(TlsClientAuth mode, List<X509Certificate> trustedIssuers) {
+            Objects.requireNonNull(mode, "mode");
+            if (mode != TlsClientAuth.NONE && trustedIssuers.isEmpty()) {
+                throw new IllegalArgumentException("tlsClientAuth(" + mode + ") needs the issuers to trust");
+            }
+            this.clientAuth = mode;
+            this.clientIssuers = List.copyOf(trustedIssuers);
             return this;
         }
 

@@ -218,6 +218,23 @@ class TlsUpstreamTest {
     }
 
     @Test
+    void aRequestThatCameOverTheHttpsListenerIsForwardedWithXForwardedProtoHttps() throws Exception {
+        DevProxy echo = DevProxy.builder().port(0).build().start();
+        closing.add(echo);
+        DevProxy proxy = DevProxy.builder().port(0).tlsPort(0).upstream(Upstream.of("127.0.0.1", echo.port())).build()
+                .start();
+        closing.add(0, proxy);
+        HttpClient client = HttpClient.newBuilder().sslContext(proxy.tlsTrust().sslContext()).build();
+
+        String overTls = client.send(HttpRequest.newBuilder(proxy.httpsBaseUri().resolve("/proxy/p")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String plain = get(proxy, "/proxy/p").body();
+
+        assertTrue(overTls.contains("[\"X-Forwarded-Proto\",\"https\"]"), overTls);
+        assertTrue(plain.contains("[\"X-Forwarded-Proto\",\"http\"]"), plain);
+    }
+
+    @Test
     void upstreamUrisAndTheTlsSettingPickTheScheme() {
         assertEquals(new Upstream("api.example.com", 443, true), Upstream.parse("https://api.example.com"));
         assertEquals(new Upstream("api.example.com", 8443, true), Upstream.parse("https://api.example.com:8443/"));

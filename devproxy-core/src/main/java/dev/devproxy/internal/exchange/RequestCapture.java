@@ -4,6 +4,7 @@ import dev.devproxy.RecordedRequest;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.RequestHead;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -25,11 +26,14 @@ public final class RequestCapture {
     private final String remoteAddress;
     private final Instant receivedAt;
     private final int maxBodyBytes;
+    private final List<X509Certificate> clientCertificates;
     private byte[] body = new byte[0];
     private int kept;
     private long bodyLength;
 
-    public RequestCapture(RequestHead head, String remoteAddress, Instant receivedAt, int maxBodyBytes) {
+    public RequestCapture(RequestHead head, String remoteAddress, Instant receivedAt, int maxBodyBytes,
+            List<X509Certificate> clientCertificates) {
+        this.clientCertificates = clientCertificates;
         this.method = head.method();
         this.target = head.target();
         this.path = head.path();
@@ -62,6 +66,24 @@ public final class RequestCapture {
 
     public RecordedRequest toRequest() {
         return new RecordedRequest(method, target, path, query, version, headers, Arrays.copyOf(body, kept),
-                bodyLength, remoteAddress, receivedAt);
+                bodyLength, remoteAddress, receivedAt, clientCertificates);
+    }
+
+    /** The certificates the client presented in its TLS handshake, leaf first; empty without TLS or without any. */
+    public static List<X509Certificate> clientCertificates(javax.net.ssl.@org.jspecify.annotations.Nullable SSLEngine tls) {
+        if (tls == null) {
+            return List.of();
+        }
+        try {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (java.security.cert.Certificate certificate : tls.getSession().getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    certificates.add(x509);
+                }
+            }
+            return List.copyOf(certificates);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return List.of();
+        }
     }
 }

@@ -58,7 +58,8 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
         connection = null;
         done = false;
         generation++;
-        request.reset(ProxyHeaders.request(head, route.target(), upstream, client.remoteHost()), head.bodyKind());
+        request.reset(ProxyHeaders.request(head, route.target(), upstream, client.remoteHost(),
+                client.tlsEngine() != null), head.bodyKind());
         response.reset(head.version() == HttpVersion.HTTP_1_0);
         client.setRoute(RouteKind.FORWARD);
     }

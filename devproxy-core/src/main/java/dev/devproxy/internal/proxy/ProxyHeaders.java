@@ -42,12 +42,17 @@ final class ProxyHeaders {
      * forwarding fields, and the framing of the body as the client sent it.
      */
     static ByteBuffer request(RequestHead head, String target, Upstream upstream, String clientIp) {
+        return request(head, target, upstream, clientIp, false);
+    }
+
+    /** {@link #request(RequestHead, String, Upstream, String)}, for a client that came over TLS when {@code tls}. */
+    static ByteBuffer request(RequestHead head, String target, Upstream upstream, String clientIp, boolean tls) {
         HeaderFields fields = head.headers();
         // Each forwarding field is usually absent, and then its value is this hop's alone: appended() returns
         // the string it was given, and the Host value is copied as bytes, so the common request makes no
         // String here.
         String forwardedFor = appended(fields, "x-forwarded-for", clientIp);
-        String forwardedProto = appended(fields, "x-forwarded-proto", "http");
+        String forwardedProto = appended(fields, "x-forwarded-proto", tls ? "https" : "http");
         int hostIndex = fields.indexOf("host", 0);
         String forwardedHost;
         if (head.targetForm() == RequestHead.TargetForm.ABSOLUTE) {

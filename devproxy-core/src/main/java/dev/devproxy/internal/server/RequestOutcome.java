@@ -46,7 +46,8 @@ final class RequestOutcome {
         method = head.method();
         RequestRecorder recorder = context.recorder;
         if (recorder != null) {
-            capture = new RequestCapture(head, connection.remoteAddress(), Instant.now(), recorder.maxBodyBytes());
+            capture = new RequestCapture(head, connection.remoteAddress(), Instant.now(), recorder.maxBodyBytes(),
+                    RequestCapture.clientCertificates(connection.tlsEngine()));
         }
     }
 

@@ -13,6 +13,7 @@ import dev.devproxy.internal.metrics.GuardedMetricsSink;
 import dev.devproxy.internal.proxy.ProxyLoopState;
 import dev.devproxy.internal.tls.ClientTls;
 import dev.devproxy.internal.tls.ServerTls;
+import dev.devproxy.internal.tls.TlsSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -60,17 +61,18 @@ public final class Server {
      */
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
             @Nullable RequestRecorder recorder, EngineClock clock) {
-        return start(config, router, userSinks, recorder, clock, ClientTls.defaults());
+        return start(config, router, userSinks, recorder, clock, TlsSetup.defaults());
     }
 
     /**
-     * Binds and starts the loops, speaking to HTTPS upstreams with {@code upstreamTls}; returns once the socket
-     * accepts connections.
+     * Binds and starts the loops, with the TLS options of {@code tls} (upstreams, client certificates);
+     * returns once the socket accepts connections.
      *
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
-            @Nullable RequestRecorder recorder, EngineClock clock, ClientTls upstreamTls) {
+            @Nullable RequestRecorder recorder, EngineClock clock, TlsSetup tlsSetup) {
+        ClientTls upstreamTls = tlsSetup.upstream();
         if (config.upstream().tls()) {
             upstreamTls.prepare(); // the trust store is read now, not on a loop by the first request
         }
@@ -90,7 +92,7 @@ public final class Server {
                     dev.devproxy.internal.loop.PlainTransport::outbound, upstreamTls));
         }
         // Made before anything is bound: a keystore that cannot be read fails the start with nothing to undo.
-        ServerTls tls = config.hasTlsListener() ? ServerTls.from(config) : null;
+        ServerTls tls = config.hasTlsListener() ? ServerTls.from(config, tlsSetup) : null;
         ServerSocketChannel channel = null;
         ServerSocketChannel tlsChannel = null;
         int binding = config.port();

@@ -1,6 +1,7 @@
 package dev.devproxy.internal.tls;
 
 import dev.devproxy.Config;
+import dev.devproxy.TlsClientAuth;
 import dev.devproxy.internal.loop.EventLoop;
 import dev.devproxy.internal.loop.Transport;
 import java.io.IOException;
@@ -47,10 +48,10 @@ public final class ServerTls {
 
     private final TlsIdentity identity;
     private final SSLContext context;
-    private final TlsEngines.ClientAuth clientAuth;
+    private final TlsClientAuth clientAuth;
     private final long handshakeTimeoutNanos;
 
-    public ServerTls(TlsIdentity identity, TrustManager[] clientTrust, TlsEngines.ClientAuth clientAuth,
+    public ServerTls(TlsIdentity identity, TrustManager[] clientTrust, TlsClientAuth clientAuth,
             Duration handshakeTimeout) {
         this.identity = identity;
         this.context = TlsEngines.serverContext(identity, clientTrust);
@@ -58,13 +59,19 @@ public final class ServerTls {
         this.handshakeTimeoutNanos = handshakeTimeout.toNanos();
     }
 
-    /** The listener's TLS as {@code config} describes it; writes the trusted PEM where it asks. */
-    public static ServerTls from(Config config) {
+    /**
+     * The listener's TLS as {@code config} describes it, asking for client certificates as {@code setup} says;
+     * writes the trusted PEM where the config asks.
+     */
+    public static ServerTls from(Config config, TlsSetup setup) {
         Path keystore = config.tlsKeystore();
         TlsIdentity identity = keystore != null ? load(keystore, config.tlsKeystorePassword().toCharArray())
                 : made();
-        ServerTls tls = new ServerTls(identity, new TrustManager[0], TlsEngines.ClientAuth.NONE,
-                config.tlsHandshakeTimeout());
+        TrustManager[] clientTrust = new TrustManager[0];
+        if (setup.clientAuth() != TlsClientAuth.NONE) {
+            clientTrust = TlsIdentity.trusting(setup.clientIssuers());
+        }
+        ServerTls tls = new ServerTls(identity, clientTrust, setup.clientAuth(), config.tlsHandshakeTimeout());
         Path certFile = config.tlsCertFile();
         if (certFile != null) {
             identity.writeRootPem(certFile);

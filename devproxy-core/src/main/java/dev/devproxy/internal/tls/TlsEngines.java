@@ -1,7 +1,9 @@
 package dev.devproxy.internal.tls;
 
+import dev.devproxy.TlsClientAuth;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -20,9 +22,6 @@ public final class TlsEngines {
     private TlsEngines() {
     }
 
-    /** How a server asks for client certificates. */
-    public enum ClientAuth { NONE, REQUEST, REQUIRE }
-
     /** A server context presenting {@code identity}; with client authentication, trusting {@code clientTrust}. */
     public static SSLContext serverContext(TlsIdentity identity, TrustManager[] clientTrust) {
         try {
@@ -35,13 +34,13 @@ public final class TlsEngines {
     }
 
     /** A server engine for an accepted connection. */
-    public static SSLEngine server(SSLContext context, ClientAuth clientAuth) {
+    public static SSLEngine server(SSLContext context, TlsClientAuth clientAuth) {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(supported(engine));
-        parameters.setNeedClientAuth(clientAuth == ClientAuth.REQUIRE);
-        if (clientAuth == ClientAuth.REQUEST) {
+        parameters.setNeedClientAuth(clientAuth == TlsClientAuth.REQUIRE);
+        if (clientAuth == TlsClientAuth.REQUEST) {
             parameters.setWantClientAuth(true);
         }
         engine.setSSLParameters(parameters);
@@ -61,8 +60,16 @@ public final class TlsEngines {
         parameters.setProtocols(supported(engine));
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         parameters.setApplicationProtocols(new String[] {HTTP_1_1});
+        if (!isIpLiteral(host)) {
+            // The JDK sends SNI only for names with a dot; an upstream named localhost must get it too.
+            parameters.setServerNames(List.of(new SNIHostName(host)));
+        }
         engine.setSSLParameters(parameters);
         return engine;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     private static String[] supported(SSLEngine engine) {

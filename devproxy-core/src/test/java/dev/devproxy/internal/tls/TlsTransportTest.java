@@ -65,7 +65,7 @@ class TlsTransportTest {
     }
 
     private TlsTransport server() {
-        return TlsTransport.server(serverSocket, TlsEngines.server(serverContext, TlsEngines.ClientAuth.NONE), loop,
+        return TlsTransport.server(serverSocket, TlsEngines.server(serverContext, dev.devproxy.TlsClientAuth.NONE), loop,
                 HANDSHAKE_TIMEOUT, PLAIN_ANSWER);
     }
 
