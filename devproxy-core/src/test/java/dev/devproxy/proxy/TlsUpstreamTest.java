@@ -64,18 +64,20 @@ class TlsUpstreamTest {
         }
     };
     private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
+    /** Held here: java.util.logging keeps loggers weakly, and a collected one would take the handler with it. */
+    private final Logger devproxyLogger = Logger.getLogger("dev.devproxy");
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void captureWarnings() {
-        Logger.getLogger("dev.devproxy").addHandler(capture);
+        devproxyLogger.addHandler(capture);
     }
 
     @AfterEach
     void stop() throws Exception {
-        Logger.getLogger("dev.devproxy").removeHandler(capture);
+        devproxyLogger.removeHandler(capture);
         for (AutoCloseable each : closing) {
             each.close();
         }
