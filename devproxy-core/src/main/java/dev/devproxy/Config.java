@@ -51,8 +51,9 @@ import org.jspecify.annotations.Nullable;
  *     ({@code TLS_KEYSTORE_PASSWORD})
  * @param tlsCertFile where the PEM certificate that clients must trust (the chain's root) is written at start,
  *     default none ({@code TLS_CERT_FILE})
- * @param tlsHandshakeTimeout time for a client's TLS handshake on the HTTPS listener, default 10 s; a client
- *     not done by then is closed ({@code TLS_HANDSHAKE_TIMEOUT})
+ * @param tlsHandshakeTimeout time for a client's TLS handshake on the HTTPS listener, default 3 s; a client
+ *     not done by then is closed. The request-line timeout also runs from the accept, handshake included
+ *     ({@code TLS_HANDSHAKE_TIMEOUT})
  */
 public record Config(
         String host,
@@ -173,7 +174,7 @@ public record Config(
                 accessLog, NO_TLS_PORT, null, "", null, Duration.ofSeconds(DEFAULT_TLS_HANDSHAKE_SECONDS));
     }
 
-    private static final long DEFAULT_TLS_HANDSHAKE_SECONDS = 10;
+    private static final long DEFAULT_TLS_HANDSHAKE_SECONDS = 3;
 
     /** Every setting by name, as a record's would be, but with the keystore password masked. */
     @Override

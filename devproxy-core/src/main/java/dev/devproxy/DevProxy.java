@@ -650,8 +650,8 @@ public final class DevProxy implements AutoCloseable {
         public Builder tlsCertFile(@Nullable Path file) { config.tlsCertFile(file); return this; }
 
         /**
-         * The time a client has for its TLS handshake on the HTTPS listener, default 10 s; one not done by then is
-         * closed. While the listener is at its connection cap, handshakes that stall are shed like slow heads.
+         * The time a client has for its TLS handshake on the HTTPS listener, default 3 s; one not done by then is
+         * closed. The request-line timeout also runs from the accept, handshake included. While the listener is at its connection cap, handshakes that stall are shed like slow heads.
          *
          * @param timeout positive
          * @return this builder

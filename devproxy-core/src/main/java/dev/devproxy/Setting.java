@@ -67,7 +67,7 @@ enum Setting {
             (b, v) -> b.tlsKeystorePassword(isNone(v) ? "" : v)),
     TLS_CERT_FILE("TLS_CERT_FILE", "tlsCertFile", "none", "file the PEM certificate that clients must trust is written to",
             (b, v) -> b.tlsCertFile(isNone(v) ? null : java.nio.file.Path.of(v))),
-    TLS_HANDSHAKE_TIMEOUT("TLS_HANDSHAKE_TIMEOUT", "tlsHandshakeTimeout", "10",
+    TLS_HANDSHAKE_TIMEOUT("TLS_HANDSHAKE_TIMEOUT", "tlsHandshakeTimeout", "3",
             "seconds for a client's TLS handshake on the HTTPS listener (closed beyond)",
             (b, v) -> b.tlsHandshakeTimeout(parseSeconds(v)));
 

@@ -441,7 +441,10 @@ public final class TlsTransport implements Transport, TransportHandler {
                     releaseAppInIfEmpty();
                 }
                 case CLOSED -> {
-                    afterUnwrap(result); // the engine may want to answer the close_notify
+                    // close_notify: the engine may want to answer it (TLS 1.2 does), which is no renegotiation.
+                    if (handshaking()) {
+                        handshake();
+                    }
                     return -1;
                 }
                 default -> {

@@ -153,10 +153,11 @@ class TlsTransportTest {
         assertEquals(0, loop.recordBuffers.inUse());
     }
 
-    @Test
-    void closeSendsCloseNotifySoThePeerSeesAnOrderlyEnd() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void closeSendsCloseNotifySoThePeerSeesAnOrderlyEnd(String protocol) throws IOException {
         Peer server = new Peer(server());
-        Peer client = new Peer(client("TLSv1.3"));
+        Peer client = new Peer(client(protocol));
         client.transport.connect(new InetSocketAddress("127.0.0.1", 443));
         server.wantRead();
         shuttle();
