@@ -198,6 +198,54 @@ class TlsListenerTest {
     }
 
     @Test
+    void handshakesThatStallAtTheConnectionCapAreShedSoAnHonestClientGetsIn() throws Exception {
+        // Timeouts far beyond the test: only shedding can free a slot. Margin: shedding starts on connections a
+        // second old, every 200 ms; the honest client gets 15 s.
+        try (DevProxy capped = proxy().tlsPort(0).maxConnections(4).tlsHandshakeTimeout(Duration.ofSeconds(60))
+                .requestLineTimeout(Duration.ofSeconds(60)).build().start()) {
+            List<Socket> stalled = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket socket = new Socket("127.0.0.1", capped.httpsPort());
+                    socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00}); // a ClientHello begun
+                    stalled.add(socket);
+                }
+                TestSupport.await("the stalled handshakes to fill the cap", Duration.ofSeconds(5),
+                        () -> capped.openConnections() == 4, capped::openConnections);
+
+                HttpClient client = HttpClient.newBuilder().sslContext(capped.tlsTrust().sslContext())
+                        .connectTimeout(Duration.ofSeconds(15)).build();
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(capped.httpsBaseUri())
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode());
+            } finally {
+                for (Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theStandaloneFlagsConfigureTheListener(@TempDir Path dir) {
+        Path pem = dir.resolve("trust.pem");
+        Config config = Config.fromCommandLine(new String[] {"--tls-port", "0", "--tls-cert-file", pem.toString(),
+                "--tls-handshake-timeout", "2.5"}, java.util.Map.of("TLS_KEYSTORE_PASSWORD", "secret"));
+        assertEquals(0, config.tlsPort());
+        assertEquals(pem, config.tlsCertFile());
+        assertEquals(Duration.ofMillis(2_500), config.tlsHandshakeTimeout());
+        assertEquals("secret", config.tlsKeystorePassword());
+        assertTrue(!config.toString().contains("secret"), "the password is masked: " + config);
+        assertEquals(Config.NO_TLS_PORT, Config.defaults().tlsPort(), "no HTTPS listener unless asked");
+        try (DevProxy started = DevProxy.builder().config(config).port(0).build().start()) {
+            String line = dev.devproxy.internal.server.Server.tlsListeningLine(started.httpsAddress(), pem);
+            assertEquals("DevProxy listening on https://127.0.0.1:" + started.httpsPort()
+                    + " (certificate to trust: " + pem + ")", line);
+            assertTrue(Files.exists(pem), "the certificate is written at start");
+        }
+    }
+
+    @Test
     void withoutATlsPortThereIsNoHttpsListener() {
         try (DevProxy plain = proxy().build().start()) {
             IllegalStateException none = assertThrows(IllegalStateException.class, plain::httpsPort);
