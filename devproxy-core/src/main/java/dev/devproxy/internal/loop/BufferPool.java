@@ -16,6 +16,7 @@ public final class BufferPool {
 
     private final ByteBuffer[] idle;
     private final int size;
+    private final boolean direct;
     private int idleCount;
     private int inUse;
 
@@ -26,8 +27,19 @@ public final class BufferPool {
 
     /** A pool of {@code size}-byte buffers keeping at most {@code maxIdle} free. */
     public BufferPool(int maxIdle, int size) {
+        this(maxIdle, size, true);
+    }
+
+    /**
+     * A pool of {@code size}-byte buffers keeping at most {@code maxIdle} free, direct or on the heap.
+     *
+     * @param direct whether the buffers are direct (for socket reads) or on the heap (for work the JDK does
+     *     faster on arrays, such as {@code SSLEngine}'s encryption)
+     */
+    public BufferPool(int maxIdle, int size, boolean direct) {
         this.idle = new ByteBuffer[maxIdle];
         this.size = size;
+        this.direct = direct;
     }
 
     /** The size of this pool's buffers. */
@@ -43,7 +55,7 @@ public final class BufferPool {
             idle[idleCount] = null;
             return buffer.clear();
         }
-        return ByteBuffer.allocateDirect(size);
+        return direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
     }
 
     /** Takes back a buffer from {@link #acquire()}; the caller must not touch it again. */
