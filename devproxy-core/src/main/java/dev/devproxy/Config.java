@@ -2,9 +2,11 @@ package dev.devproxy;
 
 import dev.devproxy.internal.exchange.ForwardAllowList;
 import dev.devproxy.parser.ParserLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every setting of a proxy, as one immutable value. Start from {@link #defaults()} or {@link #fromEnv()} and
@@ -16,7 +18,8 @@ import java.util.Objects;
  * @param host the address to bind, default {@code 127.0.0.1} ({@code DEVPROXY_HOST})
  * @param port the port to bind, 0 for any free port, default 8889 ({@code DEVPROXY_PORT})
  * @param upstream where the standard router forwards {@code /proxy/*}, default {@code localhost:3001}
- *     ({@code UPSTREAM_HOST}, {@code UPSTREAM_PORT})
+ *     ({@code UPSTREAM_HOST}, {@code UPSTREAM_PORT}), over HTTPS when {@code UPSTREAM_TLS} says so (default
+ *     {@code auto}: when the port is 443)
  * @param maxConnections most client connections open at once, default 1000; more wait in the accept backlog
  *     ({@code MAX_CONNECTIONS}). Each event loop also keeps at most this many idle upstream connections: it never
  *     has more in use than it has clients.
@@ -52,6 +55,18 @@ import java.util.Objects;
  * @param noProxy the upstream hosts reached directly despite {@code upstreamProxy}, comma-separated host names
  *     (each with its subdomains) or {@code *}, as curl reads {@code NO_PROXY}; default localhost,127.0.0.1,[::1]
  *     ({@code NO_PROXY})
+ * @param tlsPort the port of an HTTPS listener beside the HTTP one, 0 for any free port, default none
+ *     ({@link #NO_TLS_PORT}: no HTTPS listener) ({@code TLS_PORT})
+ * @param tlsKeystore a PKCS12 or JKS keystore holding the HTTPS listener's key and certificate chain, default
+ *     none: a certificate authority and a certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}
+ *     are made in-process at start ({@code TLS_KEYSTORE})
+ * @param tlsKeystorePassword the password of the keystore and of its key, default none (empty)
+ *     ({@code TLS_KEYSTORE_PASSWORD})
+ * @param tlsCertFile where the PEM certificate that clients must trust (the chain's root) is written at start,
+ *     default none ({@code TLS_CERT_FILE})
+ * @param tlsHandshakeTimeout time for a client's TLS handshake on the HTTPS listener, default 3 s; a client
+ *     not done by then is closed. The request-line timeout also runs from the accept, handshake included
+ *     ({@code TLS_HANDSHAKE_TIMEOUT})
  */
 public record Config(
         String host,
@@ -74,7 +89,15 @@ public record Config(
         String forwardAllow,
         Duration tunnelIdleTimeout,
         String upstreamProxy,
-        String noProxy) {
+        String noProxy,
+        int tlsPort,
+        @Nullable Path tlsKeystore,
+        String tlsKeystorePassword,
+        @Nullable Path tlsCertFile,
+        Duration tlsHandshakeTimeout) {
+
+    /** {@link #tlsPort()} when there is no HTTPS listener. */
+    public static final int NO_TLS_PORT = -1;
 
     /**
      * Checks every setting.
@@ -100,6 +123,11 @@ public record Config(
      * @param tunnelIdleTimeout how long a tunnel may carry no byte; positive
      * @param upstreamProxy {@code http://host:port} of the next proxy, or empty for none
      * @param noProxy the upstream hosts reached directly
+     * @param tlsPort the HTTPS listener's port, 0 to 65535, or {@link #NO_TLS_PORT} for none
+     * @param tlsKeystore the HTTPS listener's keystore, or null to make a certificate at start
+     * @param tlsKeystorePassword the keystore's password; empty for none
+     * @param tlsCertFile where to write the PEM certificate clients must trust, or null
+     * @param tlsHandshakeTimeout time for a client's TLS handshake; positive
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -128,6 +156,11 @@ public record Config(
         requirePositive("writeTimeout", writeTimeout);
         requirePositive("upstreamConnectTimeout", upstreamConnectTimeout);
         requirePositive("upstreamTimeout", upstreamTimeout);
+        if (tlsPort < NO_TLS_PORT || tlsPort > 65_535) {
+            throw new IllegalArgumentException("tlsPort must be 0 to 65535, was " + tlsPort);
+        }
+        Objects.requireNonNull(tlsKeystorePassword, "tlsKeystorePassword");
+        requirePositive("tlsHandshakeTimeout", tlsHandshakeTimeout);
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative, was " + shutdownGrace);
@@ -140,6 +173,74 @@ public record Config(
         if (!upstreamProxy.isEmpty()) {
             Upstream.parse(upstreamProxy); // throws naming the value
         }
+    }
+
+    /**
+     * Every setting but the HTTPS listener's, which is then off: the constructor of the releases before it.
+     *
+     * @param host the address to bind; not blank
+     * @param port the port to bind, 0 to 65535; 0 picks a free one
+     * @param upstream where the standard router forwards {@code /proxy/*}
+     * @param maxConnections most client connections open at once, at least 1
+     * @param limits the parsers' limits, for requests and responses
+     * @param requestLineTimeout time to receive the request line; positive
+     * @param headerTimeout time to receive the header section after the request line; positive
+     * @param bodyTimeout time to receive the body after the head; positive
+     * @param minBodyRate bytes a second that earn a body one more second beyond the body timeout; 0 or more
+     * @param keepAliveTimeout how long an idle persistent connection is kept; positive
+     * @param writeTimeout how long a response write may make no progress; positive
+     * @param upstreamConnectTimeout time to connect to an upstream; positive
+     * @param upstreamTimeout time for an upstream to answer, and most time between two reads; positive
+     * @param shutdownGrace how long {@link DevProxy#close()} lets requests in flight finish; zero or more
+     * @param ioThreads the number of event-loop threads, at least 1
+     * @param accessLog whether to log one line per request
+     * @throws IllegalArgumentException naming the first setting out of range
+     * @deprecated the settings added since (forward proxy, tunnels, chaining, the HTTPS listener) take their
+     *     defaults here; build a configuration with {@link #builder()} or {@link #toBuilder()}, which keeps
+     *     compiling as settings are added. Goes in the next release.
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public Config(String host, int port, Upstream upstream, int maxConnections, ParserLimits limits,
+            Duration requestLineTimeout, Duration headerTimeout, Duration bodyTimeout, long minBodyRate,
+            Duration keepAliveTimeout, Duration writeTimeout, Duration upstreamConnectTimeout, Duration upstreamTimeout,
+            Duration shutdownGrace, int ioThreads, boolean accessLog) {
+        this(host, port, upstream, maxConnections, limits, requestLineTimeout, headerTimeout, bodyTimeout, minBodyRate,
+                keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout, shutdownGrace, ioThreads,
+                accessLog, Defaults.CONFIG.forwardProxy, Defaults.CONFIG.forwardAllow, Defaults.CONFIG.tunnelIdleTimeout,
+                Defaults.CONFIG.upstreamProxy, Defaults.CONFIG.noProxy, Defaults.CONFIG.tlsPort,
+                Defaults.CONFIG.tlsKeystore, Defaults.CONFIG.tlsKeystorePassword, Defaults.CONFIG.tlsCertFile,
+                Defaults.CONFIG.tlsHandshakeTimeout);
+    }
+
+    /** The table's defaults, made once, for the settings the deprecated constructor does not take. */
+    private static final class Defaults {
+        static final Config CONFIG = Config.defaults();
+    }
+
+    /** Every setting by name, as a record's would be, but with the keystore password masked. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Config[");
+        java.lang.reflect.RecordComponent[] components = Config.class.getRecordComponents();
+        for (int i = 0; i < components.length; i++) {
+            String name = components[i].getName();
+            Object value;
+            try {
+                value = components[i].getAccessor().invoke(this);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            if (name.equals("tlsKeystorePassword") && !tlsKeystorePassword.isEmpty()) {
+                value = "****";
+            }
+            text.append(i == 0 ? "" : ", ").append(name).append('=').append(value);
+        }
+        return text.append(']').toString();
+    }
+
+    /** Whether an HTTPS listener is configured. */
+    public boolean hasTlsListener() {
+        return tlsPort != NO_TLS_PORT;
     }
 
     /**
@@ -262,6 +363,8 @@ public record Config(
         // The upstream's parts are kept apart, so its host and port can be set in any order.
         String upstreamHost;
         int upstreamPort;
+        /** {@code true}, {@code false} or {@code auto}: see {@link #upstreamTls(String)}. */
+        String upstreamTls;
         int maxConnections;
         // The limits are kept apart and combined in build(), so they can be set in any order.
         int maxRequestLineLength;
@@ -287,6 +390,11 @@ public record Config(
         Duration tunnelIdleTimeout;
         String upstreamProxy;
         String noProxy;
+        int tlsPort;
+        @Nullable Path tlsKeystore;
+        String tlsKeystorePassword;
+        @Nullable Path tlsCertFile;
+        Duration tlsHandshakeTimeout;
 
         @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
@@ -317,6 +425,11 @@ public record Config(
             tunnelIdleTimeout = config.tunnelIdleTimeout;
             upstreamProxy = config.upstreamProxy;
             noProxy = config.noProxy;
+            tlsPort = config.tlsPort;
+            tlsKeystore = config.tlsKeystore;
+            tlsKeystorePassword = config.tlsKeystorePassword;
+            tlsCertFile = config.tlsCertFile;
+            tlsHandshakeTimeout = config.tlsHandshakeTimeout;
         }
 
         /**
@@ -338,12 +451,13 @@ public record Config(
         /**
          * The standard router's upstream.
          *
-         * @param upstream the host and port to forward to
+         * @param upstream the host and port to forward to, and whether over HTTPS
          * @return this builder
          */
         public Builder upstream(Upstream upstream) {
             this.upstreamHost = upstream.host();
             this.upstreamPort = upstream.port();
+            this.upstreamTls = Boolean.toString(upstream.tls());
             return this;
         }
 
@@ -368,6 +482,23 @@ public record Config(
         public Builder upstreamPort(int port) {
             Upstream.of("localhost", port); // checked now, so that an error names the variable or flag that set it
             this.upstreamPort = port;
+            return this;
+        }
+
+        /**
+         * Whether the standard router's upstream speaks HTTPS, keeping its host and port: {@code true},
+         * {@code false}, or {@code auto} (HTTPS when the port is 443), as {@code UPSTREAM_TLS} reads.
+         *
+         * @param mode {@code true}, {@code false} or {@code auto}
+         * @return this builder
+         * @throws IllegalArgumentException for any other value
+         */
+        public Builder upstreamTls(String mode) {
+            String lower = mode.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.equals("true") && !lower.equals("false") && !lower.equals("auto")) {
+                throw new IllegalArgumentException("not true, false or auto");
+            }
+            this.upstreamTls = lower;
             return this;
         }
 
@@ -568,6 +699,46 @@ public record Config(
         public Builder noProxy(String hosts) { this.noProxy = hosts; return this; }
 
         /**
+         * The port of an HTTPS listener beside the HTTP one; 0 picks a free one, {@link #NO_TLS_PORT} for none.
+         *
+         * @param port 0 to 65535, or {@link #NO_TLS_PORT}
+         * @return this builder
+         */
+        public Builder tlsPort(int port) { this.tlsPort = port; return this; }
+
+        /**
+         * The HTTPS listener's keystore (PKCS12 or JKS), or null to make a certificate at start.
+         *
+         * @param keystore the keystore file, or null
+         * @return this builder
+         */
+        public Builder tlsKeystore(@Nullable Path keystore) { this.tlsKeystore = keystore; return this; }
+
+        /**
+         * The password of the keystore and of its key.
+         *
+         * @param password the password; empty for none
+         * @return this builder
+         */
+        public Builder tlsKeystorePassword(String password) { this.tlsKeystorePassword = password; return this; }
+
+        /**
+         * Where the PEM certificate clients must trust is written at start, or null for nowhere.
+         *
+         * @param file the file, replaced if it exists, or null
+         * @return this builder
+         */
+        public Builder tlsCertFile(@Nullable Path file) { this.tlsCertFile = file; return this; }
+
+        /**
+         * The time a client has for its TLS handshake on the HTTPS listener.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder tlsHandshakeTimeout(Duration timeout) { this.tlsHandshakeTimeout = timeout; return this; }
+
+        /**
          * Returns the configuration.
          *
          * @return a new configuration holding the settings
@@ -576,11 +747,17 @@ public record Config(
         public Config build() {
             ParserLimits limits = new ParserLimits(maxRequestLineLength, maxHeaderLineLength, maxHeaderCount,
                     maxHeaderSectionSize, maxBodySize, maxChunkLineLength, maxResponseBodySize);
-            return new Config(host, port, Upstream.of(upstreamHost, upstreamPort), maxConnections, limits,
+            return new Config(host, port, Upstream.of(upstreamHost, upstreamPort, switch (upstreamTls) {
+                        case "true" -> true;
+                        case "false" -> false;
+                        default -> upstreamPort == Upstream.HTTPS_PORT;
+                    }), maxConnections, limits,
                     requestLineTimeout, headerTimeout,
                     bodyTimeout, minBodyRate, keepAliveTimeout, writeTimeout, upstreamConnectTimeout, upstreamTimeout,
                     shutdownGrace, ioThreads, accessLog, forwardProxy, forwardAllow, tunnelIdleTimeout,
-                    upstreamProxy, noProxy);
+                    upstreamProxy, noProxy,
+                    tlsPort, tlsKeystore, tlsKeystorePassword, tlsCertFile,
+                    tlsHandshakeTimeout);
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.devproxy;
 import dev.devproxy.internal.exchange.ForwardAllowList;
 import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.server.Server;
+import dev.devproxy.internal.tls.ClientTls;
+import dev.devproxy.internal.tls.TlsSetup;
 import dev.devproxy.internal.stub.BoundedJournal;
 import dev.devproxy.internal.stub.TestDefaults;
 import dev.devproxy.parser.ParserLimits;
@@ -14,10 +16,13 @@ import dev.devproxy.stub.Stub;
 import dev.devproxy.stub.Stubs;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.security.cert.X509Certificate;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +55,11 @@ public final class DevProxy implements AutoCloseable {
     private final Stubs stubs = new Stubs();
     private final boolean strictStubbing;
     private final @Nullable BoundedJournal journal;
+    private @Nullable TlsTrust trust;
+    private final @Nullable SSLContext upstreamSslContext;
+    private final boolean insecureTrustAnyUpstreamCertificate;
+    private final TlsClientAuth clientAuth;
+    private final List<X509Certificate> clientIssuers;
     private @Nullable Server server;
     /** The bound port, for the forward-proxy routing on the loops, which must not take this object's lock. */
     private volatile int boundPort = -1;
@@ -58,6 +68,10 @@ public final class DevProxy implements AutoCloseable {
 
     private DevProxy(Builder builder) {
         this.config = builder.config.build();
+        this.upstreamSslContext = builder.upstreamSslContext;
+        this.insecureTrustAnyUpstreamCertificate = builder.insecureTrustAnyUpstreamCertificate;
+        this.clientAuth = builder.clientAuth;
+        this.clientIssuers = builder.clientIssuers;
         if (builder.strictStubbing && builder.router != null) {
             throw new IllegalArgumentException("strictStubbing(true) answers every request no stub matches with 404,"
                     + " so router(...) would never be asked; set one or the other");
@@ -112,7 +126,9 @@ public final class DevProxy implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "this proxy was closed; build a new one" : "already started");
         }
-        server = Server.start(config, router, sinks, journal, clock, proxyAuthorization);
+        server = Server.start(config, router, sinks, journal, clock, new TlsSetup(
+                new ClientTls(upstreamSslContext, insecureTrustAnyUpstreamCertificate), clientAuth, clientIssuers),
+                proxyAuthorization);
         boundPort = server.address().getPort();
         return this;
     }
@@ -265,6 +281,70 @@ public final class DevProxy implements AutoCloseable {
     }
 
     /**
+     * The HTTPS listener's bound port (the real one when configured with port 0).
+     *
+     * @return the port the HTTPS listener listens on
+     * @throws IllegalStateException before start, or when no HTTPS listener is configured ({@link Builder#tlsPort})
+     */
+    public int httpsPort() {
+        return httpsAddress().getPort();
+    }
+
+    /**
+     * The HTTPS listener's bound address.
+     *
+     * @return the address
+     * @throws IllegalStateException before start, or when no HTTPS listener is configured
+     */
+    public InetSocketAddress httpsAddress() {
+        InetSocketAddress address = running().tlsAddress();
+        if (address == null) {
+            throw new IllegalStateException("no HTTPS listener: build the proxy with tlsPort(0) or set TLS_PORT");
+        }
+        return address;
+    }
+
+    /**
+     * {@code https://localhost:port/} of the HTTPS listener: the name its made certificate carries (a loaded
+     * certificate must name it too, or clients will not accept it for this URI).
+     *
+     * @return the base URI, ending in {@code /}
+     * @throws IllegalStateException before start, or when no HTTPS listener is configured
+     */
+    public URI httpsBaseUri() {
+        return URI.create("https://localhost:" + httpsPort() + "/");
+    }
+
+    /**
+     * What a client needs to trust the HTTPS listener: its root certificate as PEM and as a file, and an
+     * {@link javax.net.ssl.SSLContext} trusting it.
+     *
+     * @return the trust material, the same for the life of this proxy
+     * @throws IllegalStateException before start, or when no HTTPS listener is configured
+     */
+    public synchronized TlsTrust tlsTrust() {
+        httpsAddress();
+        TlsTrust made = trust;
+        if (made == null) {
+            var tls = java.util.Objects.requireNonNull(running().tls());
+            String pem = tls.identity().rootPem();
+            java.nio.file.Path file = config.tlsCertFile();
+            if (file == null) {
+                try {
+                    file = java.nio.file.Files.createTempFile("devproxy-", ".pem");
+                    file.toFile().deleteOnExit();
+                    java.nio.file.Files.writeString(file, pem, java.nio.charset.StandardCharsets.US_ASCII);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write the proxy's certificate", e);
+                }
+            }
+            made = new TlsTrust(pem, file);
+            trust = made;
+        }
+        return made;
+    }
+
+    /**
      * The built-in metrics' totals now.
      *
      * @return a snapshot of the built-in counters
@@ -328,6 +408,10 @@ public final class DevProxy implements AutoCloseable {
         }
 
         private Config.Builder config = Config.builder();
+        private @Nullable SSLContext upstreamSslContext;
+        private boolean insecureTrustAnyUpstreamCertificate;
+        private TlsClientAuth clientAuth = TlsClientAuth.NONE;
+        private List<X509Certificate> clientIssuers = List.of();
         private @Nullable Router router;
         private @Nullable String proxyAuthorization;
         private final List<MetricsSink> sinks = new ArrayList<>();
@@ -564,6 +648,102 @@ public final class DevProxy implements AutoCloseable {
                     .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return this;
         }
+
+        /**
+         * The TLS context for HTTPS upstreams, instead of the JDK's default (its default trust store, which
+         * {@code -Djavax.net.ssl.trustStore} changes): one trusting a private CA, or holding a client key and
+         * certificate for an upstream that asks for one (mutual TLS). Host names are checked against the
+         * upstream's certificate either way. Default null: the JDK's default context.
+         *
+         * @param context an initialised context, or null for the JDK's default
+         * @return this builder
+         */
+        public Builder upstreamSslContext(@Nullable SSLContext context) {
+            this.upstreamSslContext = context;
+            return this;
+        }
+
+        /**
+         * INSECURE: trusts any certificate an HTTPS upstream presents, for whatever host, so that a self-signed
+         * development server works without a trust store. Anyone on the path can then read and change the
+         * traffic; a WARNING is logged when the proxy starts. Default false. Wins over
+         * {@link #upstreamSslContext}.
+         *
+         * @param insecure true to trust any upstream certificate
+         * @return this builder
+         */
+        public Builder insecureTrustAnyUpstreamCertificate(boolean insecure) {
+            this.insecureTrustAnyUpstreamCertificate = insecure;
+            return this;
+        }
+
+        /**
+         * Whether the HTTPS listener asks clients for a certificate (mutual TLS), and the issuers a certificate
+         * must chain to (a client's own self-signed certificate may be one). Default {@link TlsClientAuth#NONE}.
+         * The certificate a client presents is on {@link RecordedRequest#clientCertificates()} and in echo.
+         *
+         * @param mode {@link TlsClientAuth#REQUEST} or {@link TlsClientAuth#REQUIRE}, or NONE
+         * @param trustedIssuers the trusted issuers; not empty unless {@code mode} is NONE
+         * @return this builder
+         * @throws IllegalArgumentException when certificates are asked for and no issuer is given
+         */
+        public Builder tlsClientAuth(TlsClientAuth mode, List<X509Certificate> trustedIssuers) {
+            Objects.requireNonNull(mode, "mode");
+            if (mode != TlsClientAuth.NONE && trustedIssuers.isEmpty()) {
+                throw new IllegalArgumentException("tlsClientAuth(" + mode + ") needs the issuers to trust");
+            }
+            this.clientAuth = mode;
+            this.clientIssuers = List.copyOf(trustedIssuers);
+            return this;
+        }
+
+        /**
+         * Opens an HTTPS listener on {@code port} beside the HTTP one, serving the same routes, stubs and journal;
+         * 0 picks a free port ({@link DevProxy#httpsPort()} says which); default none: no HTTPS listener. Without
+         * {@link #tlsKeystore(Path)}, its certificate is made at start; {@link DevProxy#tlsTrust()} hands out what a
+         * client needs to trust it.
+         *
+         * @param port 0 to 65535, or {@link Config#NO_TLS_PORT} for none
+         * @return this builder
+         */
+        public Builder tlsPort(int port) { config.tlsPort(port); return this; }
+
+        /**
+         * The HTTPS listener's key and certificate chain, from a PKCS12 or JKS keystore (its first key entry);
+         * default none: DevProxy makes a certificate authority and a certificate for {@code localhost},
+         * {@code 127.0.0.1} and {@code ::1} in-process at start.
+         *
+         * @param keystore the keystore file, or null to make a certificate
+         * @return this builder
+         */
+        public Builder tlsKeystore(@Nullable Path keystore) { config.tlsKeystore(keystore); return this; }
+
+        /**
+         * The password of the keystore and of its key, default none (empty).
+         *
+         * @param password the password
+         * @return this builder
+         */
+        public Builder tlsKeystorePassword(String password) { config.tlsKeystorePassword(password); return this; }
+
+        /**
+         * Writes the PEM certificate clients must trust (the root of the listener's chain) to {@code file} at
+         * start, for {@code curl --cacert} or a browser; default none (then {@link DevProxy#tlsTrust()} writes it
+         * to a temporary file).
+         *
+         * @param file the file, replaced if it exists, or null
+         * @return this builder
+         */
+        public Builder tlsCertFile(@Nullable Path file) { config.tlsCertFile(file); return this; }
+
+        /**
+         * The time a client has for its TLS handshake on the HTTPS listener, default 3 s; one not done by then is
+         * closed. The request-line timeout also runs from the accept, handshake included. While the listener is at its connection cap, handshakes that stall are shed like slow heads.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder tlsHandshakeTimeout(Duration timeout) { config.tlsHandshakeTimeout(timeout); return this; }
 
         /**
          * The router for requests no stub matches, default {@link Router#standard(Upstream)} with the configured

@@ -1,5 +1,6 @@
 package dev.devproxy;
 
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,32 @@ import org.jspecify.annotations.Nullable;
  * @param bodyLength the length of the whole body
  * @param remoteAddress the client's {@code host:port}
  * @param receivedAt when the request's first byte arrived
+ * @param clientCertificates the certificate chain the client presented in its TLS handshake, leaf first; empty
+ *     over plain HTTP or when it presented none (see {@link DevProxy.Builder#tlsClientAuth})
  */
 public record RecordedRequest(String method, String target, String path, @Nullable String query, String version,
         List<Map.Entry<String, String>> headers, byte[] body, long bodyLength, String remoteAddress,
-        Instant receivedAt) {
+        Instant receivedAt, List<X509Certificate> clientCertificates) {
+
+    /**
+     * A request without client certificates: the constructor of the releases before TLS.
+     *
+     * @param method the method, such as {@code GET}
+     * @param target the request-target exactly as sent
+     * @param path the path of the target, not decoded
+     * @param query the query without its {@code ?}, not decoded, or null when absent
+     * @param version {@code HTTP/1.0} or {@code HTTP/1.1}
+     * @param headers the header fields in arrival order; copied
+     * @param body the body bytes, or its first bytes when the body is longer; kept, not copied
+     * @param bodyLength the length of the whole body
+     * @param remoteAddress the client's {@code host:port}
+     * @param receivedAt when the request's first byte arrived
+     */
+    public RecordedRequest(String method, String target, String path, @Nullable String query, String version,
+            List<Map.Entry<String, String>> headers, byte[] body, long bodyLength, String remoteAddress,
+            Instant receivedAt) {
+        this(method, target, path, query, version, headers, body, bodyLength, remoteAddress, receivedAt, List.of());
+    }
 
     /**
      * Copies the header list; the body array is kept as given (callers hand over a fresh copy).
@@ -39,9 +62,11 @@ public record RecordedRequest(String method, String target, String path, @Nullab
      * @param bodyLength the length of the whole body
      * @param remoteAddress the client's {@code host:port}
      * @param receivedAt when the request's first byte arrived
+     * @param clientCertificates the client's TLS certificate chain, leaf first; copied; empty for none
      */
     public RecordedRequest {
         headers = List.copyOf(headers);
+        clientCertificates = List.copyOf(clientCertificates);
         Objects.requireNonNull(body, "body");
     }
 
@@ -105,12 +130,13 @@ public record RecordedRequest(String method, String target, String path, @Nullab
         return other instanceof RecordedRequest that && method.equals(that.method) && target.equals(that.target)
                 && version.equals(that.version) && headers.equals(that.headers)
                 && java.util.Arrays.equals(body, that.body) && bodyLength == that.bodyLength
-                && remoteAddress.equals(that.remoteAddress) && receivedAt.equals(that.receivedAt);
+                && remoteAddress.equals(that.remoteAddress) && receivedAt.equals(that.receivedAt)
+                && clientCertificates.equals(that.clientCertificates);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(method, target, version, headers, java.util.Arrays.hashCode(body), bodyLength,
-                remoteAddress, receivedAt);
+                remoteAddress, receivedAt, clientCertificates);
     }
 }

@@ -20,6 +20,9 @@ enum Setting {
             (b, v) -> b.upstreamHost(v)),
     UPSTREAM_PORT("UPSTREAM_PORT", "upstream", "3001", "port that /proxy/* is forwarded to",
             (b, v) -> b.upstreamPort(parseInt(v))),
+    UPSTREAM_TLS("UPSTREAM_TLS", "upstream", "auto",
+            "whether /proxy/* is forwarded over HTTPS: true, false, or auto (HTTPS when the port is 443)",
+            (b, v) -> b.upstreamTls(v)),
     MAX_CONNECTIONS("MAX_CONNECTIONS", "maxConnections", "1000", "most client connections open at once; more wait in the backlog",
             (b, v) -> b.maxConnections(parseInt(v))),
     MAX_REQUEST_LINE("MAX_REQUEST_LINE", "maxRequestLineLength", "4096", "longest request line in bytes (414 beyond; an upstream status line over it is a 502)",
@@ -65,7 +68,22 @@ enum Setting {
     UPSTREAM_PROXY("http_proxy", "upstreamProxy", "", "http://host:port of a proxy for DevProxy's own upstream traffic; empty for none",
             (b, v) -> b.upstreamProxy(v)),
     NO_PROXY("NO_PROXY", "noProxy", "localhost,127.0.0.1,[::1]", "upstream hosts (and their subdomains) reached directly despite http_proxy; * for all",
-            (b, v) -> b.noProxy(v));
+            (b, v) -> b.noProxy(v)),
+    TLS_PORT("TLS_PORT", "tlsPort", "none", "port of an HTTPS listener beside the HTTP one; 0 picks a free port",
+            (b, v) -> b.tlsPort(isNone(v) ? Config.NO_TLS_PORT : parseInt(v))),
+    TLS_KEYSTORE("TLS_KEYSTORE", "tlsKeystore", "none",
+            "PKCS12 or JKS keystore of the HTTPS listener; none: a certificate for localhost is made at start",
+            (b, v) -> b.tlsKeystore(isNone(v) ? null : java.nio.file.Path.of(v))),
+    TLS_KEYSTORE_PASSWORD("TLS_KEYSTORE_PASSWORD", "tlsKeystorePassword", "none", "password of the keystore and its key",
+            (b, v) -> b.tlsKeystorePassword(isNone(v) ? "" : v)),
+    TLS_CERT_FILE("TLS_CERT_FILE", "tlsCertFile", "none", "file the PEM certificate that clients must trust is written to",
+            (b, v) -> b.tlsCertFile(isNone(v) ? null : java.nio.file.Path.of(v))),
+    TLS_HANDSHAKE_TIMEOUT("TLS_HANDSHAKE_TIMEOUT", "tlsHandshakeTimeout", "3",
+            "seconds for a client's TLS handshake on the HTTPS listener (closed beyond)",
+            (b, v) -> b.tlsHandshakeTimeout(parseSeconds(v)));
+
+    /** The default of a setting that is off or absent unless given. */
+    static final String NONE = "none";
 
     /** The default of {@link #IO_THREADS}: worked out when a builder is made, not a fixed value. */
     static final String PROCESSORS = "processors";
@@ -158,6 +176,11 @@ enum Setting {
             }
         }
         return null;
+    }
+
+    /** Whether a value means "not set": the {@code none} the table shows as the default. */
+    private static boolean isNone(String value) {
+        return value.equals(NONE);
     }
 
     private static int parseInt(String value) {

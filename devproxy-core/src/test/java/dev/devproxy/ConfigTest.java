@@ -198,7 +198,8 @@ class ConfigTest {
             "--keep-alive-timeout", "0.8", "--write-timeout", "0.9", "--upstream-connect-timeout", "1.1",
             "--upstream-timeout", "1.2", "--shutdown-grace", "1.3", "--io-threads", "1", "--access-log", "on",
             "--forward-proxy", "true", "--forward-allow", "*.test, localhost:8080", "--tunnel-idle-timeout", "7",
-            "--http-proxy", "http://next:3128", "--no-proxy", "*.corp",
+            "--http-proxy", "http://next:3128", "--no-proxy", "*.corp", "--tls-port", "0", "--tls-keystore", "k.p12",
+            "--tls-keystore-password", "pw", "--tls-cert-file", "ca.pem", "--tls-handshake-timeout", "2",
         };
 
         Config config = parse(args, new PrintStream(new ByteArrayOutputStream()));
@@ -206,7 +207,8 @@ class ConfigTest {
         assertEquals(new Config("::1", 0, Upstream.of("up", 81), 9, new ParserLimits(100, 200, 3, 999, 5, 4096),
                 Duration.ofMillis(500), Duration.ofMillis(600), Duration.ofMillis(700), 500L, Duration.ofMillis(800),
                 Duration.ofMillis(900), Duration.ofMillis(1100), Duration.ofMillis(1200), Duration.ofMillis(1300), 1, true,
-                true, "*.test, localhost:8080", Duration.ofSeconds(7), "http://next:3128", "*.corp"),
+                true, "*.test, localhost:8080", Duration.ofSeconds(7), "http://next:3128", "*.corp",
+                0, java.nio.file.Path.of("k.p12"), "pw", java.nio.file.Path.of("ca.pem"), Duration.ofSeconds(2)),
                 config);
     }
 

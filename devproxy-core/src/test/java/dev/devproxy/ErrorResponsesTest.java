@@ -1,7 +1,6 @@
 package dev.devproxy;
 
 import static dev.devproxy.TestSupport.assertErrorResponse;
-import static dev.devproxy.TestSupport.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -21,6 +20,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(20)
 class ErrorResponsesTest {
+
+    /** A proxy to test, as {@link TestSupport#proxy()} builds it; with an HTTPS listener in the TLS variant. */
+    DevProxy.Builder proxy() {
+        return TestSupport.proxy();
+    }
+
+    /** A raw client of {@code proxy}: plain here, over TLS in {@link ErrorResponsesOverTlsTest}. */
+    RawClient connect(DevProxy proxy) {
+        return RawClient.connect(proxy);
+    }
+
     private DevProxy proxy;
 
     @BeforeEach
@@ -70,7 +80,7 @@ class ErrorResponsesTest {
     @MethodSource("badRequests")
     void badRequestIsAnsweredInTheErrorFormatAndTheConnectionClosed(String name, String request, int status,
             String reason) {
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send(request);
 
             RawClient.RawResponse response = client.readResponse();
@@ -88,7 +98,7 @@ class ErrorResponsesTest {
 
     @Test
     void badRequestAfterAGoodOneOnTheSameConnectionAnswersTheGoodOneFirst() {
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send("GET /good HTTP/1.1\r\nHost: h\r\n\r\nGET /bad HTTP/9.9\r\nHost: h\r\n\r\n");
 
             assertEquals(200, client.readResponse().status());
@@ -101,7 +111,7 @@ class ErrorResponsesTest {
     void bodyOverTheLimitWhileStreamingIsAnswered413() {
         proxy.close();
         proxy = proxy().limits(dev.devproxy.parser.ParserLimits.defaults().withMaxBodySize(1000)).build().start();
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "3e8\r\n" + "c".repeat(1000) + "\r\n1\r\nc\r\n0\r\n\r\n");
 
@@ -117,7 +127,7 @@ class ErrorResponsesTest {
             throw new IllegalStateException("router bug with secret detail");
         };
         proxy = proxy().router(broken).build().start();
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send("GET /boom HTTP/1.1\r\nHost: h\r\n\r\n");
 
             RawClient.RawResponse response = client.readResponse();
@@ -141,12 +151,12 @@ class ErrorResponsesTest {
             return Route.echo();
         };
         proxy = proxy().ioThreads(1).router(failingAssertion).build().start();
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send("GET /assert HTTP/1.1\r\nHost: h\r\n\r\n");
 
             assertErrorResponse(client.readResponse(), 500, "Internal Server Error");
         }
-        try (RawClient client = RawClient.connect(proxy)) { // the only event loop still serves
+        try (RawClient client = connect(proxy)) { // the only event loop still serves
             client.send("GET /fine HTTP/1.1\r\nHost: h\r\n\r\n");
             assertEquals(200, client.readResponse().status());
         }
@@ -162,11 +172,11 @@ class ErrorResponsesTest {
             return Route.echo();
         };
         proxy = proxy().router(sometimesBroken).build().start();
-        try (RawClient first = RawClient.connect(proxy)) {
+        try (RawClient first = connect(proxy)) {
             first.send("GET /boom HTTP/1.1\r\nHost: h\r\n\r\n");
             assertEquals(500, first.readResponse().status());
         }
-        try (RawClient second = RawClient.connect(proxy)) {
+        try (RawClient second = connect(proxy)) {
             second.send("GET /fine HTTP/1.1\r\nHost: h\r\n\r\n");
             assertEquals(200, second.readResponse().status());
         }

@@ -1,7 +1,6 @@
 package dev.devproxy;
 
 import static dev.devproxy.EchoTest.assertContains;
-import static dev.devproxy.TestSupport.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,9 +13,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class KeepAliveAndPipeliningTest {
 
+    /** A proxy to test, as {@link TestSupport#proxy()} builds it; with an HTTPS listener in the TLS variant. */
+    DevProxy.Builder proxy() {
+        return TestSupport.proxy();
+    }
+
+    /** A raw client of {@code proxy}: plain here, over TLS in {@link KeepAliveAndPipeliningOverTlsTest}. */
+    RawClient connect(DevProxy proxy) {
+        return RawClient.connect(proxy);
+    }
+
+
     @Test
     void severalRequestsInTurnShareOneConnection() {
-        try (DevProxy proxy = proxy().build().start(); RawClient client = RawClient.connect(proxy)) {
+        try (DevProxy proxy = proxy().build().start(); RawClient client = connect(proxy)) {
             for (int i = 1; i <= 3; i++) {
                 client.send("GET /turn/" + i + " HTTP/1.1\r\nHost: h\r\n\r\n");
                 RawClient.RawResponse response = client.readResponse();
@@ -31,7 +41,7 @@ class KeepAliveAndPipeliningTest {
 
     @Test
     void pipelinedRequestsInOneWriteAreAnsweredInOrder() {
-        try (DevProxy proxy = proxy().build().start(); RawClient client = RawClient.connect(proxy)) {
+        try (DevProxy proxy = proxy().build().start(); RawClient client = connect(proxy)) {
             client.send("GET /first HTTP/1.1\r\nHost: h\r\n\r\n"
                     + "POST /second HTTP/1.1\r\nHost: h\r\nContent-Length: 20\r\n\r\nGET /not-a-request\r\n"
                     + "GET /third?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
@@ -60,7 +70,7 @@ class KeepAliveAndPipeliningTest {
         Router router = request -> request.path().equals("/big")
                 ? Route.respond(Response.text(200, bigBody))
                 : Route.echo();
-        try (DevProxy proxy = proxy().router(router).build().start(); RawClient client = RawClient.connect(proxy)) {
+        try (DevProxy proxy = proxy().router(router).build().start(); RawClient client = connect(proxy)) {
             StringBuilder requests = new StringBuilder();
             for (int i = 0; i < 5; i++) {
                 requests.append("GET /big HTTP/1.1\r\nHost: h\r\n\r\nGET /small/").append(i).append(" HTTP/1.1\r\nHost: h\r\n\r\n");
@@ -79,7 +89,7 @@ class KeepAliveAndPipeliningTest {
 
     @Test
     void connectionCloseIsHonouredAfterTheResponse() {
-        try (DevProxy proxy = proxy().build().start(); RawClient client = RawClient.connect(proxy)) {
+        try (DevProxy proxy = proxy().build().start(); RawClient client = connect(proxy)) {
             client.send("GET /bye HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
 
             RawClient.RawResponse response = client.readResponse();
@@ -92,7 +102,7 @@ class KeepAliveAndPipeliningTest {
 
     @Test
     void pipelinedRequestsAfterConnectionCloseAreNotAnswered() {
-        try (DevProxy proxy = proxy().build().start(); RawClient client = RawClient.connect(proxy)) {
+        try (DevProxy proxy = proxy().build().start(); RawClient client = connect(proxy)) {
             client.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
                     + "GET /b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
                     + "GET /c HTTP/1.1\r\nHost: h\r\n\r\n");
@@ -111,7 +121,7 @@ class KeepAliveAndPipeliningTest {
 
     @Test
     void http10WithoutKeepAliveClosesAfterTheResponse() {
-        try (DevProxy proxy = proxy().build().start(); RawClient client = RawClient.connect(proxy)) {
+        try (DevProxy proxy = proxy().build().start(); RawClient client = connect(proxy)) {
             client.send("GET /old HTTP/1.0\r\n\r\n");
 
             RawClient.RawResponse response = client.readResponse();
@@ -123,7 +133,7 @@ class KeepAliveAndPipeliningTest {
 
     @Test
     void http10WithKeepAliveStaysOpenAndSaysSo() {
-        try (DevProxy proxy = proxy().build().start(); RawClient client = RawClient.connect(proxy)) {
+        try (DevProxy proxy = proxy().build().start(); RawClient client = connect(proxy)) {
             client.send("GET /one HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
             RawClient.RawResponse first = client.readResponse();
             client.send("GET /two HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
@@ -144,7 +154,7 @@ class KeepAliveAndPipeliningTest {
     void idleConnectionIsClosedQuietlyAfterTheKeepAliveTimeout() {
         Duration keepAlive = Duration.ofMillis(300);
         try (DevProxy proxy = proxy().keepAliveTimeout(keepAlive).build().start();
-                RawClient client = RawClient.connect(proxy)) {
+                RawClient client = connect(proxy)) {
             client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
             assertEquals(200, client.readResponse().status());
             long idleSince = System.nanoTime();
@@ -166,7 +176,7 @@ class KeepAliveAndPipeliningTest {
     @Test
     void aRequestStartedBeforeTheKeepAliveTimeoutKeepsTheConnection() {
         try (DevProxy proxy = proxy().keepAliveTimeout(Duration.ofSeconds(1)).build().start();
-                RawClient client = RawClient.connect(proxy)) {
+                RawClient client = connect(proxy)) {
             client.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n");
             client.readResponse();
             // Well within the keep-alive timeout, the next request starts but is not finished yet...
@@ -182,7 +192,7 @@ class KeepAliveAndPipeliningTest {
 
     @Test
     void clientThatHalfClosesAfterItsRequestStillGetsTheResponse() {
-        try (DevProxy proxy = proxy().build().start(); RawClient client = RawClient.connect(proxy)) {
+        try (DevProxy proxy = proxy().build().start(); RawClient client = connect(proxy)) {
             client.send("GET /half HTTP/1.1\r\nHost: h\r\n\r\n");
             client.shutdownOutput();
 

@@ -69,6 +69,22 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects to the proxy's HTTPS listener over TLS, trusting its certificate, with {@code localhost} as the SNI
+     * name; the handshake is done when this returns.
+     */
+    static RawClient connectTls(DevProxy proxy) {
+        try {
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) proxy.tlsTrust().sslContext().getSocketFactory()
+                    .createSocket("localhost", proxy.httpsPort());
+            socket.setSoTimeout((int) DEFAULT_DEADLINE.toMillis());
+            socket.startHandshake();
+            return new RawClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect over TLS to " + proxy.httpsAddress(), e);
+        }
+    }
+
     Socket socket() {
         return socket;
     }

@@ -2,7 +2,6 @@ package dev.devproxy;
 
 import static dev.devproxy.TestSupport.assertErrorResponse;
 import static dev.devproxy.TestSupport.await;
-import static dev.devproxy.TestSupport.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,13 +16,24 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(20)
 class TimeoutTest {
+
+    /** A proxy to test, as {@link TestSupport#proxy()} builds it; with an HTTPS listener in the TLS variant. */
+    DevProxy.Builder proxy() {
+        return TestSupport.proxy();
+    }
+
+    /** A raw client of {@code proxy}: plain here, over TLS in {@link TimeoutOverTlsTest}. */
+    RawClient connect(DevProxy proxy) {
+        return RawClient.connect(proxy);
+    }
+
     private static final Duration SHORT = Duration.ofMillis(300);
     private static final Duration LONG = Duration.ofSeconds(30);
 
     @Test
     void partialRequestLineIsAnswered408() {
         try (DevProxy proxy = proxy().requestLineTimeout(SHORT).headerTimeout(LONG).bodyTimeout(LONG).build().start();
-                RawClient client = RawClient.connect(proxy)) {
+                RawClient client = connect(proxy)) {
             client.send("GET /");
 
             assertErrorResponse(client.readResponse(), 408, "Request Timeout");
@@ -35,7 +45,7 @@ class TimeoutTest {
     @Test
     void unfinishedHeaderSectionIsAnswered408() {
         try (DevProxy proxy = proxy().requestLineTimeout(LONG).headerTimeout(SHORT).bodyTimeout(LONG).build().start();
-                RawClient client = RawClient.connect(proxy)) {
+                RawClient client = connect(proxy)) {
             client.send("GET / HTTP/1.1\r\nHost: h\r\nX-Half: ");
 
             assertErrorResponse(client.readResponse(), 408, "Request Timeout");
@@ -47,7 +57,7 @@ class TimeoutTest {
     @Test
     void unfinishedBodyIsAnswered408() {
         try (DevProxy proxy = proxy().requestLineTimeout(LONG).headerTimeout(LONG).bodyTimeout(SHORT).build().start();
-                RawClient client = RawClient.connect(proxy)) {
+                RawClient client = connect(proxy)) {
             client.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc");
 
             assertErrorResponse(client.readResponse(), 408, "Request Timeout");
@@ -60,7 +70,7 @@ class TimeoutTest {
     void headerTimeoutCountsFromTheStartOfTheStageNotFromTheLastByte() {
         Duration headerTimeout = Duration.ofMillis(500);
         try (DevProxy proxy = proxy().requestLineTimeout(LONG).headerTimeout(headerTimeout).bodyTimeout(LONG).build().start();
-                RawClient client = RawClient.connect(proxy)) {
+                RawClient client = connect(proxy)) {
             client.send("GET / HTTP/1.1\r\nHost: h\r\n");
             long stageStart = System.nanoTime();
 
@@ -77,7 +87,7 @@ class TimeoutTest {
     @Test
     void bodyTimeoutCountsFromTheStartOfTheStageNotFromTheLastByte() {
         try (DevProxy proxy = proxy().requestLineTimeout(LONG).headerTimeout(LONG).bodyTimeout(Duration.ofMillis(500))
-                .build().start(); RawClient client = RawClient.connect(proxy)) {
+                .build().start(); RawClient client = connect(proxy)) {
             client.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\n");
             long stageStart = System.nanoTime();
 
@@ -92,7 +102,7 @@ class TimeoutTest {
     @Test
     void connectionThatSendsNothingIsClosedQuietly() {
         try (DevProxy proxy = proxy().requestLineTimeout(SHORT).build().start();
-                RawClient client = RawClient.connect(proxy)) {
+                RawClient client = connect(proxy)) {
 
             client.assertClosedByServer(Duration.ofSeconds(3));
 
@@ -193,7 +203,7 @@ class TimeoutTest {
     void eachRequestStageIsTimedOnTheInjectedClockFromItsOwnStart() {
         FakeClock clock = new FakeClock();
         try (DevProxy proxy = proxy().clock(clock).requestLineTimeout(Duration.ofSeconds(5))
-                .headerTimeout(Duration.ofSeconds(10)).build().start(); RawClient client = RawClient.connect(proxy)) {
+                .headerTimeout(Duration.ofSeconds(10)).build().start(); RawClient client = connect(proxy)) {
             client.send("GET / HT"); // t = 0: the request-line stage starts
             TestSupport.awaitEventLoopsIdle(proxy);
             clock.advance(Duration.ofSeconds(4));
@@ -212,7 +222,7 @@ class TimeoutTest {
     @Test
     void idleConnectionLivesForTheKeepAliveTimeoutOnTheInjectedClock() {
         FakeClock clock = new FakeClock();
-        try (DevProxy proxy = proxy().clock(clock).build().start(); RawClient client = RawClient.connect(proxy)) {
+        try (DevProxy proxy = proxy().clock(clock).build().start(); RawClient client = connect(proxy)) {
             client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
             client.readResponse();
             TestSupport.awaitEventLoopsIdle(proxy); // the idle stage starts just after the response is written

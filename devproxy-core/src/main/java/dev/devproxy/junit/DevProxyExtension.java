@@ -354,6 +354,9 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
             }
         } else {
             builder = DevProxy.builder().strictStubbing(annotation != null && annotation.strictStubbing());
+            if (annotation != null && annotation.tls()) {
+                builder.tlsPort(0);
+            }
         }
         synchronized (builder) {
             builder.port(0);

@@ -64,4 +64,13 @@ public @interface DevProxyTest {
      * @return whether each test gets its own proxy
      */
     boolean proxyPerTest() default false;
+
+    /**
+     * Whether the proxy also opens an HTTPS listener on a free port, with a certificate made for
+     * {@code localhost}; default false. A test then reaches it at {@code proxy.httpsBaseUri()} with a client
+     * trusting {@code proxy.tlsTrust().sslContext()} (or {@code curl --cacert proxy.tlsTrust().certificateFile()}).
+     *
+     * @return whether the proxy listens for HTTPS too
+     */
+    boolean tls() default false;
 }

@@ -42,6 +42,9 @@ public final class Main {
         // Printed here, not logged by the engine: a logger lookup would initialise java.util.logging on every
         // start of every embedded proxy (see Server.logsLifecycle), and whoever runs the jar wants this line.
         System.out.println(Server.listeningLine(proxy.address(), config));
+        if (config.hasTlsListener()) {
+            System.out.println(Server.tlsListeningLine(proxy.httpsAddress(), config.tlsCertFile()));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The members are method, target, path, query, version, headers (an array of name and value pairs),
  * bodyLength, bodySha256, body, remoteAddress, targetForm ({@code origin}, {@code absolute}, {@code authority} or
- * {@code asterisk}) and authority, in that order. Head bytes are shown decoded as ISO-8859-1 (so
+ * {@code asterisk}) and authority, in that order; on a TLS connection, then tls (see {@link #tlsMember}). Head bytes are shown decoded as ISO-8859-1 (so
  * obs-text 0x80 to 0xFF becomes U+0080 to U+00FF, two UTF-8 bytes each); the body, when it is text, as the
  * UTF-8 it is. The quotation mark, the backslash and the controls U+0000 to U+001F and U+007F are escaped;
  * nothing else is.
@@ -117,6 +117,17 @@ public final class EchoJson {
      * @return the JSON, from position 0 to its limit; valid until the next call
      */
     public ByteBuffer render(RequestHead head, @Nullable EchoBody body, byte[] remoteAddress) {
+        return render(head, body, remoteAddress, null);
+    }
+
+    /**
+     * {@link #render(RequestHead, EchoBody, byte[])}, with the {@link #tlsMember} of a TLS connection last.
+     *
+     * @param tls the {@code "tls"} member, or null on a plain connection (then the output is exactly the other
+     *     method's)
+     * @return the JSON, from position 0 to its limit; valid until the next call
+     */
+    public ByteBuffer render(RequestHead head, @Nullable EchoBody body, byte[] remoteAddress, byte @Nullable [] tls) {
         length = 0;
         int headLength = head.headLength();
         if (raw.capacity() < headLength) {
@@ -196,6 +207,10 @@ public final class EchoJson {
         put(REMOTE_ADDRESS);
         put(remoteAddress);
         authority(head, bytes);
+        if (tls != null) {
+            ensure(tls.length + 1);
+            put(tls);
+        }
         out[length++] = '}';
         return output.limit(length).position(0);
     }
@@ -293,6 +308,47 @@ public final class EchoJson {
             o[n++] = HEX[b & 0xF];
         }
         return n;
+    }
+
+    /**
+     * The {@code "tls"} member echo adds on a TLS connection, leading comma included: {@code protocol},
+     * {@code cipherSuite}, {@code sniHost} (the name the client asked for, or null), {@code alpn} (the agreed
+     * protocol, or null) and {@code clientCertificate} (the subject of the client's certificate, or null). Built
+     * off the plain path: plain connections never call it.
+     *
+     * @param engine the connection's engine, its handshake done
+     * @return the member's UTF-8 bytes
+     */
+    public static byte[] tlsMember(javax.net.ssl.SSLEngine engine) {
+        javax.net.ssl.SSLSession session = engine.getSession();
+        String sni = null;
+        if (session instanceof javax.net.ssl.ExtendedSSLSession extended) {
+            for (javax.net.ssl.SNIServerName name : extended.getRequestedServerNames()) {
+                if (name instanceof javax.net.ssl.SNIHostName host) {
+                    sni = host.getAsciiName();
+                }
+            }
+        }
+        String alpn = engine.getApplicationProtocol();
+        String subject = null;
+        try {
+            java.security.cert.Certificate[] peer = session.getPeerCertificates();
+            if (peer.length > 0 && peer[0] instanceof java.security.cert.X509Certificate certificate) {
+                subject = certificate.getSubjectX500Principal().getName();
+            }
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            // No client certificate: null.
+        }
+        return (",\"tls\":{\"protocol\":" + jsonString(session.getProtocol())
+                + ",\"cipherSuite\":" + jsonString(session.getCipherSuite())
+                + ",\"sniHost\":" + jsonString(sni)
+                + ",\"alpn\":" + jsonString(alpn == null || alpn.isEmpty() ? null : alpn)
+                + ",\"clientCertificate\":" + jsonString(subject) + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code value} as a JSON string, or {@code null}; for the rare members built off the hot path. */
+    private static String jsonString(@Nullable String value) {
+        return value == null ? "null" : new String(quote(value), StandardCharsets.UTF_8);
     }
 
     /**

@@ -24,7 +24,7 @@ public final class BufferedRouteExchange implements Exchange {
         this.head = head;
         long limit = connection.context().config.limits().maxBodySize();
         this.capture = new RequestCapture(head, connection.remoteAddress(), Instant.now(),
-                (int) Math.min(limit, Integer.MAX_VALUE - 16));
+                (int) Math.min(limit, Integer.MAX_VALUE - 16), RequestCapture.clientCertificates(connection.tlsEngine()));
     }
 
     @Override

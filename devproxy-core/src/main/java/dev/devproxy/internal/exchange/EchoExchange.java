@@ -57,7 +57,9 @@ public final class EchoExchange implements Exchange {
             remote = EchoJson.quote(connection.remoteAddress());
             remoteAddress = remote;
         }
-        ByteBuffer answer = json.render(head, body, remote);
+        javax.net.ssl.SSLEngine tls = connection.tlsEngine();
+        ByteBuffer answer = tls == null ? json.render(head, body, remote)
+                : json.render(head, body, remote, EchoJson.tlsMember(tls));
         releaseBody();
         LocalResponseExchange.send(connection, 200, ResponseHeads.CONTENT_TYPE_JSON, answer);
     }

@@ -21,6 +21,11 @@ public interface ExchangeConnection extends BodySink {
     /** The loop's HTTP state: scratch buffer, date, upstream pool, echo writer. */
     HttpLoopState http();
 
+    /** The TLS engine of the connection, for the facts of its handshake; null on a plain connection. */
+    default javax.net.ssl.@Nullable SSLEngine tlsEngine() {
+        return null;
+    }
+
     /** The server's settings, router, metrics and logging. */
     ServerContext context();
 

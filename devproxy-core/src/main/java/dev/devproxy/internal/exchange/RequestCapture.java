@@ -4,6 +4,7 @@ import dev.devproxy.RecordedRequest;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.RequestHead;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -25,13 +26,16 @@ public final class RequestCapture {
     private final String remoteAddress;
     private final Instant receivedAt;
     private final int maxBodyBytes;
+    private final List<X509Certificate> clientCertificates;
     private byte[] body = new byte[0];
     private int kept;
     private long bodyLength;
     /** The last snapshot made, reused while no body byte arrives after it; null when stale. */
     private @org.jspecify.annotations.Nullable RecordedRequest snapshot;
 
-    public RequestCapture(RequestHead head, String remoteAddress, Instant receivedAt, int maxBodyBytes) {
+    public RequestCapture(RequestHead head, String remoteAddress, Instant receivedAt, int maxBodyBytes,
+            List<X509Certificate> clientCertificates) {
+        this.clientCertificates = clientCertificates;
         this.method = head.method();
         this.target = head.target();
         this.path = head.path();
@@ -71,6 +75,7 @@ public final class RequestCapture {
         this.remoteAddress = remoteAddress;
         this.receivedAt = receivedAt;
         this.maxBodyBytes = 0;
+        this.clientCertificates = List.of();
     }
 
     /** Adds body bytes {@code [offset, offset + length)} of {@code buffer}, keeping at most the cap. */
@@ -95,9 +100,28 @@ public final class RequestCapture {
             // A full array is handed over as it is, not copied: nothing writes into it again (more bytes would
             // be over the cap, or grow into a new array), so the snapshot stays immutable.
             made = new RecordedRequest(method, target, path, query, version, headers,
-                    kept == body.length ? body : Arrays.copyOf(body, kept), bodyLength, remoteAddress, receivedAt);
+                    kept == body.length ? body : Arrays.copyOf(body, kept), bodyLength, remoteAddress, receivedAt,
+                    clientCertificates);
             snapshot = made;
         }
         return made;
+    }
+
+    /** The certificates the client presented in its TLS handshake, leaf first; empty without TLS or without any. */
+    public static List<X509Certificate> clientCertificates(javax.net.ssl.@org.jspecify.annotations.Nullable SSLEngine tls) {
+        if (tls == null) {
+            return List.of();
+        }
+        try {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (java.security.cert.Certificate certificate : tls.getSession().getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    certificates.add(x509);
+                }
+            }
+            return List.copyOf(certificates);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return List.of();
+        }
     }
 }

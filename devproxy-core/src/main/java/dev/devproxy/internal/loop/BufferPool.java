@@ -15,14 +15,39 @@ public final class BufferPool {
     public static final int BUFFER_SIZE = 16 * 1024;
 
     private final ByteBuffer[] idle;
+    private final int size;
+    private final boolean direct;
     private int idleCount;
     private int inUse;
 
+    /** A pool of {@link #BUFFER_SIZE}-byte buffers keeping at most {@code maxIdle} free. */
     public BufferPool(int maxIdle) {
-        this.idle = new ByteBuffer[maxIdle];
+        this(maxIdle, BUFFER_SIZE);
     }
 
-    /** A cleared buffer of {@link #BUFFER_SIZE} bytes, owned by the caller until released. */
+    /** A pool of {@code size}-byte buffers keeping at most {@code maxIdle} free. */
+    public BufferPool(int maxIdle, int size) {
+        this(maxIdle, size, true);
+    }
+
+    /**
+     * A pool of {@code size}-byte buffers keeping at most {@code maxIdle} free, direct or on the heap.
+     *
+     * @param direct whether the buffers are direct (for socket reads) or on the heap (for work the JDK does
+     *     faster on arrays, such as {@code SSLEngine}'s encryption)
+     */
+    public BufferPool(int maxIdle, int size, boolean direct) {
+        this.idle = new ByteBuffer[maxIdle];
+        this.size = size;
+        this.direct = direct;
+    }
+
+    /** The size of this pool's buffers. */
+    public int bufferSize() {
+        return size;
+    }
+
+    /** A cleared buffer of {@link #bufferSize()} bytes, owned by the caller until released. */
     public ByteBuffer acquire() {
         inUse++;
         if (idleCount > 0) {
@@ -30,7 +55,7 @@ public final class BufferPool {
             idle[idleCount] = null;
             return buffer.clear();
         }
-        return ByteBuffer.allocateDirect(BUFFER_SIZE);
+        return direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
     }
 
     /** Takes back a buffer from {@link #acquire()}; the caller must not touch it again. */

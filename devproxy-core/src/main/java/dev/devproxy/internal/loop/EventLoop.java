@@ -24,6 +24,16 @@ import java.util.function.Consumer;
 public final class EventLoop implements Runnable {
     /** This loop's read buffers; loop thread only. */
     public final BufferPool buffers = new BufferPool(256);
+    /**
+     * Buffers for transports that move whole records, such as TLS, whose largest record (16 KiB of data plus
+     * its header, padding and tag) does not fit a read buffer; loop thread only. Made on first use, so a loop
+     * that never sees such a transport holds none. On the heap, not direct: {@code SSLEngine} encrypts and
+     * decrypts arrays without the extra copies it makes for direct buffers, and a socket write from the heap
+     * costs one copy into the JDK's per-thread direct buffer.
+     */
+    public final BufferPool recordBuffers = new BufferPool(64, RECORD_BUFFER_SIZE, false);
+    /** Room for one TLS record as {@code SSLSession.getPacketBufferSize()} gives it (16,709 bytes), rounded up. */
+    public static final int RECORD_BUFFER_SIZE = 17 * 1024;
 
     private final Selector selector;
     private final Thread thread;

@@ -182,7 +182,7 @@ public abstract class StreamConnection extends Timed implements TransportHandler
             onIoFailed(e);
             return false;
         }
-        if (out.isEmpty()) {
+        if (out.isEmpty() && !transport.hasPendingOutput()) {
             return true;
         }
         if (written > 0 || !wasBlocked) {
@@ -194,7 +194,7 @@ public abstract class StreamConnection extends Timed implements TransportHandler
 
     /** Whether output is queued and not yet written. */
     public final boolean hasPendingOutput() {
-        return !out.isEmpty();
+        return !out.isEmpty() || transport.hasPendingOutput();
     }
 
     /** Whether the transport took less than was queued and has not said writable since. */
@@ -212,7 +212,7 @@ public abstract class StreamConnection extends Timed implements TransportHandler
     /** Tells the transport what this connection waits for now: input it wants, output it has pending. */
     protected final void updateInterest() {
         if (!ioClosed) {
-            transport.interest(wantsToRead(), !out.isEmpty());
+            transport.interest(wantsToRead(), !out.isEmpty() || transport.hasPendingOutput());
         }
     }
 

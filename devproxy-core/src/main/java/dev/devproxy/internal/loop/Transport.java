@@ -45,6 +45,15 @@ public interface Transport {
     /** Writes what it can now of {@code srcs[offset, offset + length)} in order; returns the bytes taken. */
     long write(ByteBuffer[] srcs, int offset, int length) throws IOException;
 
+    /**
+     * Whether output the transport has taken is still held, not yet on the socket (encrypted records a short
+     * socket write left). The connection counts it as its own pending output: it waits for {@code writable}
+     * before it calls its output done, shuts it down or lingers. A plain pipe holds none.
+     */
+    default boolean hasPendingOutput() {
+        return false;
+    }
+
     /** Whether input is held that the socket will not signal again: read while this is true. */
     boolean hasBufferedInput();
 

@@ -76,8 +76,8 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
         if (upgrade != null) {
             retryable = false; // an upgrade goes on a fresh connection, so there is no stale one to retry
         }
-        request.reset(ProxyHeaders.request(head, target, upstream, client.remoteHost(), upgrade),
-                head.bodyKind());
+        request.reset(ProxyHeaders.request(head, target, upstream, client.remoteHost(), upgrade,
+                client.tlsEngine() != null), head.bodyKind());
         response.reset(head.version() == HttpVersion.HTTP_1_0);
         client.setRoute(RouteKind.FORWARD);
     }
@@ -249,7 +249,8 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
             case CONNECT -> failBeforeResponse(502, ErrorKind.UPSTREAM_CONNECT,
                     "cannot connect to upstream " + upstream + ": " + reason);
             case CONNECT_TIMEOUT -> failBeforeResponse(504, ErrorKind.UPSTREAM_TIMEOUT,
-                    "upstream " + upstream + " did not accept the connection in time");
+                    "upstream " + upstream + (upstream.tls() ? " did not accept the connection and finish its TLS"
+                            + " handshake in time" : " did not accept the connection in time"));
             case TIMEOUT -> upstreamBroke(ErrorKind.UPSTREAM_TIMEOUT, "upstream " + upstream + " did not answer in time");
             case PROTOCOL -> upstreamBroke(ErrorKind.UPSTREAM_PROTOCOL, reason);
             case ABORT -> {

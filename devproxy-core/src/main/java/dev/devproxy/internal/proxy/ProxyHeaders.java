@@ -107,21 +107,22 @@ final class ProxyHeaders {
      * forwarding fields, and the framing of the body as the client sent it.
      */
     static ByteBuffer request(RequestHead head, String target, Upstream upstream, String clientIp) {
-        return request(head, target, upstream, clientIp, null);
+        return request(head, target, upstream, clientIp, null, false);
     }
 
     /**
      * As {@link #request(RequestHead, String, Upstream, String)}, with {@code Connection: Upgrade} and
-     * {@code Upgrade: upgrade} when {@code upgrade} is not null (a WebSocket handshake passed on).
+     * {@code Upgrade: upgrade} when {@code upgrade} is not null (a WebSocket handshake passed on), for a client
+     * that came over TLS when {@code tls} ({@code X-Forwarded-Proto: https}).
      */
     static ByteBuffer request(RequestHead head, String target, Upstream upstream, String clientIp,
-            @Nullable String upgrade) {
+            @Nullable String upgrade, boolean tls) {
         HeaderFields fields = head.headers();
         // Each forwarding field is usually absent, and then its value is this hop's alone: appended() returns
         // the string it was given, and the Host value is copied as bytes, so the common request makes no
         // String here.
         String forwardedFor = appended(fields, "x-forwarded-for", clientIp);
-        String forwardedProto = appended(fields, "x-forwarded-proto", "http");
+        String forwardedProto = appended(fields, "x-forwarded-proto", tls ? "https" : "http");
         int hostIndex = fields.indexOf("host", 0);
         String forwardedHost;
         if (head.targetForm() == RequestHead.TargetForm.ABSOLUTE) {

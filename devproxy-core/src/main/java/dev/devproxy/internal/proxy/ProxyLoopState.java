@@ -3,6 +3,7 @@ package dev.devproxy.internal.proxy;
 import dev.devproxy.internal.loop.EventLoop;
 import dev.devproxy.internal.loop.PlainTransport;
 import dev.devproxy.internal.loop.Transport;
+import dev.devproxy.internal.tls.ClientTls;
 import java.io.IOException;
 
 /**
@@ -16,9 +17,11 @@ public final class ProxyLoopState {
         Transport open(EventLoop loop) throws IOException;
     }
 
-    final EventLoop loop;
-    final UpstreamPool upstreams;
-    final UpstreamTransports transports;
+    public final EventLoop loop;
+    public final UpstreamPool upstreams;
+    public final UpstreamTransports transports;
+    /** How HTTPS upstreams are spoken to; shared by the loops. */
+    public final ClientTls tls;
 
     /** @param maxIdleUpstreams the most idle upstream connections this loop keeps (see {@link UpstreamPool}) */
     public ProxyLoopState(EventLoop loop, int maxIdleUpstreams) {
@@ -26,7 +29,12 @@ public final class ProxyLoopState {
     }
 
     public ProxyLoopState(EventLoop loop, int maxIdleUpstreams, UpstreamTransports transports) {
+        this(loop, maxIdleUpstreams, transports, ClientTls.defaults());
+    }
+
+    public ProxyLoopState(EventLoop loop, int maxIdleUpstreams, UpstreamTransports transports, ClientTls tls) {
         this.loop = loop;
+        this.tls = tls;
         this.upstreams = new UpstreamPool(maxIdleUpstreams);
         this.transports = transports;
     }

@@ -5,6 +5,7 @@ import dev.devproxy.internal.exchange.BodySink;
 import dev.devproxy.internal.exchange.ServerContext;
 import dev.devproxy.internal.loop.StreamConnection;
 import dev.devproxy.internal.loop.Transport;
+import dev.devproxy.internal.tls.ClientTls;
 import dev.devproxy.parser.ParseError;
 import dev.devproxy.parser.ParseStatus;
 import dev.devproxy.parser.ResponseHead;
@@ -70,6 +71,9 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
         Transport transport;
         try {
             transport = proxy.transports.open(proxy.loop);
+            if (upstream.tls()) {
+                transport = proxy.tls.layer(transport, proxy.loop, upstream.host(), upstream.port());
+            }
         } catch (IOException e) {
             owner.onFailed(UpstreamHandler.Failure.CONNECT, e.toString());
             return null;
@@ -120,7 +124,8 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
 
     @Override
     public void onConnectFailed(IOException failure) {
-        fail(UpstreamHandler.Failure.CONNECT, failure.toString());
+        fail(UpstreamHandler.Failure.CONNECT, failure instanceof javax.net.ssl.SSLException tls
+                ? ClientTls.describe(tls) : failure.toString());
     }
 
     // ---- Writing the request ------------------------------------------------------------------------------

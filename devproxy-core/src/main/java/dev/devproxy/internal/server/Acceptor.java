@@ -37,6 +37,7 @@ final class Acceptor implements IoHandler, ClientConnection.ClientSlots {
     private final EventLoop home;
     private final ServerLoop[] loops;
     private final ServerContext context;
+    private final ClientConnection.Layer layer;
     private final int maxConnections;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean paused = new AtomicBoolean();
@@ -51,8 +52,11 @@ final class Acceptor implements IoHandler, ClientConnection.ClientSlots {
     static final long SHED_MIN_AGE_MILLIS = 1000;
     static final long SHED_MIN_WRITE_STALL_MILLIS = 3000;
 
-    Acceptor(ServerSocketChannel server, ServerLoop[] loops, ServerContext context) throws IOException {
+    /** @param layer what each accepted socket's transport gets on top: nothing for HTTP, TLS for HTTPS */
+    Acceptor(ServerSocketChannel server, ServerLoop[] loops, ServerContext context, ClientConnection.Layer layer)
+            throws IOException {
         this.server = server;
+        this.layer = layer;
         this.home = loops[0].loop;
         this.loops = loops;
         this.context = context;
@@ -102,9 +106,9 @@ final class Acceptor implements IoHandler, ClientConnection.ClientSlots {
             return;
         }
         if (loop.loop == home) {
-            ClientConnection.open(channel, loop, context, this);
+            ClientConnection.open(channel, loop, context, this, layer);
         } else {
-            loop.loop.execute(() -> ClientConnection.open(channel, loop, context, this));
+            loop.loop.execute(() -> ClientConnection.open(channel, loop, context, this, layer));
         }
     }
 

@@ -18,6 +18,7 @@ import dev.devproxy.internal.loop.PlainTransport;
 import dev.devproxy.internal.loop.StreamConnection;
 import dev.devproxy.internal.loop.Timed;
 import dev.devproxy.internal.loop.Transport;
+import dev.devproxy.internal.tls.TlsTransport;
 import dev.devproxy.parser.BodyKind;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.HttpVersion;
@@ -101,11 +102,19 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         updateInterest();
     }
 
+    /** What goes on top of an accepted socket's transport: nothing for HTTP, TLS for HTTPS. */
+    @FunctionalInterface
+    interface Layer {
+        Layer NONE = (socket, loop) -> socket;
+
+        Transport over(Transport socket, EventLoop loop);
+    }
+
     /** Registers an accepted channel with the loop {@code on}. On the loop's thread. */
-    static void open(SocketChannel channel, ServerLoop on, ServerContext context, ClientSlots slots) {
+    static void open(SocketChannel channel, ServerLoop on, ServerContext context, ClientSlots slots, Layer layer) {
         Transport transport;
         try {
-            transport = PlainTransport.accepted(channel, on.loop);
+            transport = layer.over(PlainTransport.accepted(channel, on.loop), on.loop);
         } catch (IOException | RuntimeException e) {
             try {
                 channel.close();
@@ -145,6 +154,11 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     @Override
     public HttpLoopState http() {
         return http;
+    }
+
+    @Override
+    public javax.net.ssl.@Nullable SSLEngine tlsEngine() {
+        return transport instanceof TlsTransport tls ? tls.engine() : null;
     }
 
     @Override

@@ -78,7 +78,8 @@ final class RequestOutcome {
         RequestRecorder recorder = context.recorder;
         if (recorder != null) {
             headRequest = head.methodIs("HEAD");
-            open(recorder, new RequestCapture(head, connection.remoteAddress(), Instant.now(), recorder.maxBodyBytes()));
+            open(recorder, new RequestCapture(head, connection.remoteAddress(), Instant.now(), recorder.maxBodyBytes(),
+                    RequestCapture.clientCertificates(connection.tlsEngine())));
         }
     }
 

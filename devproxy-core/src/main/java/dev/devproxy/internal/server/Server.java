@@ -11,6 +11,9 @@ import dev.devproxy.internal.loop.EventLoop;
 import dev.devproxy.internal.metrics.BuiltInMetrics;
 import dev.devproxy.internal.metrics.GuardedMetricsSink;
 import dev.devproxy.internal.proxy.ProxyLoopState;
+import dev.devproxy.internal.tls.ClientTls;
+import dev.devproxy.internal.tls.ServerTls;
+import dev.devproxy.internal.tls.TlsSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -34,13 +37,21 @@ public final class Server {
     private final ServerLoop[] loops;
     private final Acceptor acceptor;
     private final InetSocketAddress address;
+    /** The HTTPS listener, when configured: its own acceptor, so its connection cap is its own. */
+    private final @Nullable Acceptor tlsAcceptor;
+    private final @Nullable InetSocketAddress tlsAddress;
+    private final @Nullable ServerTls tls;
     private boolean closed;
 
-    private Server(ServerContext context, ServerLoop[] loops, Acceptor acceptor, InetSocketAddress address) {
+    private Server(ServerContext context, ServerLoop[] loops, Acceptor acceptor, InetSocketAddress address,
+            @Nullable Acceptor tlsAcceptor, @Nullable InetSocketAddress tlsAddress, @Nullable ServerTls tls) {
         this.context = context;
         this.loops = loops;
         this.acceptor = acceptor;
         this.address = address;
+        this.tlsAcceptor = tlsAcceptor;
+        this.tlsAddress = tlsAddress;
+        this.tls = tls;
     }
 
     /**
@@ -50,17 +61,23 @@ public final class Server {
      */
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
             @Nullable RequestRecorder recorder, EngineClock clock) {
-        return start(config, router, userSinks, recorder, clock, null);
+        return start(config, router, userSinks, recorder, clock, TlsSetup.defaults(), null);
     }
 
     /**
-     * Binds and starts the loops, forward-proxied requests having to carry {@code proxyAuthorization} when it
-     * is not null; returns once the socket accepts connections.
+     * Binds and starts the loops, with the TLS options of {@code tls} (upstreams, client certificates), and
+     * forward-proxied requests having to carry {@code proxyAuthorization} when it is not null; returns once the
+     * socket accepts connections.
      *
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
-            @Nullable RequestRecorder recorder, EngineClock clock, @Nullable String proxyAuthorization) {
+            @Nullable RequestRecorder recorder, EngineClock clock, TlsSetup tlsSetup,
+            @Nullable String proxyAuthorization) {
+        ClientTls upstreamTls = tlsSetup.upstream();
+        if (config.upstream().tls()) {
+            upstreamTls.prepare(); // the trust store is read now, not on a loop by the first request
+        }
         BuiltInMetrics builtIn = new BuiltInMetrics();
         List<MetricsSink> sinks = new ArrayList<>();
         sinks.add(builtIn);
@@ -73,29 +90,41 @@ public final class Server {
         for (int i = 0; i < loops.length; i++) {
             // A loop never has more upstream connections in use than clients: see UpstreamPool for the cap.
             EventLoop loop = new EventLoop("devproxy-loop-" + i, clock, scanInterval);
-            loops[i] = new ServerLoop(loop, new HttpLoopState(loop), new ProxyLoopState(loop, config.maxConnections()));
+            loops[i] = new ServerLoop(loop, new HttpLoopState(loop), new ProxyLoopState(loop, config.maxConnections(),
+                    dev.devproxy.internal.loop.PlainTransport::outbound, upstreamTls));
         }
+        // Made before anything is bound: a keystore that cannot be read fails the start with nothing to undo.
+        ServerTls tls = config.hasTlsListener() ? ServerTls.from(config, tlsSetup) : null;
         ServerSocketChannel channel = null;
+        ServerSocketChannel tlsChannel = null;
+        int binding = config.port();
         try {
-            channel = ServerSocketChannel.open();
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(new InetSocketAddress(config.host(), config.port()),
-                    Math.max(MIN_BACKLOG, config.maxConnections()));
-            Acceptor acceptor = new Acceptor(channel, loops, context);
+            channel = bind(config, config.port());
+            Acceptor acceptor = new Acceptor(channel, loops, context, ClientConnection.Layer.NONE);
             InetSocketAddress bound = acceptor.localAddress();
+            Acceptor tlsAcceptor = null;
+            InetSocketAddress tlsBound = null;
+            if (tls != null) {
+                binding = config.tlsPort();
+                tlsChannel = bind(config, config.tlsPort());
+                tlsAcceptor = new Acceptor(tlsChannel, loops, context, tls::layer);
+                tlsBound = tlsAcceptor.localAddress();
+            }
             for (ServerLoop loop : loops) {
                 loop.loop.start();
             }
             if (logsLifecycle()) {
                 LogHolder.LOG.log(Level.DEBUG, () -> listeningLine(bound, config));
             }
-            return new Server(context, loops, acceptor, bound);
+            return new Server(context, loops, acceptor, bound, tlsAcceptor, tlsBound, tls);
         } catch (IOException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
+            for (ServerSocketChannel opened : new ServerSocketChannel[] {channel, tlsChannel}) {
+                if (opened != null) {
+                    try {
+                        opened.close();
+                    } catch (IOException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
                 }
             }
             for (ServerLoop loop : loops) {
@@ -105,8 +134,30 @@ public final class Server {
                     e.addSuppressed(suppressed);
                 }
             }
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + binding, e);
         }
+    }
+
+    private static ServerSocketChannel bind(Config config, int port) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(config.host(), port), Math.max(MIN_BACKLOG, config.maxConnections()));
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * What the standalone proxy prints for its HTTPS listener: {@code DevProxy listening on
+     * https://127.0.0.1:8443 (certificate to trust: /tmp/devproxy.pem)}.
+     */
+    public static String tlsListeningLine(InetSocketAddress bound, java.nio.file.@Nullable Path certificateFile) {
+        return "DevProxy listening on https://" + hostForUri(bound) + ":" + bound.getPort()
+                + (certificateFile != null ? " (certificate to trust: " + certificateFile + ")"
+                        : " (TLS_CERT_FILE unset: certificate not written)");
     }
 
     /**
@@ -159,6 +210,16 @@ public final class Server {
         return address;
     }
 
+    /** The HTTPS listener's bound address, or null without one. */
+    public @Nullable InetSocketAddress tlsAddress() {
+        return tlsAddress;
+    }
+
+    /** The HTTPS listener's TLS, or null without one. */
+    public @Nullable ServerTls tls() {
+        return tls;
+    }
+
     /** The built-in metrics. */
     public BuiltInMetrics metrics() {
         return context.builtIn;
@@ -166,7 +227,8 @@ public final class Server {
 
     /** Client connections open now. */
     public int openConnections() {
-        return acceptor.openConnections();
+        Acceptor secure = tlsAcceptor;
+        return acceptor.openConnections() + (secure != null ? secure.openConnections() : 0);
     }
 
     /** Pool buffers acquired and not released, summed over the loops (asks each loop; for leak tests). */
@@ -223,6 +285,10 @@ public final class Server {
         closed = true;
         context.draining = true;
         loops[0].loop.execute(acceptor::stopAccepting);
+        Acceptor secure = tlsAcceptor;
+        if (secure != null) {
+            loops[0].loop.execute(secure::stopAccepting);
+        }
         for (ServerLoop state : loops) {
             state.loop.execute(() -> {
                 ClientConnection.closeIdle(state.loop);
@@ -230,7 +296,11 @@ public final class Server {
             });
         }
         try {
+            long graceEnd = System.nanoTime() + context.config.shutdownGrace().toNanos();
             acceptor.awaitNoConnections(context.config.shutdownGrace().toNanos());
+            if (secure != null) {
+                secure.awaitNoConnections(Math.max(0, graceEnd - System.nanoTime()));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

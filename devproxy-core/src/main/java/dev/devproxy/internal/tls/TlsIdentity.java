@@ -89,10 +89,18 @@ public record TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
 
     /** Trust managers that trust exactly {@code anchor}. */
     static TrustManager[] trusting(X509Certificate anchor) {
+        return trusting(List.of(anchor));
+    }
+
+    /** Trust managers that trust exactly {@code anchors}. */
+    static TrustManager[] trusting(List<X509Certificate> anchors) {
+        X509Certificate anchor = anchors.get(0);
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setCertificateEntry("trusted", anchor);
+            for (int i = 0; i < anchors.size(); i++) {
+                store.setCertificateEntry("trusted-" + i, anchors.get(i));
+            }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
             return factory.getTrustManagers();
