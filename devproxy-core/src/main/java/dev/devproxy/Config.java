@@ -12,6 +12,9 @@ import org.jspecify.annotations.Nullable;
  * Every setting of a proxy, as one immutable value. Start from {@link #defaults()} or {@link #fromEnv()} and
  * change it with {@link #toBuilder()}; hand it to {@link DevProxy.Builder#config(Config)}.
  *
+ * <p>Long because every setting is a documented component here and a documented setter on {@link Builder};
+ * the rules live in the settings table the builder reads its defaults from.
+ *
  * <p>Each setting has an environment variable and a command-line
  * flag, listed by {@code java -jar devproxy-core.jar --help} and in the README.
  *

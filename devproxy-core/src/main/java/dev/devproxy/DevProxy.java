@@ -46,6 +46,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe once built. {@link #close()} stops accepting, lets requests in flight finish within the
  * shutdown grace, then closes every connection and joins its threads.
+ *
+ * <p>Longer than most classes because it is the facade users see and its {@link Builder}, one documented
+ * setter per setting; the work is done in the internal packages it starts.
  */
 public final class DevProxy implements AutoCloseable {
     private final Config config;

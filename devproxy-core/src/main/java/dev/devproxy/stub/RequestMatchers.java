@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Paths and queries are compared as sent, before percent-decoding, except query parameter names and
  * values, which are decoded ({@code +} as space). Header names ignore case; header values, methods and
  * paths do not. Regular expressions must match the whole value.
+ *
+ * <p>Long because it is a catalog: each factory is a few lines and its Javadoc, kept in the one class that
+ * test code imports them from.
  */
 public final class RequestMatchers {
     private static final RequestMatcher ANY = new Condition("any request", false) {
