@@ -241,7 +241,11 @@ public record Config(
         return text.append(']').toString();
     }
 
-    /** Whether an HTTPS listener is configured. */
+    /**
+     * Whether an HTTPS listener is configured.
+     *
+     * @return true when {@link #tlsPort()} is not {@link #NO_TLS_PORT}
+     */
     public boolean hasTlsListener() {
         return tlsPort != NO_TLS_PORT;
     }

@@ -2,7 +2,6 @@ package dev.devproxy;
 
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -86,12 +85,7 @@ public record RecordedRequest(String method, String target, String path, @Nullab
      * @return the first such field's value, or null when there is none
      */
     public @Nullable String header(String name) {
-        for (Map.Entry<String, String> field : headers) {
-            if (field.getKey().equalsIgnoreCase(name)) {
-                return field.getValue();
-            }
-        }
-        return null;
+        return FieldLists.first(headers, name);
     }
 
     /**
@@ -101,13 +95,7 @@ public record RecordedRequest(String method, String target, String path, @Nullab
      * @return the values of the matching fields; empty when there is none
      */
     public List<String> headers(String name) {
-        List<String> values = new ArrayList<>();
-        for (Map.Entry<String, String> field : headers) {
-            if (field.getKey().equalsIgnoreCase(name)) {
-                values.add(field.getValue());
-            }
-        }
-        return values;
+        return FieldLists.all(headers, name);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.devproxy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -52,12 +51,7 @@ public record RecordedResponse(int status, String reason, List<Map.Entry<String,
      * @return the first such field's value, or null when there is none
      */
     public @Nullable String header(String name) {
-        for (Map.Entry<String, String> field : headers) {
-            if (field.getKey().equalsIgnoreCase(name)) {
-                return field.getValue();
-            }
-        }
-        return null;
+        return FieldLists.first(headers, name);
     }
 
     /**
@@ -67,13 +61,7 @@ public record RecordedResponse(int status, String reason, List<Map.Entry<String,
      * @return the values, empty when there is no such field
      */
     public List<String> headers(String name) {
-        List<String> values = new ArrayList<>();
-        for (Map.Entry<String, String> field : headers) {
-            if (field.getKey().equalsIgnoreCase(name)) {
-                values.add(field.getValue());
-            }
-        }
-        return values;
+        return FieldLists.all(headers, name);
     }
 
     /**
