@@ -1,6 +1,7 @@
 package dev.devproxy.internal.echo;
 
 import dev.devproxy.parser.HeaderFields;
+import dev.devproxy.parser.HeaderName;
 import dev.devproxy.parser.HttpVersion;
 import dev.devproxy.parser.RequestHead;
 import java.nio.ByteBuffer;
@@ -234,7 +235,7 @@ public final class EchoJson {
             return;
         }
         HeaderFields headers = head.headers();
-        int host = headers.indexOf("Host", 0);
+        int host = headers.indexOf(HeaderName.HOST);
         if (host < 0) {
             put(NULL);
             return;
