@@ -15,12 +15,17 @@ For each N in --counts (one after the other, all connections of a round closed b
 Errors are connections that failed to open or requests that did not get a 200. Everything stays on
 127.0.0.1; each socket operation times out after 10 s and the run ends by itself.
 
+With --tls every connection is a TLS connection (no certificate check: the server is the one on this
+machine the caller started), so the same table shows what an idle TLS connection costs.
+
 Run by load.sh; by hand:  hold_connections.py --port P --pid PID --counts 1000,10000 [--wrk 'taskset -c 1 wrk']
+                          [--tls]
 """
 import argparse
 import re
 import shlex
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -49,9 +54,14 @@ def request(sock, path):
     return int(status.group(1)) if status else 0
 
 
+TLS_CONTEXT = None  # set by --tls
+
+
 def connect(port):
     sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if TLS_CONTEXT is not None:
+        sock = TLS_CONTEXT.wrap_socket(sock, server_hostname="localhost")
     return sock
 
 
@@ -97,8 +107,9 @@ def measure(pid):
 
 
 def run_wrk(wrk, port, seconds):
+    scheme = "https" if TLS_CONTEXT is not None else "http"
     command = shlex.split(wrk) + ["-t1", "-c100", "-d%ds" % seconds, "--latency",
-                                  "http://127.0.0.1:%d/while-held" % port]
+                                  "%s://127.0.0.1:%d/while-held" % (scheme, port)]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = 0
@@ -177,7 +188,13 @@ def main():
     parser.add_argument("--probe", type=int, default=100, help="held connections asked a second time")
     parser.add_argument("--wrk", default="", help="wrk command to run beside the held connections; empty: none")
     parser.add_argument("--wrk-seconds", type=int, default=5)
+    parser.add_argument("--tls", action="store_true", help="TLS connections, certificate not checked")
     args = parser.parse_args()
+    if args.tls:
+        global TLS_CONTEXT
+        TLS_CONTEXT = ssl.create_default_context()
+        TLS_CONTEXT.check_hostname = False
+        TLS_CONTEXT.verify_mode = ssl.CERT_NONE
 
     results = []
     for count in [int(c) for c in args.counts.split(",")]:

@@ -27,10 +27,23 @@
 # Settings (environment): REPEATS (3), DURATION (10s), HEY_REQUESTS (25000), CONNECTIONS (100),
 # HEAP (512m: DevProxy's -Xms and -Xmx), HOLD_COUNTS (1000,10000), SKIP_BUILD (0), SKIP_HOLD (0),
 # TARGETS (devproxy-echo,nginx-return,devproxy-proxy,nginx-proxy; a subset, such as devproxy-proxy,nginx-proxy,
-# measures only those, still in that order),
+# measures only those, still in that order; the HTTPS targets below are measured only when named),
 # JAR (the jar this checkout builds; point it at a copy of another commit's, with SKIP_BUILD=1, to compare two
 # builds in turn against the same nginx), JFR (0; 1 records a flight recording of DevProxy during the measured runs into the results directory),
-# RESULTS (a new /tmp/devproxy-load.XXXXXX; raw outputs stay there).
+# RESULTS (a new /tmp/devproxy-load.XXXXXX; raw outputs stay there), HOLD_TLS (0; 1 also holds idle TLS
+# connections on the HTTPS listener of the same fresh DevProxy, after the plain ones),
+# WIREMOCK_VERSION (3.13.2, fetched into the local Maven repository when a wiremock target is named).
+#
+# HTTPS: the targets devproxy-echo-tls, nginx-return-tls and wiremock-tls are keep-alive loads like the plain
+# ones (wrk and hey over TLS); devproxy-handshake, nginx-handshake and wiremock-handshake make a new connection,
+# and so a full handshake, for every request (hey -disable-keepalive; hey keeps no session cache, so none is
+# resumed). All three servers present the same EC P-256 certificate (made here by openssl) and are held to
+# TLS 1.3 with TLS_AES_128_GCM_SHA256; the report prints what each one negotiated. WireMock runs standalone
+# with its request journal off (as DevProxy's standalone jar keeps its own), HTTP/2 off (the clients speak
+# HTTP/1.1) and a single stub answering `200 ok` on every path:
+#
+#   TARGETS=devproxy-echo-tls,nginx-return-tls,wiremock-tls,devproxy-handshake,nginx-handshake,wiremock-handshake \
+#       HOLD_TLS=1 HOLD_COUNTS=1000 SKIP_BUILD=1 devproxy-jmh/load/load.sh
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}
@@ -57,6 +70,7 @@ command -v hey >/dev/null 2>&1 || missing+=(hey)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq
@@ -120,8 +134,20 @@ wait_for() { # url what
     return 1
 }
 
+# ---- TLS: one certificate for every HTTPS server, one cipher suite --------------------------------------
+TLS_SUITE=TLS_AES_128_GCM_SHA256
+TLS_DIR="$RESULTS/tls"
+mkdir -p "$TLS_DIR"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2>/dev/null
+openssl pkcs12 -export -inkey "$TLS_DIR/key.pem" -in "$TLS_DIR/cert.pem" -name server -passout pass:changeit \
+    -out "$TLS_DIR/server.p12"
+# The JDK's servers (DevProxy's, WireMock's Jetty) offer only this suite; nginx is told the same below.
+TLS_JVM_FLAGS=(-Djdk.tls.server.cipherSuites="$TLS_SUITE" -Djdk.tls.server.protocols=TLSv1.3)
+
 # ---- nginx: an upstream, and a front with `return 200` and `proxy_pass` ------------------------------------
 UPSTREAM_PORT=$(free_port)
+NGINX_TLS_PORT=$(free_port)
 NGINX_RETURN_PORT=$(free_port)
 NGINX_PROXY_PORT=$(free_port)
 nginx_conf() { # name servers...
@@ -158,6 +184,14 @@ nginx_conf front "
         listen 127.0.0.1:$NGINX_PROXY_PORT;
         # Like DevProxy's /proxy/ prefix: stripped before forwarding.
         location /proxy/ { proxy_pass http://u/; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
+    }
+    server {
+        listen 127.0.0.1:$NGINX_TLS_PORT ssl;
+        ssl_certificate $TLS_DIR/cert.pem;
+        ssl_certificate_key $TLS_DIR/key.pem;
+        ssl_protocols TLSv1.3;
+        ssl_conf_command Ciphersuites $TLS_SUITE;
+        location / { return 200 \"ok\"; }
     }"
 for name in upstream front; do
     taskset -c "$SERVER_CPU" "$NGINX" -c "$RESULTS/nginx/$name.conf" -p "$RESULTS/nginx" &
@@ -175,7 +209,7 @@ start_devproxy() { # port log extra-jvm-flags... -- extra-proxy-flags...
     while [ $# -gt 0 ] && [ "$1" != -- ]; do jvm+=("$1"); shift; done
     [ $# -gt 0 ] && shift
     proxy=("$@")
-    taskset -c "$SERVER_CPU" java "${JVM_FLAGS[@]}" ${jvm[@]+"${jvm[@]}"} -jar "$JAR" \
+    taskset -c "$SERVER_CPU" java "${JVM_FLAGS[@]}" "${TLS_JVM_FLAGS[@]}" ${jvm[@]+"${jvm[@]}"} -jar "$JAR" \
         --port "$port" --upstream-host 127.0.0.1 --upstream-port "$UPSTREAM_PORT" \
         --io-threads 1 --max-connections 20000 ${proxy[@]+"${proxy[@]}"} > "$logfile" 2>&1 &
     DEVPROXY_PID=$!
@@ -183,11 +217,14 @@ start_devproxy() { # port log extra-jvm-flags... -- extra-proxy-flags...
     wait_for "http://127.0.0.1:$port/ready" DevProxy
 }
 DEVPROXY_PORT=$(free_port)
+DEVPROXY_TLS_PORT=$(free_port)
+TLS_LISTENER=(--tls-keystore "$TLS_DIR/server.p12" --tls-keystore-password changeit)
 JFR_FLAGS=()
 if [ "${JFR:-0}" = 1 ]; then
     JFR_FLAGS=(-XX:StartFlightRecording=filename="$RESULTS/devproxy.jfr",settings=profile)
 fi
-start_devproxy "$DEVPROXY_PORT" "$RESULTS/devproxy.log" ${JFR_FLAGS[@]+"${JFR_FLAGS[@]}"}
+start_devproxy "$DEVPROXY_PORT" "$RESULTS/devproxy.log" ${JFR_FLAGS[@]+"${JFR_FLAGS[@]}"} -- \
+    --tls-port "$DEVPROXY_TLS_PORT" "${TLS_LISTENER[@]}"
 LOAD_PID=$DEVPROXY_PID
 
 declare -A URL=(
@@ -195,16 +232,47 @@ declare -A URL=(
     [nginx-return]="http://127.0.0.1:$NGINX_RETURN_PORT/"
     [devproxy-proxy]="http://127.0.0.1:$DEVPROXY_PORT/proxy/"
     [nginx-proxy]="http://127.0.0.1:$NGINX_PROXY_PORT/proxy/"
+    [devproxy-echo-tls]="https://127.0.0.1:$DEVPROXY_TLS_PORT/"
+    [nginx-return-tls]="https://127.0.0.1:$NGINX_TLS_PORT/"
+    [devproxy-handshake]="https://127.0.0.1:$DEVPROXY_TLS_PORT/"
+    [nginx-handshake]="https://127.0.0.1:$NGINX_TLS_PORT/"
 )
 IFS=, read -r -a TARGETS <<< "${TARGETS:-devproxy-echo,nginx-return,devproxy-proxy,nginx-proxy}"
+
+# ---- WireMock, only when a target names it ----------------------------------------------------------------
+WIREMOCK_WANTED=${WIREMOCK_VERSION:-3.13.2}
+WIREMOCK_VERSION="" # stays empty unless WireMock runs
+if [[ " ${TARGETS[*]} " == *wiremock* ]]; then
+    WIREMOCK_VERSION=$WIREMOCK_WANTED
+    WIREMOCK_JAR="$HOME/.m2/repository/org/wiremock/wiremock-standalone/$WIREMOCK_VERSION/wiremock-standalone-$WIREMOCK_VERSION.jar"
+    if [ ! -f "$WIREMOCK_JAR" ]; then
+        log "fetching wiremock-standalone $WIREMOCK_VERSION"
+        (cd "$ROOT" && ./mvnw -q -B -ntp dependency:get -Dartifact="org.wiremock:wiremock-standalone:$WIREMOCK_VERSION")
+    fi
+    mkdir -p "$RESULTS/wiremock/mappings"
+    cat > "$RESULTS/wiremock/mappings/ok.json" <<'JSON'
+{ "request": { "method": "ANY", "urlPattern": ".*" }, "response": { "status": 200, "body": "ok" } }
+JSON
+    WIREMOCK_PORT=$(free_port)
+    WIREMOCK_TLS_PORT=$(free_port)
+    taskset -c "$SERVER_CPU" java "${JVM_FLAGS[@]}" "${TLS_JVM_FLAGS[@]}" -jar "$WIREMOCK_JAR" \
+        --port "$WIREMOCK_PORT" --https-port "$WIREMOCK_TLS_PORT" --https-keystore "$TLS_DIR/server.p12" \
+        --keystore-type PKCS12 --keystore-password changeit --key-manager-password changeit \
+        --root-dir "$RESULTS/wiremock" --no-request-journal --disable-http2-tls --disable-banner \
+        > "$RESULTS/wiremock.log" 2>&1 &
+    PIDS+=($!)
+    wait_for "http://127.0.0.1:$WIREMOCK_PORT/" WireMock
+    URL[wiremock-tls]="https://127.0.0.1:$WIREMOCK_TLS_PORT/"
+    URL[wiremock-handshake]="https://127.0.0.1:$WIREMOCK_TLS_PORT/"
+fi
 for target in "${TARGETS[@]}"; do
     if [ -z "${URL[$target]:-}" ]; then
-        echo "unknown target '$target' in TARGETS; known: ${!URL[*]}" >&2
+        echo "unknown target '$target' in TARGETS; known: ${!URL[*]} wiremock-tls wiremock-handshake" >&2
         exit 1
     fi
 done
 for target in "${TARGETS[@]}"; do
-    status=$(curl -s -o /dev/null -w '%{http_code}' "${URL[$target]}")
+    status=$(curl -s --cacert "$TLS_DIR/cert.pem" -o /dev/null -w '%{http_code}' "${URL[$target]}")
     if [ "$status" != 200 ]; then
         echo "$target answered $status at ${URL[$target]}" >&2
         exit 1
@@ -236,18 +304,42 @@ BUSY_BEFORE=$(busy_seconds)
 times > "$RESULTS/times.txt"
 OWN_BEFORE=$(own_seconds)
 LOAD_STARTED=$(date +%s)
+# A *-handshake target is loaded by hey alone, with a new connection per request: wrk would resume sessions.
+# hey gets `-host localhost` everywhere: it sends its Host header as the TLS server name, and "127.0.0.1:PORT"
+# is no host name (the JDK's servers refuse the handshake with illegal_parameter; OpenSSL lets it pass).
 for target in "${TARGETS[@]}"; do
-    log "warm-up: wrk 5s against $target"
-    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d5s "${URL[$target]}" > "$RESULTS/warmup.$target.txt"
+    if [[ $target == *-handshake ]]; then
+        log "warm-up: hey -disable-keepalive against $target"
+        taskset -c "$LOAD_CPU" hey -disable-keepalive -host localhost -n "$((HEY_REQUESTS / 5))" \
+            -c "$CONNECTIONS" "${URL[$target]}" > "$RESULTS/warmup.$target.txt"
+    else
+        log "warm-up: wrk 5s against $target"
+        taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d5s "${URL[$target]}" > "$RESULTS/warmup.$target.txt"
+    fi
 done
 for rep in $(seq 1 "$REPEATS"); do
     for target in "${TARGETS[@]}"; do
+        if [[ $target == *-handshake ]]; then
+            log "run $rep/$REPEATS: hey -disable-keepalive against $target"
+            taskset -c "$LOAD_CPU" hey -disable-keepalive -host localhost -n "$HEY_REQUESTS" -c "$CONNECTIONS" \
+                "${URL[$target]}" > "$RESULTS/raw/$target.hey.$rep.txt"
+            continue
+        fi
         log "run $rep/$REPEATS: wrk and hey against $target"
         taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "${URL[$target]}" \
             > "$RESULTS/raw/$target.wrk.$rep.txt"
-        taskset -c "$LOAD_CPU" hey -n "$HEY_REQUESTS" -c "$CONNECTIONS" "${URL[$target]}" \
+        taskset -c "$LOAD_CPU" hey -host localhost -n "$HEY_REQUESTS" -c "$CONNECTIONS" "${URL[$target]}" \
             > "$RESULTS/raw/$target.hey.$rep.txt"
     done
+done
+NEGOTIATED=""
+for target in "${TARGETS[@]}"; do
+    if [[ ${URL[$target]} == https:* ]]; then
+        hostport=${URL[$target]#https://}
+        hostport=${hostport%/}
+        NEGOTIATED+="$target: $(openssl s_client -connect "$hostport" -servername localhost </dev/null 2>/dev/null \
+            | sed -n 's/^New, //p' | head -1); "
+    fi
 done
 BUSY_AFTER=$(busy_seconds)
 times > "$RESULTS/times.txt"
@@ -269,10 +361,18 @@ if [ "${SKIP_HOLD:-0}" != 1 ]; then
     # the old generation), and the connections of the previous round would count in the next baseline. The
     # keep-alive timeout is raised above the time the 10,000 take to open and measure.
     HOLD_FLAGS=(-XX:+AlwaysPreTouch -XX:MarkSweepDeadRatio=0)
-    start_devproxy "$HOLD_PORT" "$RESULTS/devproxy-hold.log" "${HOLD_FLAGS[@]}" -- --keep-alive-timeout 600
+    HOLD_TLS_PORT=$(free_port)
+    start_devproxy "$HOLD_PORT" "$RESULTS/devproxy-hold.log" "${HOLD_FLAGS[@]}" -- --keep-alive-timeout 600 \
+        --tls-port "$HOLD_TLS_PORT" "${TLS_LISTENER[@]}"
     log "holding idle connections: $HOLD_COUNTS"
     HOLD_OUT=$(taskset -c "$LOAD_CPU" python3 "$HERE/hold_connections.py" --port "$HOLD_PORT" \
         --pid "$DEVPROXY_PID" --counts "$HOLD_COUNTS" --wrk "taskset -c $LOAD_CPU wrk") || true
+    if [ "${HOLD_TLS:-0}" = 1 ]; then
+        log "holding idle TLS connections: $HOLD_COUNTS"
+        HOLD_OUT+=$'\n\n'"### The same over TLS (HTTPS listener of the same DevProxy, TLS 1.3, $TLS_SUITE)"$'\n\n'
+        HOLD_OUT+=$(taskset -c "$LOAD_CPU" python3 "$HERE/hold_connections.py" --port "$HOLD_TLS_PORT" --tls \
+            --pid "$DEVPROXY_PID" --counts "$HOLD_COUNTS" --wrk "taskset -c $LOAD_CPU wrk") || true
+    fi
     kill "$DEVPROXY_PID"
     wait "$DEVPROXY_PID" 2>/dev/null || true
 fi
@@ -294,6 +394,14 @@ echo "nginx: worker_processes 1, access_log off, keepalive_requests 1000000; pro
 echo "Each of $REPEATS runs: wrk -t1 -c$CONNECTIONS -d$DURATION --latency, then hey -n $HEY_REQUESTS -c $CONNECTIONS; targets take turns; one 5 s wrk warm-up each first."
 echo
 python3 "$HERE/summarize.py" "$RESULTS/raw"
+if [ -n "$NEGOTIATED" ]; then
+    echo
+    echo "TLS: one EC P-256 certificate (openssl), servers held to TLS 1.3 and $TLS_SUITE; negotiated: $NEGOTIATED"
+    echo "hey -disable-keepalive: a full handshake per request (no session cache)."
+    if [ -n "$WIREMOCK_VERSION" ]; then
+        echo "WireMock $WIREMOCK_VERSION standalone: java ${JVM_FLAGS[*]}, --no-request-journal --disable-http2-tls, one stub answering 200 ok."
+    fi
+fi
 echo
 echo "DevProxy's own error counters after the runs: ${DEVPROXY_ERRORS:-none} (wrk and hey stop with requests"
 echo "in flight; DevProxy counts those as client_abort)."
