@@ -28,7 +28,27 @@ class EchoTest {
 
     @BeforeEach
     void start() {
-        proxy = proxy().build().start();
+        proxy = builder().build().start();
+    }
+
+    /** The proxy under test; {@link EchoOverTlsTest} adds an HTTPS listener. */
+    DevProxy.Builder builder() {
+        return proxy();
+    }
+
+    /** A raw connection to {@code target}; {@link EchoOverTlsTest} speaks TLS to its HTTPS listener. */
+    RawClient connect(DevProxy target) {
+        return RawClient.connect(target);
+    }
+
+    /** {@link #connect} with a small receive window. */
+    RawClient connect(DevProxy target, int receiveBufferSize) {
+        return RawClient.connect(target.address(), receiveBufferSize);
+    }
+
+    /** What the echo adds after {@code authority} for {@code client}'s connection: nothing on plain TCP. */
+    String tlsMember(RawClient client) {
+        return "";
     }
 
     @AfterEach
@@ -38,7 +58,7 @@ class EchoTest {
 
     @Test
     void echoDescribesEveryPartOfTheRequestExactly() {
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send("POST /items/42?color=red&size=L HTTP/1.1\r\n"
                     + "Host: example.test\r\n"
                     + "Content-Type: text/plain\r\n"
@@ -54,7 +74,8 @@ class EchoTest {
                     + "\"headers\":[[\"Host\",\"example.test\"],[\"Content-Type\",\"text/plain\"],[\"Content-Length\",\"5\"]],"
                     + "\"bodyLength\":5,\"bodySha256\":\"" + HELLO_SHA256 + "\",\"body\":\"hello\","
                     + "\"remoteAddress\":\"" + client.localAddress() + "\","
-                    + "\"targetForm\":\"origin\",\"authority\":\"example.test\"}", response.bodyText());
+                    + "\"targetForm\":\"origin\",\"authority\":\"example.test\"" + tlsMember(client) + "}",
+                    response.bodyText());
         }
     }
 
@@ -177,7 +198,7 @@ class EchoTest {
 
     @Test
     void http10RequestIsEchoedWithItsVersionAndTheConnectionThenCloses() {
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send("GET /old HTTP/1.0\r\n\r\n");
             RawClient.RawResponse response = client.readResponse();
 
@@ -186,14 +207,14 @@ class EchoTest {
             assertEquals("{\"method\":\"GET\",\"target\":\"/old\",\"path\":\"/old\",\"query\":null,"
                     + "\"version\":\"HTTP/1.0\",\"headers\":[],\"bodyLength\":0,\"bodySha256\":\"" + EMPTY_SHA256 + "\","
                     + "\"body\":\"\",\"remoteAddress\":\"" + client.localAddress() + "\","
-                    + "\"targetForm\":\"origin\",\"authority\":null}", response.bodyText());
+                    + "\"targetForm\":\"origin\",\"authority\":null" + tlsMember(client) + "}", response.bodyText());
             client.assertClosedByServer();
         }
     }
 
     @Test
     void theBodyIsReadInFullBeforeTheAnswer() {
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send("POST /slow HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhe");
             client.assertNothingArrivesWithin(Duration.ofMillis(300));
 
@@ -206,7 +227,7 @@ class EchoTest {
 
     @Test
     void expectContinueGetsAnInterimResponseBeforeTheBodyIsSent() {
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send("PUT /up HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
             RawClient.RawResponse interim = client.readResponse();
             assertEquals("HTTP/1.1 100 Continue", interim.statusLine());
@@ -221,7 +242,7 @@ class EchoTest {
 
     @Test
     void headRequestGetsTheHeadOfTheEchoWithoutItsBody() {
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             // Pipelined: if the HEAD response carried a body, it would be read as the second status line.
             client.send("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\nGET /g HTTP/1.1\r\nHost: h\r\n\r\n");
 
@@ -249,9 +270,9 @@ class EchoTest {
             requests = Arrays.copyOf(requests, requests.length + request.length);
             System.arraycopy(request, 0, requests, requests.length - request.length, request.length);
         }
-        try (DevProxy single = proxy().ioThreads(1).build().start();
-                RawClient slow = RawClient.connect(single.address(), 4096);
-                RawClient other = RawClient.connect(single)) {
+        try (DevProxy single = builder().ioThreads(1).build().start();
+                RawClient slow = connect(single, 4096);
+                RawClient other = connect(single)) {
             // Sent from another thread: the proxy stops reading while an answer waits, so this write blocks.
             byte[] all = requests;
             CompletableFuture<RawClient> sent = CompletableFuture.supplyAsync(() -> slow.send(all));
@@ -264,7 +285,7 @@ class EchoTest {
                     + "\"version\":\"HTTP/1.1\",\"headers\":[[\"Host\",\"h\"],[\"Content-Length\",\"65536\"]],"
                     + "\"bodyLength\":65536,\"bodySha256\":\"" + sha256(body) + "\",\"body\":\""
                     + "\\u0001".repeat(body.length) + "\",\"remoteAddress\":\"" + slow.localAddress() + "\","
-                    + "\"targetForm\":\"origin\",\"authority\":\"h\"}";
+                    + "\"targetForm\":\"origin\",\"authority\":\"h\"" + tlsMember(slow) + "}";
             for (int i = 0; i < pipelined; i++) {
                 String json = slow.readResponse(Duration.ofSeconds(10)).bodyText();
                 assertTrue(expected.equals(json), () -> "expected\n  " + abbreviate(expected) + "\nbut was\n  " + abbreviate(json));
@@ -300,7 +321,7 @@ class EchoTest {
     }
 
     private String echo(byte[] request) {
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect(proxy)) {
             client.send(request);
             RawClient.RawResponse response = client.readResponse(Duration.ofSeconds(10));
             assertEquals("HTTP/1.1 200 OK", response.statusLine(), response::toString);

@@ -70,13 +70,23 @@ final class RawClient implements AutoCloseable {
     }
 
     /**
-     * Connects to the proxy's HTTPS listener over TLS, trusting its certificate, with {@code localhost} as the SNI
-     * name; the handshake is done when this returns.
+     * Connects to the proxy's HTTPS listener over TLS as {@code localhost}, trusting its certificate; the JDK's
+     * client sends no SNI for that name (only for names with a dot). The handshake is done when this returns.
      */
     static RawClient connectTls(DevProxy proxy) {
+        return connectTls(proxy, 0);
+    }
+
+    /** {@link #connectTls(DevProxy)} with a receive buffer set before connecting, as {@link #connect(InetSocketAddress, int)}. */
+    static RawClient connectTls(DevProxy proxy, int receiveBufferSize) {
         try {
+            Socket plain = new Socket();
+            if (receiveBufferSize > 0) {
+                plain.setReceiveBufferSize(receiveBufferSize);
+            }
+            plain.connect(proxy.httpsAddress(), 5_000);
             javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) proxy.tlsTrust().sslContext().getSocketFactory()
-                    .createSocket("localhost", proxy.httpsPort());
+                    .createSocket(plain, "localhost", proxy.httpsPort(), true);
             socket.setSoTimeout((int) DEFAULT_DEADLINE.toMillis());
             socket.startHandshake();
             return new RawClient(socket);

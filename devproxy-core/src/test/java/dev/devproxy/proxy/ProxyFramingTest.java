@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.devproxy.DevProxy;
 import dev.devproxy.proxy.ProxyTestKit.Framing;
 import dev.devproxy.proxy.ProxyTestKit.GeneratedBody;
+import dev.devproxy.proxy.ProxyTestKit.Legs;
 import dev.devproxy.proxy.ProxyTestKit.RawClient;
 import dev.devproxy.proxy.ProxyTestKit.RawResponse;
 import dev.devproxy.proxy.ProxyTestKit.Script;
@@ -49,9 +50,18 @@ class ProxyFramingTest {
         }
     }
 
+    /** The transport of both legs; {@link ProxyFramingOverTlsTest} runs every case over TLS. */
+    Legs legs() {
+        return Legs.PLAIN;
+    }
+
+    private RawClient connect() throws IOException {
+        return legs().connect(proxy);
+    }
+
     private void start(Script script) throws IOException {
-        upstream = ScriptedUpstream.start(script);
-        proxy = DevProxy.builder().port(0).upstream(upstream.upstream()).build().start();
+        upstream = legs().upstream(script);
+        proxy = legs().proxy().upstream(upstream.upstream()).build().start();
     }
 
     /** An upstream that answers {@code /first} with {@code first} and anything else with {@link #AFTER}. */
@@ -74,7 +84,7 @@ class ProxyFramingTest {
     void headResponseKeepsItsContentLengthAndHasNoBody() throws Exception {
         startAnsweringFirstWith("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1234\r\n\r\n");
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             client.send("HEAD /proxy/first HTTP/1.1\r\nHost: devproxy.test\r\n\r\n");
             RawResponse response = client.readToHead();
 
@@ -96,7 +106,7 @@ class ProxyFramingTest {
     void noContentAndNotModifiedHaveNoBody(String bodiless) throws Exception {
         startAnsweringFirstWith(bodiless);
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange(get("/proxy/first"));
 
             assertEquals(bodiless.substring(0, bodiless.indexOf('\r')), response.statusLine());
@@ -109,7 +119,7 @@ class ProxyFramingTest {
     void notModifiedKeepsTheContentLengthOfTheRepresentation() throws Exception {
         startAnsweringFirstWith("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 1234\r\n\r\n");
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange(get("/proxy/first"));
 
             assertEquals(304, response.status());
@@ -125,7 +135,7 @@ class ProxyFramingTest {
                 + "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
                 + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal");
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             // RFC 9110 section 15.2: 1xx responses are forwarded to HTTP/1.1 clients; a 100 is the proxy's own
             // to send, since it answers Expect itself.
             RawResponse hints = client.exchange(get("/proxy/first"));
@@ -147,7 +157,7 @@ class ProxyFramingTest {
     void chunkedResponseStaysWellFramedWithItsTrailers() throws Exception {
         startAnsweringFirstWith(CHUNKED_WITH_TRAILERS);
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange(get("/proxy/first"));
 
             assertAll(
@@ -176,7 +186,7 @@ class ProxyFramingTest {
             }
         });
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange(get("/proxy/first"));
 
             assertEquals("hello world", response.bodyText());
@@ -209,7 +219,7 @@ class ProxyFramingTest {
             }
         });
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange(get("/proxy/first"));
 
             assertTrue(response.complete());
@@ -239,7 +249,7 @@ class ProxyFramingTest {
         byte[] body = new GeneratedBody(12, 300_000).readAllBytes();
         startClosingAfter(head, body);
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange(get("/proxy/first"));
 
             assertAll(
@@ -256,7 +266,7 @@ class ProxyFramingTest {
         byte[] body = new GeneratedBody(13, 300_000).readAllBytes();
         startClosingAfter("HTTP/1.1 200 OK\r\n\r\n", body);
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange("GET /proxy/first HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
 
             assertAll(
@@ -273,7 +283,7 @@ class ProxyFramingTest {
     void chunkedResponseReachesAnHttp10ClientUnchunkedAndDelimitedByTheClose(String connection) throws Exception {
         startAnsweringFirstWith(CHUNKED_WITH_TRAILERS);
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange("GET /proxy/first HTTP/1.0\r\nConnection: " + connection + "\r\n\r\n");
 
             assertAll(
@@ -288,7 +298,7 @@ class ProxyFramingTest {
     void contentLengthResponseKeepsAnHttp10KeepAliveClientOpen() throws Exception {
         startAnsweringFirstWith("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange("GET /proxy/first HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
 
             assertEquals("keep-alive", response.header("Connection"));
@@ -305,7 +315,7 @@ class ProxyFramingTest {
     void http10ClientWithoutKeepAliveIsClosedAfterAContentLengthResponse() throws Exception {
         startAnsweringFirstWith("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
 
-        try (RawClient client = RawClient.connect(proxy)) {
+        try (RawClient client = connect()) {
             RawResponse response = client.exchange("GET /proxy/first HTTP/1.0\r\n\r\n");
 
             assertEquals("first", response.bodyText());

@@ -10,6 +10,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.devproxy.DevProxy;
 import dev.devproxy.ErrorKind;
 import dev.devproxy.Upstream;
+import dev.devproxy.internal.tls.CertificateMaker;
+import dev.devproxy.internal.tls.TlsIdentity;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -30,6 +32,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -52,6 +55,8 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * What the proxy-mode tests share: a raw HTTP/1.x client that checks framing byte by byte, two upstreams (a
@@ -487,6 +492,20 @@ final class ProxyTestKit {
             return connect(proxy, 0);
         }
 
+        /** A TLS connection to the proxy's HTTPS listener, trusting the certificate the proxy hands out. */
+        static RawClient connectTls(DevProxy proxy) throws IOException {
+            Socket socket = proxy.tlsTrust().sslContext().getSocketFactory()
+                    .createSocket(LOOPBACK, proxy.httpsPort());
+            try {
+                socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+                ((SSLSocket) socket).startHandshake();
+                return new RawClient(socket);
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
+
         /** With {@code receiveBuffer} > 0, a small receive window, to make the proxy's writes block early. */
         static RawClient connect(DevProxy proxy, int receiveBuffer) throws IOException {
             Socket socket = new Socket();
@@ -574,12 +593,54 @@ final class ProxyTestKit {
     }
 
     /**
+     * The transport of both legs of a proxied exchange, so that one test runs over plain TCP and over TLS: with
+     * {@link #TLS} the client talks to the proxy's HTTPS listener and the proxy to a TLS upstream, so every byte
+     * of framing crosses two record layers, where records split and join messages at other places than TCP
+     * segments do.
+     */
+    enum Legs {
+        PLAIN, TLS;
+
+        /** Signs the TLS upstreams' certificates; the proxy trusts it and nothing else. */
+        static final TlsIdentity AUTHORITY =
+                CertificateMaker.certificateAuthority("Scripted upstream CA", Duration.ofDays(1));
+        private static final TlsIdentity UPSTREAM_LEAF =
+                CertificateMaker.leaf(AUTHORITY, List.of("127.0.0.1", "localhost"),
+                        Duration.ofDays(1));
+
+        static SSLContext upstreamServerContext() {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(UPSTREAM_LEAF.keyManagers(), null, null);
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        ScriptedUpstream upstream(Script script) throws IOException {
+            return this == TLS ? ScriptedUpstream.startTls(script) : ScriptedUpstream.start(script);
+        }
+
+        /** A proxy builder on a free port; over TLS with an HTTPS listener and trusting the upstreams' CA. */
+        DevProxy.Builder proxy() {
+            DevProxy.Builder builder = DevProxy.builder().port(0);
+            return this == TLS ? builder.tlsPort(0).upstreamSslContext(AUTHORITY.clientContext()) : builder;
+        }
+
+        RawClient connect(DevProxy proxy) throws IOException {
+            return this == TLS ? RawClient.connectTls(proxy) : RawClient.connect(proxy);
+        }
+    }
+
+    /**
      * An upstream written as raw bytes: each accepted connection runs a {@link Script}, which may answer
      * well, slowly, with garbage, or not at all. It records every request it reads and every connection it
      * accepts, and closes them all on {@link #close()}.
      */
     static final class ScriptedUpstream implements Closeable {
         private final ServerSocket server;
+        private final boolean tls;
         private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "scripted-upstream");
             thread.setDaemon(true);
@@ -590,13 +651,20 @@ final class ProxyTestKit {
         private final Queue<Socket> sockets = new ConcurrentLinkedQueue<>();
         private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
-        private ScriptedUpstream(ServerSocket server, Script script) {
+        private ScriptedUpstream(ServerSocket server, boolean tls, Script script) {
             this.server = server;
+            this.tls = tls;
             threads.execute(() -> acceptLoop(script));
         }
 
         static ScriptedUpstream start(Script script) throws IOException {
-            return new ScriptedUpstream(new ServerSocket(0, 50, LOOPBACK), script);
+            return new ScriptedUpstream(new ServerSocket(0, 50, LOOPBACK), false, script);
+        }
+
+        /** The same upstream speaking TLS, with a certificate for 127.0.0.1 signed by {@link Legs#AUTHORITY}. */
+        static ScriptedUpstream startTls(Script script) throws IOException {
+            return new ScriptedUpstream(Legs.upstreamServerContext().getServerSocketFactory()
+                    .createServerSocket(0, 50, LOOPBACK), true, script);
         }
 
         /** Answers every request on every connection with {@code response}, keeping connections open. */
@@ -640,7 +708,7 @@ final class ProxyTestKit {
         }
 
         Upstream upstream() {
-            return Upstream.of("127.0.0.1", server.getLocalPort());
+            return Upstream.of("127.0.0.1", server.getLocalPort(), tls);
         }
 
         int port() {
