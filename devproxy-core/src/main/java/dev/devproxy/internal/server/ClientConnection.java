@@ -529,11 +529,12 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         if (phase == ClientPhase.CLOSED) {
             return false;
         }
-        if (flush()) {
-            return true;
-        }
+        boolean flushed = flush();
+        // Also after a complete write: a phase entered while this output was queued (a tunnel after its 101, the
+        // idle phase after a response) took the write timeout's deadline, counted from a write progress that is
+        // only kept while output waits. Left in place, it would cut the connection off at the next scan.
         updateDeadline();
-        return false;
+        return flushed;
     }
 
     @Override
