@@ -129,6 +129,24 @@ class BodyMatchLimitTest {
     }
 
     @Test
+    void stubsFallingBackToTheirOwnNearMissReportStillStream() throws Exception {
+        // The JUnit extension's chain: these stubs, else the same stubs' 404. The fallback is a body decision of
+        // its own, fed the same chunks; the text at the end is found though only 1 KiB may be held.
+        Stubs stubs = new Stubs();
+        stubs.add(post("/contains").withBodyContaining("needle-at-the-end").willReturn(status(201)));
+        byte[] body = randomLetters(1024 * 1024, "needle-at-the-end");
+        try (DevProxy proxy = proxy().maxMatchBodySize(1024).router(stubs.orElse(stubs.orElseNotFound())).build()
+                .start()) {
+            assertEquals(201, upload(proxy, "/contains", body, true).statusCode());
+            byte[] other = body.clone();
+            other[other.length - 1] = '?';
+            HttpResponse<String> missed = upload(proxy, "/contains", other, false);
+            assertEquals(404, missed.statusCode());
+            assertTrue(missed.body().contains("body: expected to contain \"needle-at-the-end\" but was"), missed.body());
+        }
+    }
+
+    @Test
     void bodyContainingWithAForwardFallbackMatchesWhenTheTextIsInTheFirstBytes() throws Exception {
         // The forward needs the body held for its replay, so the decision comes at the limit: text found by then
         // matches; text further on cannot be seen, and the request goes to the upstream whole.
