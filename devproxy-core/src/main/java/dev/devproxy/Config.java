@@ -222,7 +222,8 @@ public record Config(
                 accessLog, Defaults.CONFIG.forwardProxy, Defaults.CONFIG.forwardAllow, Defaults.CONFIG.tunnelIdleTimeout,
                 Defaults.CONFIG.upstreamProxy, Defaults.CONFIG.noProxy, Defaults.CONFIG.tlsPort,
                 Defaults.CONFIG.tlsKeystore, Defaults.CONFIG.tlsKeystorePassword, Defaults.CONFIG.tlsCertFile,
-                Defaults.CONFIG.tlsHandshakeTimeout, Defaults.CONFIG.maxMatchBodySize);
+                Defaults.CONFIG.tlsHandshakeTimeout,
+                Defaults.CONFIG.maxMatchBodySize);
     }
 
     /** The table's defaults, made once, for the settings the deprecated constructor does not take. */
