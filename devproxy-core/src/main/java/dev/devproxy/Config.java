@@ -70,6 +70,11 @@ import org.jspecify.annotations.Nullable;
  * @param tlsHandshakeTimeout time for a client's TLS handshake on the HTTPS listener, default 3 s; a client
  *     not done by then is closed. The request-line timeout also runs from the accept, handshake included
  *     ({@code TLS_HANDSHAKE_TIMEOUT})
+ * @param maxMatchBodySize the most body bytes held to match a request on its body (stubs' JSON, regex and
+ *     custom body matchers, {@link Route#afterBody} routers), default 16777216 (16 MiB); a longer body is decided
+ *     on its first that many bytes and streams on. Stubs' {@code withBody(String)} and
+ *     {@code withBodyContaining(String)} read the body as it streams and are not bound by it
+ *     ({@code MAX_MATCH_BODY_SIZE})
  */
 public record Config(
         String host,
@@ -97,7 +102,8 @@ public record Config(
         @Nullable Path tlsKeystore,
         String tlsKeystorePassword,
         @Nullable Path tlsCertFile,
-        Duration tlsHandshakeTimeout) {
+        Duration tlsHandshakeTimeout,
+        long maxMatchBodySize) {
 
     /** {@link #tlsPort()} when there is no HTTPS listener. */
     public static final int NO_TLS_PORT = -1;
@@ -131,6 +137,7 @@ public record Config(
      * @param tlsKeystorePassword the keystore's password; empty for none
      * @param tlsCertFile where to write the PEM certificate clients must trust, or null
      * @param tlsHandshakeTimeout time for a client's TLS handshake; positive
+     * @param maxMatchBodySize the most body bytes held to match a request on its body; 0 or more
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -176,6 +183,9 @@ public record Config(
         if (!upstreamProxy.isEmpty()) {
             Upstream.parse(upstreamProxy); // throws naming the value
         }
+        if (maxMatchBodySize < 0) {
+            throw new IllegalArgumentException("maxMatchBodySize must not be negative, was " + maxMatchBodySize);
+        }
     }
 
     /**
@@ -212,7 +222,8 @@ public record Config(
                 accessLog, Defaults.CONFIG.forwardProxy, Defaults.CONFIG.forwardAllow, Defaults.CONFIG.tunnelIdleTimeout,
                 Defaults.CONFIG.upstreamProxy, Defaults.CONFIG.noProxy, Defaults.CONFIG.tlsPort,
                 Defaults.CONFIG.tlsKeystore, Defaults.CONFIG.tlsKeystorePassword, Defaults.CONFIG.tlsCertFile,
-                Defaults.CONFIG.tlsHandshakeTimeout);
+                Defaults.CONFIG.tlsHandshakeTimeout,
+                Defaults.CONFIG.maxMatchBodySize);
     }
 
     /** The table's defaults, made once, for the settings the deprecated constructor does not take. */
@@ -402,6 +413,7 @@ public record Config(
         String tlsKeystorePassword;
         @Nullable Path tlsCertFile;
         Duration tlsHandshakeTimeout;
+        long maxMatchBodySize;
 
         @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
@@ -437,6 +449,7 @@ public record Config(
             tlsKeystorePassword = config.tlsKeystorePassword;
             tlsCertFile = config.tlsCertFile;
             tlsHandshakeTimeout = config.tlsHandshakeTimeout;
+            maxMatchBodySize = config.maxMatchBodySize;
         }
 
         /**
@@ -573,6 +586,14 @@ public record Config(
          * @return this builder
          */
         public Builder maxBodySize(long bytes) { this.maxBodySize = bytes; return this; }
+
+        /**
+         * The most body bytes held to match a request on its body; a longer body is decided on its first bytes.
+         *
+         * @param bytes the limit in bytes, 0 or more
+         * @return this builder
+         */
+        public Builder maxMatchBodySize(long bytes) { this.maxMatchBodySize = bytes; return this; }
 
         /**
          * Time to receive the request line.
@@ -764,7 +785,7 @@ public record Config(
                     shutdownGrace, ioThreads, accessLog, forwardProxy, forwardAllow, tunnelIdleTimeout,
                     upstreamProxy, noProxy,
                     tlsPort, tlsKeystore, tlsKeystorePassword, tlsCertFile,
-                    tlsHandshakeTimeout);
+                    tlsHandshakeTimeout, maxMatchBodySize);
         }
     }
 }

@@ -493,6 +493,20 @@ public final class DevProxy implements AutoCloseable {
         public Builder maxBodySize(long bytes) { config.maxBodySize(bytes); return this; }
 
         /**
+         * The most body bytes held to match a request on its body, default 16777216 (16 MiB): what stubs' JSON,
+         * regex and custom body matchers and {@link Route#afterBody} routers see. A longer body is decided as soon
+         * as that many bytes are held, on those bytes ({@link RecordedRequest#bodyTruncated()} is then true, and
+         * stubs' non-streaming body matchers do not match it, the near-miss report says why); the chosen route gets
+         * them and the rest of the body streamed. Stubs' {@code withBody(String)} and
+         * {@code withBodyContaining(String)} read the body as it streams and match bodies of any size up to
+         * {@link #maxBodySize(long)}.
+         *
+         * @param bytes the most body bytes held for matching, 0 or more
+         * @return this builder
+         */
+        public Builder maxMatchBodySize(long bytes) { config.maxMatchBodySize(bytes); return this; }
+
+        /**
          * Time to receive the request line, default 5 s; 408 beyond.
          *
          * @param timeout the timeout; positive

@@ -70,7 +70,8 @@ public record RecordedRequest(String method, String target, String path, @Nullab
     }
 
     /**
-     * Whether {@link #body()} holds only the first bytes of a longer body.
+     * Whether {@link #body()} holds only the first bytes of a longer body: in a journal, beyond
+     * {@code journalBodyBytes}; for a {@link Route#afterBody} decision, beyond {@code maxMatchBodySize}.
      *
      * @return true when {@link #bodyLength()} exceeds the length of {@link #body()}
      */

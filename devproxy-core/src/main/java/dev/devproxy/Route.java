@@ -80,13 +80,17 @@ public sealed interface Route
     }
 
     /**
-     * Read the whole body first, then decide from the complete request; the chosen route then runs as if it
-     * had been chosen at once, with the body replayed (a forwarded chunked body goes on chunked). The body is
-     * held in memory, within the body limit, so use this only where the decision needs the body, such as
-     * stubs that match on it. {@code decide} runs on an event-loop thread, must not block, and must not
-     * answer {@code afterBody} again; {@link Route#pass()} from it is answered 404.
+     * Read the body first, then decide from the request; the chosen route then runs as if it had been chosen at
+     * once, with the body replayed (a forwarded chunked body goes on chunked). The body is held in memory, up to
+     * {@link DevProxy.Builder#maxMatchBodySize(long) maxMatchBodySize} (default 16 MiB), so use this only where the
+     * decision needs the body, such as stubs that match on it. A longer body is decided as soon as that many
+     * bytes are held: {@code decide} then sees a request whose {@link RecordedRequest#body()} is those first bytes,
+     * whose {@link RecordedRequest#bodyTruncated()} is true and whose {@link RecordedRequest#bodyLength()} counts
+     * the bytes received so far; the chosen route gets the held bytes and then the rest of the body as it
+     * streams, so a forward still sends the whole body. {@code decide} runs on an event-loop thread, must not
+     * block, and must not answer {@code afterBody} again; {@link Route#pass()} from it is answered 404.
      *
-     * @param decide chooses the route from the complete request
+     * @param decide chooses the route from the request with its body, or its first bytes
      * @return a route that reads the body before deciding
      */
     static Route afterBody(java.util.function.Function<RecordedRequest, Route> decide) {

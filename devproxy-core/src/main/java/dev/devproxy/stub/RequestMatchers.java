@@ -1,6 +1,7 @@
 package dev.devproxy.stub;
 
 import dev.devproxy.RecordedRequest;
+import dev.devproxy.internal.stub.BodyScan;
 import dev.devproxy.internal.stub.Json;
 import dev.devproxy.internal.stub.Text;
 import java.net.URLDecoder;
@@ -281,8 +282,8 @@ public final class RequestMatchers {
 
     /**
      * Matches requests whose body, decoded as UTF-8, is exactly {@code body}. The body's bytes are compared
-     * with {@code body}'s UTF-8 encoding where they are held, with no copy and no decoding, so a large body
-     * costs nothing more than it already holds.
+     * with {@code body}'s UTF-8 encoding as they stream in, with no copy and no decoding, so stubs match bodies of
+     * any size up to {@code maxBodySize} with it, however small {@code maxMatchBodySize} is.
      *
      * @param body the expected body text
      * @return a new matcher
@@ -290,36 +291,57 @@ public final class RequestMatchers {
     public static RequestMatcher body(String body) {
         Objects.requireNonNull(body, "body");
         byte[] expected = body.getBytes(StandardCharsets.UTF_8);
-        return new Condition("body " + Text.preview(body), true) {
+        return new StreamingCondition("body " + Text.preview(body)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
-                return !request.bodyTruncated() && Arrays.equals(request.body(), expected) ? null
-                        : "body: expected " + Text.preview(body) + " but was " + Text.body(request);
+                return !request.bodyTruncated() && Arrays.equals(request.body(), expected) ? null : failure(request);
+            }
+
+            @Override
+            String failure(RecordedRequest request) {
+                return "body: expected " + Text.preview(body) + " but was " + Text.body(request);
+            }
+
+            @Override
+            BodyScan scan() {
+                return BodyScan.equalTo(expected);
             }
         };
     }
 
     /**
-     * Matches requests whose body is exactly these bytes (copied).
+     * Matches requests whose body is exactly these bytes (copied); compared as they stream in, as
+     * {@link #body(String)} is.
      *
      * @param body the expected body bytes; copied, so later changes to the array do not count
      * @return a new matcher
      */
     public static RequestMatcher body(byte[] body) {
         byte[] expected = body.clone();
-        return new Condition("body of " + expected.length + " bytes", true) {
+        return new StreamingCondition("body of " + expected.length + " bytes") {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
-                return Arrays.equals(request.body(), expected) && !request.bodyTruncated() ? null
-                        : "body: expected " + expected.length + " given bytes but was " + Text.body(request);
+                return Arrays.equals(request.body(), expected) && !request.bodyTruncated() ? null : failure(request);
+            }
+
+            @Override
+            String failure(RecordedRequest request) {
+                return "body: expected " + expected.length + " given bytes but was " + Text.body(request);
+            }
+
+            @Override
+            BodyScan scan() {
+                return BodyScan.equalTo(expected);
             }
         };
     }
 
     /**
      * Matches requests whose body, decoded as UTF-8, contains {@code text}. The body's bytes are searched for
-     * {@code text}'s UTF-8 encoding where they are held (UTF-8 is self-synchronising, so a match of bytes is a
-     * match of text), with no copy and no decoding.
+     * {@code text}'s UTF-8 encoding as they stream in (UTF-8 is self-synchronising, so a match of bytes is a
+     * match of text; invalid bytes in the body never match part of valid text), with no copy and no decoding,
+     * so stubs match bodies of any size up to {@code maxBodySize} with it, however small
+     * {@code maxMatchBodySize} is.
      *
      * @param text the text the body must contain
      * @return a new matcher
@@ -327,11 +349,20 @@ public final class RequestMatchers {
     public static RequestMatcher bodyContaining(String text) {
         Objects.requireNonNull(text, "text");
         byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-        return new Condition("body containing " + Text.preview(text), true) {
+        return new StreamingCondition("body containing " + Text.preview(text)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
-                return Text.indexOf(request.body(), needle) >= 0 ? null
-                        : "body: expected to contain " + Text.preview(text) + " but was " + Text.body(request);
+                return Text.indexOf(request.body(), needle) >= 0 ? null : failure(request);
+            }
+
+            @Override
+            String failure(RecordedRequest request) {
+                return "body: expected to contain " + Text.preview(text) + " but was " + Text.body(request);
+            }
+
+            @Override
+            BodyScan scan() {
+                return BodyScan.containing(needle);
             }
         };
     }
@@ -517,6 +548,32 @@ public final class RequestMatchers {
         public String toString() {
             return description;
         }
+    }
+
+    /**
+     * A body condition that can also read the body as it streams: stubs feed a {@link #scan()} per request
+     * and never need the body held for it.
+     */
+    abstract static class StreamingCondition extends Condition {
+        StreamingCondition(String description) {
+            super(description, true);
+        }
+
+        /** A fresh pass over one request's body. */
+        abstract BodyScan scan();
+
+        /** Why {@code request} does not match, when a scan said it does not. */
+        abstract String failure(RecordedRequest request);
+    }
+
+    /** A scan for {@code part} of a stub, or null when it reads the held body instead. */
+    static @Nullable BodyScan scan(RequestMatcher part) {
+        return part instanceof StreamingCondition streaming ? streaming.scan() : null;
+    }
+
+    /** Why {@code request} does not match {@code part}, a condition whose {@link #scan} said it does not. */
+    static String scanFailure(RequestMatcher part, RecordedRequest request) {
+        return ((StreamingCondition) part).failure(request);
     }
 
     /** See {@link #allOf}. */

@@ -42,6 +42,11 @@ import org.jspecify.annotations.Nullable;
  * The body is read before choosing only when a stub that needs it (a body matcher) has matched everything
  * else; all other requests, including those passed on to the next route, stream. When that happens, the next
  * route is asked from the head first and its answer is used if no stub matches the whole request.
+ * {@code withBody(String)} and {@code withBodyContaining(String)} read the body as it streams, holding none of
+ * it. The body is held, once, up to {@code maxMatchBodySize} (default 16 MiB), only when another body matcher
+ * (JSON, regex, a custom predicate) or the next route (a forward, echo, a router's own {@code afterBody}) needs
+ * it; a longer body is then decided on those first bytes, where such matchers do not match and the near-miss
+ * report names the setting, and the next route still gets the whole body.
  */
 public final class Stubs implements Router {
     /** The most unmatched requests kept for {@link #unmatchedRequests()}; older ones are dropped. */
@@ -193,7 +198,7 @@ public final class Stubs implements Router {
                 return "answered by " + describe(entry);
             }
         }
-        return report(request, snapshot, true);
+        return report(request, snapshot, Entry::bodyMismatches);
     }
 
     /**
@@ -242,9 +247,15 @@ public final class Stubs implements Router {
                 continue;
             }
             if (entry.needsBody) {
-                int from = i;
+                // This stub and those after it whose head conditions match decide once the body is read.
+                List<Integer> candidates = new ArrayList<>();
+                for (int j = i; j < snapshot.length; j++) {
+                    if (j == i || (!snapshot[j].isUsedUp() && snapshot[j].matchesHead(view))) {
+                        candidates.add(j);
+                    }
+                }
                 Route fallback = next == null ? null : next.route(head);
-                return Route.afterBody(request -> decideWithBody(snapshot, from, request, fallback, notFound));
+                return Route.afterBody(new BodyDecision(this, snapshot, candidates, fallback, notFound));
             }
             int use = entry.claim();
             if (use >= 0) {
@@ -252,34 +263,24 @@ public final class Stubs implements Router {
             }
         }
         if (notFound) {
-            return notFound(view, snapshot, false);
+            return notFound(view, snapshot, null);
         }
         return next == null ? Route.pass() : next.route(head);
     }
 
-    private Route decideWithBody(Entry[] snapshot, int from, RecordedRequest request, @Nullable Route fallback,
-            boolean notFound) {
-        for (int i = from; i < snapshot.length; i++) {
-            Entry entry = snapshot[i];
-            if (entry.isUsedUp() || !entry.matchesHead(request) || !entry.matchesBody(request)) {
-                continue;
-            }
-            int use = entry.claim();
-            if (use >= 0) {
-                return Route.respond(entry.stub.responseFor(use));
-            }
-        }
-        if (notFound) {
-            return notFound(request, snapshot, true);
-        }
-        if (fallback instanceof Route.AfterBody nested) {
-            return nested.decide().apply(request);
-        }
-        return fallback == null ? Route.pass() : fallback;
+    /** Why an entry's body conditions do not hold for a request, as a report lists them. */
+    @FunctionalInterface
+    interface BodyMismatches {
+        List<String> of(Entry entry, RecordedRequest request);
     }
 
-    private Route notFound(RecordedRequest request, Entry[] snapshot, boolean bodyRead) {
-        String report = report(request, snapshot, bodyRead);
+    /**
+     * The near-miss 404, kept in {@link #unmatchedRequests()}.
+     *
+     * @param body how the body conditions are reported; null when the body was not read
+     */
+    Route notFound(RecordedRequest request, Entry[] snapshot, @Nullable BodyMismatches body) {
+        String report = report(request, snapshot, body);
         if (unmatchedCount.incrementAndGet() > MAX_UNMATCHED) {
             unmatched.poll();
             unmatchedCount.decrementAndGet();
@@ -290,7 +291,7 @@ public final class Stubs implements Router {
     }
 
     /** The near-miss report: the closest stubs first, each with the conditions the request missed. */
-    private static String report(RecordedRequest request, Entry[] snapshot, boolean bodyRead) {
+    private static String report(RecordedRequest request, Entry[] snapshot, @Nullable BodyMismatches body) {
         StringBuilder out = new StringBuilder("No stub matched ").append(request.method()).append(' ')
                 .append(request.target());
         if (snapshot.length == 0) {
@@ -305,8 +306,8 @@ public final class Stubs implements Router {
                 reasons.add("used up: it already answered " + Text.count(entry.uses(), "request")
                         + " of the " + entry.stub.maxUses() + " it was limited to");
             }
-            if (bodyRead && reasons.isEmpty()) {
-                reasons.addAll(entry.bodyMismatches(request));
+            if (body != null && reasons.isEmpty()) {
+                reasons.addAll(body.of(entry, request));
             }
             double distance = 0;
             int otherMisses = 0;
@@ -364,7 +365,7 @@ public final class Stubs implements Router {
     }
 
     /** One registration: the stub split into head and body conditions, and its use count. */
-    private static final class Entry implements RegisteredStub {
+    static final class Entry implements RegisteredStub {
         final Stubs owner;
         final Stub stub;
         final List<RequestMatcher> head;
@@ -419,18 +420,23 @@ public final class Stubs implements Router {
 
         private boolean all(List<RequestMatcher> parts, RecordedRequest request) {
             for (RequestMatcher part : parts) {
-                try {
-                    if (!part.matches(request)) {
-                        return false;
-                    }
-                } catch (RuntimeException | AssertionError e) {
-                    // An AssertionError too: a matcher written with test assertions must not kill the loop.
-                    LogHolder.LOG.log(Level.WARNING, "matcher " + part.describe() + " of stub " + stub.describe() + " threw for "
-                            + request + "; taken as no match", e);
+                if (!matches(part, request)) {
                     return false;
                 }
             }
             return true;
+        }
+
+        /** Whether {@code part} of this stub matches, taking a matcher that throws as no match (logged). */
+        boolean matches(RequestMatcher part, RecordedRequest request) {
+            try {
+                return part.matches(request);
+            } catch (RuntimeException | AssertionError e) {
+                // An AssertionError too: a matcher written with test assertions must not kill the loop.
+                LogHolder.LOG.log(Level.WARNING, "matcher " + part.describe() + " of stub " + stub.describe() + " threw for "
+                        + request + "; taken as no match", e);
+                return false;
+            }
         }
 
         /** {@link RequestMatchers#distance}, taking a matcher that throws as one nowhere near. */
@@ -445,13 +451,18 @@ public final class Stubs implements Router {
         private List<String> mismatches(List<RequestMatcher> parts, RecordedRequest request) {
             List<String> reasons = new ArrayList<>();
             for (RequestMatcher part : parts) {
-                try {
-                    reasons.addAll(part.mismatches(request));
-                } catch (RuntimeException | AssertionError e) {
-                    reasons.add(part.describe() + ": the matcher threw " + e);
-                }
+                reasons.addAll(mismatchesOf(part, request));
             }
             return reasons;
+        }
+
+        /** Why {@code part} of this stub does not match; a matcher that throws is reported as such. */
+        List<String> mismatchesOf(RequestMatcher part, RecordedRequest request) {
+            try {
+                return part.mismatches(request);
+            } catch (RuntimeException | AssertionError e) {
+                return List.of(part.describe() + ": the matcher threw " + e);
+            }
         }
 
         @Override

@@ -78,19 +78,24 @@ public final class RequestCapture {
         this.clientCertificates = List.of();
     }
 
-    /** Adds body bytes {@code [offset, offset + length)} of {@code buffer}, keeping at most the cap. */
-    public void addBody(ByteBuffer buffer, int offset, int length) {
+    /**
+     * Adds body bytes {@code [offset, offset + length)} of {@code buffer}, keeping at most the cap.
+     *
+     * @return how many of them were kept: the first ones, all of them until the cap is reached
+     */
+    public int addBody(ByteBuffer buffer, int offset, int length) {
         bodyLength += length;
         snapshot = null;
         int keep = (int) Math.min(length, (long) maxBodyBytes - kept);
         if (keep <= 0) {
-            return;
+            return 0;
         }
         if (body.length < kept + keep) {
             body = Arrays.copyOf(body, (int) Math.min(maxBodyBytes, Math.max(2L * body.length, (long) kept + keep)));
         }
         buffer.get(offset, body, kept, keep);
         kept += keep;
+        return keep;
     }
 
     /** The request as received so far, an immutable copy; the same one until more body bytes arrive. */
