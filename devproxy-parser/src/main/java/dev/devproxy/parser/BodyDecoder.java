@@ -10,7 +10,16 @@ import org.jspecify.annotations.Nullable;
  * message) stay in the buffer. Bodies are never copied.
  */
 final class BodyDecoder {
-    private final ChunkedDecoder chunked;
+    /** The trailers of every message that was not chunked; never written to (the mutators are package-private). */
+    private static final HeaderFields NO_TRAILERS = new HeaderFields();
+
+    private final ParserLimits limits;
+    private final boolean bareLfEndsLines;
+    /**
+     * Made for the first chunked body: most connections never see one, and an idle keep-alive connection keeps
+     * its parser, so the decoder and its trailer fields would be held by each of thousands for nothing.
+     */
+    private @Nullable ChunkedDecoder chunked;
     private final long maxBodySize;
 
     private BodyKind kind = BodyKind.NONE;
@@ -24,7 +33,8 @@ final class BodyDecoder {
 
     /** A decoder whose bodies may hold at most {@code maxBodySize} decoded bytes: its direction's limit. */
     BodyDecoder(ParserLimits limits, long maxBodySize, boolean bareLfEndsLines) {
-        this.chunked = new ChunkedDecoder(limits, maxBodySize, bareLfEndsLines);
+        this.limits = limits;
+        this.bareLfEndsLines = bareLfEndsLines;
         this.maxBodySize = maxBodySize;
     }
 
@@ -36,7 +46,12 @@ final class BodyDecoder {
         // Trailers are reported for chunked bodies only, and forgotten when the next message starts. Most
         // messages are not chunked, so the chunked decoder is reset only when one is, or after one was.
         if (bodyKind == BodyKind.CHUNKED || chunkedInUse) {
-            chunked.start();
+            ChunkedDecoder decoder = chunked;
+            if (decoder == null) {
+                decoder = new ChunkedDecoder(limits, maxBodySize, bareLfEndsLines);
+                chunked = decoder;
+            }
+            decoder.start();
             chunkedInUse = bodyKind == BodyKind.CHUNKED;
         }
     }
@@ -58,12 +73,16 @@ final class BodyDecoder {
     }
 
     private ParseStatus decodeChunked(ByteBuffer input) {
-        ParseStatus status = chunked.decode(input);
+        ChunkedDecoder decoder = chunked;
+        if (decoder == null) {
+            throw new IllegalStateException("a chunked body was not started");
+        }
+        ParseStatus status = decoder.decode(input);
         if (status == ParseStatus.BODY) {
-            bodyOffset = chunked.bodyOffset();
-            bodyLength = chunked.bodyLength();
+            bodyOffset = decoder.bodyOffset();
+            bodyLength = decoder.bodyLength();
         } else if (status == ParseStatus.ERROR) {
-            error = chunked.error();
+            error = decoder.error();
         }
         return status;
     }
@@ -118,6 +137,7 @@ final class BodyDecoder {
     }
 
     HeaderFields trailers() {
-        return chunked.trailers();
+        ChunkedDecoder decoder = chunked;
+        return decoder == null ? NO_TRAILERS : decoder.trailers();
     }
 }

@@ -47,8 +47,11 @@ final class HeadScanner {
     private final boolean bareLfEndsLines;
     private final int maxStorage;
 
-    private byte[] storage = new byte[0];
-    private byte[] spare = new byte[0];
+    /** Shared by every scanner until its storage first grows (growth copies into a new array): never written to. */
+    private static final byte[] NO_STORAGE = new byte[0];
+
+    private byte[] storage = NO_STORAGE;
+    private byte[] spare = NO_STORAGE;
 
     private Phase phase;
     /** The last byte consumed was a CR, so the next must be LF. */

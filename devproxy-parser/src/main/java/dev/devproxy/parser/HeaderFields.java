@@ -26,12 +26,16 @@ public final class HeaderFields {
     private static final int VALUE_END = 3;
     private static final int INTS_PER_FIELD = 4;
 
-    private byte[] bytes = new byte[0];
+    /** Shared by every field list until it is first pointed at storage or grown: never written to. */
+    private static final byte[] NO_BYTES = new byte[0];
+    private static final int[] NO_OFFSETS = new int[0];
+
+    private byte[] bytes = NO_BYTES;
     /**
      * Four offsets into {@link #bytes} per field line: name start and end, trimmed value start and end. Empty
      * until a first line is added, as trailers and the head a parser keeps in reserve mostly stay.
      */
-    private int[] offsets = new int[0];
+    private int[] offsets = NO_OFFSETS;
     private int size;
 
     /*

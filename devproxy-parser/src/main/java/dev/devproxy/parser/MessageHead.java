@@ -14,8 +14,11 @@ import org.jspecify.annotations.Nullable;
  * only by the methods that return one. Not thread-safe, like its parser.
  */
 public abstract sealed class MessageHead permits RequestHead, ResponseHead {
+    /** What a head holds before its first parse: shared, never written to. */
+    private static final byte[] NO_BYTES = new byte[0];
+
     // Written by the parser; every offset indexes bytes, which holds the head from its start line on.
-    byte[] bytes = new byte[0];
+    byte[] bytes = NO_BYTES;
     HttpVersion version = HttpVersion.HTTP_1_1;
     final HeaderFields headers = new HeaderFields();
     BodyKind bodyKind = BodyKind.NONE;
@@ -25,7 +28,7 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
 
     /** The read-only view {@link #storage()} hands out, and the array it views. */
     private @Nullable ByteBuffer storageView;
-    private byte[] viewedBytes = new byte[0];
+    private byte[] viewedBytes = NO_BYTES;
 
     MessageHead() {
     }
