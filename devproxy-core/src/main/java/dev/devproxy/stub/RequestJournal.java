@@ -141,6 +141,16 @@ public interface RequestJournal {
      */
     void verify(int times, RequestMatcher matcher, Duration timeout);
 
+    /**
+     * The entries recorded so far as an HTTP Archive (HAR 1.2), for a browser's developer tools or any HAR
+     * viewer; see {@link Har}.
+     *
+     * @return the archive's JSON text
+     */
+    default String toHar() {
+        return Har.write(all());
+    }
+
     /** Forgets every request, including those in flight now when they finish, and resets {@link #takeRequest}. */
     void clear();
 }
