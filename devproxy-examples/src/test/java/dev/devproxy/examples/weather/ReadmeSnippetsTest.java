@@ -16,7 +16,10 @@ import dev.devproxy.Fault;
 import dev.devproxy.Route;
 import dev.devproxy.Upstream;
 import dev.devproxy.junit.DevProxyExtension;
+import dev.devproxy.stub.Har;
 import dev.devproxy.stub.JournalEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -88,5 +91,21 @@ class ReadmeSnippetsTest {
             proxy.verify(get("/v1/cities"));
         }
         // README: end
+    }
+
+    @Test
+    void har() throws Exception {
+        try (DevProxy proxy = DevProxy.builder().port(0).build().start();
+                DevProxy replay = DevProxy.builder().port(0).build().start()) {
+            proxy.stubFor(get("/v1/cities").willReturn(json(200, "[\"Oslo\"]")));
+            new WeatherClient(proxy.baseUri(), "my-key", Duration.ofSeconds(1)).cities();
+            // README: har
+            Path har = Path.of("target/cities.har");
+            Files.writeString(har, proxy.journal().toHar());   // open it in a browser's developer tools
+            Har.stubs(har).forEach(replay::stubFor);            // the same answers from another proxy
+            // README: end
+            WeatherClient client = new WeatherClient(replay.baseUri(), "my-key", Duration.ofSeconds(1));
+            assertEquals(java.util.List.of("Oslo"), client.cities());
+        }
     }
 }
