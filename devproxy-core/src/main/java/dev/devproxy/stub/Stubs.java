@@ -16,9 +16,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,6 +62,8 @@ public final class Stubs implements Router {
     private volatile Entry[] entries = new Entry[0];
     private final ConcurrentLinkedQueue<UnmatchedRequest> unmatched = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unmatchedCount = new AtomicInteger();
+    /** The last id given; ids are never reused, so a stale id held by a client cannot name a newer stub. */
+    private final AtomicLong lastId = new AtomicLong();
 
     /** An empty registry. */
     public Stubs() {
@@ -72,7 +76,8 @@ public final class Stubs implements Router {
      * @return the registration, to count its uses or remove it
      */
     public RegisteredStub add(Stub stub) {
-        Entry entry = new Entry(this, Objects.requireNonNull(stub, "stub"), callerFrame());
+        Entry entry = new Entry(this, Objects.requireNonNull(stub, "stub"), callerFrame(),
+                Long.toString(lastId.incrementAndGet()));
         synchronized (lock) {
             Entry[] current = entries;
             Entry[] next = Arrays.copyOf(current, current.length + 1);
@@ -120,6 +125,21 @@ public final class Stubs implements Router {
      */
     public List<RegisteredStub> list() {
         return List.of(entries);
+    }
+
+    /**
+     * The registration with {@code id}, if it is still registered.
+     *
+     * @param id a {@link RegisteredStub#id()}
+     * @return the registration, or empty when none has that id now
+     */
+    public Optional<RegisteredStub> find(String id) {
+        for (Entry entry : entries) {
+            if (entry.id.equals(id)) {
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -371,10 +391,12 @@ public final class Stubs implements Router {
         final List<RequestMatcher> body;
         final boolean needsBody;
         final String registeredAt;
+        final String id;
         final AtomicInteger uses = new AtomicInteger();
 
-        Entry(Stubs owner, Stub stub, String registeredAt) {
+        Entry(Stubs owner, Stub stub, String registeredAt, String id) {
             this.owner = owner;
+            this.id = id;
             this.stub = stub;
             this.registeredAt = registeredAt;
             List<RequestMatcher> headParts = new ArrayList<>();
@@ -452,6 +474,11 @@ public final class Stubs implements Router {
                 }
             }
             return reasons;
+        }
+
+        @Override
+        public String id() {
+            return id;
         }
 
         @Override
