@@ -200,6 +200,7 @@ class ConfigTest {
             "--forward-proxy", "true", "--forward-allow", "*.test, localhost:8080", "--tunnel-idle-timeout", "7",
             "--http-proxy", "http://next:3128", "--no-proxy", "*.corp", "--tls-port", "0", "--tls-keystore", "k.p12",
             "--tls-keystore-password", "pw", "--tls-cert-file", "ca.pem", "--tls-handshake-timeout", "2",
+            "--admin-port", "0", "--admin-host", "0.0.0.0", "--admin-token", "s3cret",
         };
 
         Config config = parse(args, new PrintStream(new ByteArrayOutputStream()));
@@ -208,7 +209,8 @@ class ConfigTest {
                 Duration.ofMillis(500), Duration.ofMillis(600), Duration.ofMillis(700), 500L, Duration.ofMillis(800),
                 Duration.ofMillis(900), Duration.ofMillis(1100), Duration.ofMillis(1200), Duration.ofMillis(1300), 1, true,
                 true, "*.test, localhost:8080", Duration.ofSeconds(7), "http://next:3128", "*.corp",
-                0, java.nio.file.Path.of("k.p12"), "pw", java.nio.file.Path.of("ca.pem"), Duration.ofSeconds(2)),
+                0, java.nio.file.Path.of("k.p12"), "pw", java.nio.file.Path.of("ca.pem"), Duration.ofSeconds(2),
+                0, "0.0.0.0", "s3cret"),
                 config);
     }
 

@@ -190,7 +190,13 @@ public final class StubJson {
 
     /** A duration in milliseconds, exact: fractions of a millisecond as decimals. */
     static BigDecimal millis(Duration duration) {
-        return BigDecimal.valueOf(duration.toNanos()).movePointLeft(6).stripTrailingZeros();
+        return plain(BigDecimal.valueOf(duration.toNanos()).movePointLeft(6));
+    }
+
+    /** {@code number} without trailing zeros and without an exponent: 50, not 5E+1; 0.5, not 0.500000. */
+    static BigDecimal plain(BigDecimal number) {
+        BigDecimal stripped = number.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     private static String faultType(Fault fault) {
