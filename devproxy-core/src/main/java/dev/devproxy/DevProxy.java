@@ -348,7 +348,7 @@ public final class DevProxy implements AutoCloseable {
     }
 
     /**
-     * {@code http://host:port/__admin/} of the admin API, for {@code DevProxyAdmin.connect}.
+     * {@code http://host:port/__admin/} of the admin API, for {@link dev.devproxy.admin.DevProxyAdmin#connect}.
      *
      * @return the admin API's base URI, ending in {@code /__admin/}
      * @throws IllegalStateException before start, or when the admin API is off
@@ -826,7 +826,7 @@ public final class DevProxy implements AutoCloseable {
         /**
          * Opens the admin API on {@code port}: JSON over HTTP under {@code /__admin/} on a listener of its own,
          * served by the same event loops, to add and remove stubs, read and verify the journal, reset, and read
-         * settings and metrics from another process ({@code dev.devproxy.admin.DevProxyAdmin} is a client);
+         * settings and metrics from another process ({@link dev.devproxy.admin.DevProxyAdmin} is a client);
          * 0 picks a free port ({@link DevProxy#adminPort()} says which); default none: no admin API. Its requests
          * are never journalled, stub-matched or counted in the metrics.
          *
