@@ -128,6 +128,28 @@ class AdminApiTest {
         return null;
     }
 
+    @Test
+    void anAdminListenerAtItsCapShedsOnlyItsOwnConnections() throws Exception {
+        DevProxy proxy = admin();
+        try (RawClient traffic = RawClient.connect(proxy)) {
+            traffic.send("GET /first HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertEquals(200, traffic.readResponse().status());
+            // The oldest idle connection of the loops is this one, which shedding took first before it asked
+            // which listener a connection belongs to (fails without the owner check in Shedder).
+            List<RawClient> admins = new ArrayList<>();
+            try {
+                for (int i = 0; i < 64; i++) { // the admin listener's cap: accepting pauses and shedding begins
+                    admins.add(RawClient.connect(proxy.adminAddress(), 0));
+                }
+                admins.get(0).assertClosedByServer(java.time.Duration.ofSeconds(4)); // shed: older than a second
+                traffic.send("GET /still-open HTTP/1.1\r\nHost: h\r\n\r\n");
+                assertEquals(200, traffic.readResponse().status());
+            } finally {
+                admins.forEach(RawClient::close);
+            }
+        }
+    }
+
     // ---- stubs ------------------------------------------------------------------------------------------------
 
     @Test

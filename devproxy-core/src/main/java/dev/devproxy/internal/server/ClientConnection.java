@@ -128,6 +128,11 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     }
 
     /** Starts a connection on {@code transport}, which is bound to it from now on. On the loop's thread. */
+    /** The listener's acceptor that accepted this connection, whose cap it counts against. */
+    ClientSlots slots() {
+        return slots;
+    }
+
     static ClientConnection open(Transport transport, ServerLoop on, ServerContext context, ClientSlots slots) {
         ClientConnection connection = new ClientConnection(transport, on, context, slots);
         on.loop.addTimed(connection);
