@@ -164,6 +164,7 @@ class AdminApiTest {
         String id = (String) stub.get("id");
         assertEquals("/__admin/stubs/" + id, added.headers().firstValue("Location").orElse(""));
         assertEquals(proxy.stubs().list().get(0).id(), id);
+        assertTrue(String.valueOf(stub.get("registeredAt")).startsWith("admin API, from 127.0.0.1:"), stub.toString());
 
         HttpResponse<String> answered = HTTP.send(HttpRequest.newBuilder(proxy.baseUri().resolve("/api/users"))
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());

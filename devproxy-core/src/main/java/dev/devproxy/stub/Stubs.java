@@ -4,6 +4,7 @@ import dev.devproxy.RecordedRequest;
 import dev.devproxy.Response;
 import dev.devproxy.Route;
 import dev.devproxy.Router;
+import dev.devproxy.internal.stub.StubsAccess;
 import dev.devproxy.internal.stub.Text;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.RequestHead;
@@ -58,6 +59,10 @@ public final class Stubs implements Router {
     private static final Set<String> OWN_FRAMES = Set.of(Stubs.class.getName(), "dev.devproxy.DevProxy",
             "dev.devproxy.junit.DevProxyExtension");
 
+    static {
+        StubsAccess.register((stubs, stub, registeredAt) -> stubs.add(stub, registeredAt));
+    }
+
     private final Object lock = new Object();
     private volatile Entry[] entries = new Entry[0];
     private final ConcurrentLinkedQueue<UnmatchedRequest> unmatched = new ConcurrentLinkedQueue<>();
@@ -76,7 +81,11 @@ public final class Stubs implements Router {
      * @return the registration, to count its uses or remove it
      */
     public RegisteredStub add(Stub stub) {
-        Entry entry = new Entry(this, Objects.requireNonNull(stub, "stub"), callerFrame(),
+        return add(stub, callerFrame());
+    }
+
+    private RegisteredStub add(Stub stub, String registeredAt) {
+        Entry entry = new Entry(this, Objects.requireNonNull(stub, "stub"), registeredAt,
                 Long.toString(lastId.incrementAndGet()));
         synchronized (lock) {
             Entry[] current = entries;

@@ -7,6 +7,7 @@ import dev.devproxy.Route;
 import dev.devproxy.Router;
 import dev.devproxy.internal.stub.BoundedJournal;
 import dev.devproxy.internal.stub.Json;
+import dev.devproxy.internal.stub.StubsAccess;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.RequestHead;
 import dev.devproxy.stub.RegisteredStub;
@@ -163,7 +164,7 @@ public final class AdminRouter implements Router {
 
     private Response addStub(RecordedRequest request) {
         Stub stub = StubJson.readStub(body(request));
-        RegisteredStub registered = stubs.add(stub);
+        RegisteredStub registered = StubsAccess.add(stubs, stub, "admin API, from " + request.remoteAddress());
         return json(201, stubJson(registered)).toBuilder()
                 .header("Location", PREFIX + "/stubs/" + registered.id()).build();
     }
