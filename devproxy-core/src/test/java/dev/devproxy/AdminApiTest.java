@@ -286,6 +286,17 @@ class AdminApiTest {
     }
 
     @Test
+    void withoutAJournalTheJournalEndpointsAre409AndTheRestWorks() throws Exception {
+        DevProxy proxy = start(TestSupport.proxy().adminPort(0).journalCapacity(0));
+        assertError(call(proxy, "GET", "/__admin/journal", null), 409, null, "keeps no journal");
+        assertError(call(proxy, "DELETE", "/__admin/journal", null), 409, null, "keeps no journal");
+        assertError(call(proxy, "POST", "/__admin/verify", "{\"request\": {}}"), 409, null, "keeps no journal");
+        assertEquals(Boolean.FALSE, json(call(proxy, "POST", "/__admin/reset", null)).get("journalCleared"));
+        assertEquals(201, call(proxy, "POST", "/__admin/stubs", "{\"response\": {\"status\": 204}}").statusCode());
+        assertEquals(204, traffic(proxy, "/anything").statusCode());
+    }
+
+    @Test
     void resetRemovesStubsAndClearsTheJournal() throws Exception {
         DevProxy proxy = admin();
         proxy.stubFor(get("/x").willReturn(text(200, "x")));
