@@ -3,6 +3,7 @@ package dev.devproxy.admin;
 import dev.devproxy.MetricsSnapshot;
 import dev.devproxy.internal.admin.ExchangeJson;
 import dev.devproxy.internal.admin.StubJson;
+import dev.devproxy.internal.admin.StubJsonReader;
 import dev.devproxy.internal.stub.Json;
 import dev.devproxy.stub.JournalEntry;
 import dev.devproxy.stub.RequestMatcher;
@@ -105,7 +106,7 @@ public final class DevProxyAdmin {
                     form.put((String) name, value);
                 }
             });
-            Stub stub = listed.containsKey("noJsonForm") ? null : StubJson.readStub(form);
+            Stub stub = listed.containsKey("noJsonForm") ? null : StubJsonReader.readStub(form);
             stubs.add(new RemoteStub((String) listed.get("id"), stub, (String) listed.get("description"),
                     ((BigDecimal) listed.get("uses")).intValueExact(), Boolean.TRUE.equals(listed.get("usedUp"))));
         }

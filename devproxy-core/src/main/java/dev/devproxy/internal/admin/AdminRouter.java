@@ -163,7 +163,7 @@ public final class AdminRouter implements Router {
     }
 
     private Response addStub(RecordedRequest request) {
-        Stub stub = StubJson.readStub(body(request));
+        Stub stub = StubJsonReader.readStub(body(request));
         RegisteredStub registered = StubsAccess.add(stubs, stub, "admin API, from " + request.remoteAddress());
         return json(201, stubJson(registered)).toBuilder()
                 .header("Location", PREFIX + "/stubs/" + registered.id()).build();
@@ -190,7 +190,7 @@ public final class AdminRouter implements Router {
         if (pattern == null) {
             throw AdminException.badField("request", "required: the request pattern to count");
         }
-        RequestPattern matcher = StubJson.readPattern(pattern, "request");
+        RequestPattern matcher = StubJsonReader.readPattern(pattern, "request");
         Long count = body.whole("count", 0, Integer.MAX_VALUE);
         Long atLeast = body.whole("atLeast", 0, Integer.MAX_VALUE);
         Long atMost = body.whole("atMost", 0, Integer.MAX_VALUE);

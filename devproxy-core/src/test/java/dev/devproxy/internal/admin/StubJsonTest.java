@@ -35,7 +35,7 @@ class StubJsonTest {
 
     private static Stub roundTrip(Stub stub) {
         String json = Json.write(StubJson.write(stub));
-        Stub back = StubJson.readStub(Json.parse(json));
+        Stub back = StubJsonReader.readStub(Json.parse(json));
         assertEquals(json, Json.write(StubJson.write(back)), "written again, the same JSON");
         return back;
     }
@@ -108,7 +108,7 @@ class StubJsonTest {
 
     @Test
     void aJsonBodyResponseGetsItsContentType() {
-        Stub stub = StubJson.readStub(Json.parse("{\"response\": {\"status\": 200, \"jsonBody\": {\"a\": [1, 2]}}}"));
+        Stub stub = StubJsonReader.readStub(Json.parse("{\"response\": {\"status\": 200, \"jsonBody\": {\"a\": [1, 2]}}}"));
         Response response = stub.responses().get(0);
         assertEquals("{\"a\":[1,2]}", new String(response.body(), StandardCharsets.UTF_8));
         assertEquals(List.of(Map.entry("Content-Type", "application/json")), response.headers());
@@ -149,7 +149,7 @@ class StubJsonTest {
         "[]||expected an object, was an array",
     })
     void badInputNamesTheField(String json, String field, String message) {
-        AdminException e = assertThrows(AdminException.class, () -> StubJson.readStub(Json.parse(json)));
+        AdminException e = assertThrows(AdminException.class, () -> StubJsonReader.readStub(Json.parse(json)));
         assertEquals(field == null ? null : field, e.field, e.getMessage());
         if (!message.equals("expected a string")) {
             assertTrue(e.getMessage().contains(message), e.getMessage());
