@@ -179,6 +179,32 @@ class ConfigTest {
         assertEquals(4000, config.limits().maxHeaderSectionSize());
     }
 
+    @ParameterizedTest(name = "ADMIN_PORT={0}")
+    @ValueSource(strings = {"none", "-1"})
+    void theAdminApiIsOffUnlessAPortIsGiven(String value) {
+        assertFalse(Config.defaults().hasAdminListener());
+        assertFalse(Config.fromEnv(Map.of("ADMIN_PORT", value)).hasAdminListener());
+        Config on = Config.fromEnv(Map.of("ADMIN_PORT", "0"));
+        assertTrue(on.hasAdminListener());
+        assertEquals("127.0.0.1", on.adminHost());
+        assertEquals("", on.adminToken());
+    }
+
+    @Test
+    void theAdminTokenIsMaskedAndMustBeSendable() {
+        Config config = Config.fromEnv(Map.of("ADMIN_PORT", "0", "ADMIN_TOKEN", "s3cret"));
+        assertEquals("s3cret", config.adminToken());
+        assertFalse(config.toString().contains("s3cret"), config.toString());
+        assertTrue(config.toString().contains("adminToken=****"), config.toString());
+        IllegalArgumentException spaced = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("ADMIN_TOKEN", "two words")));
+        assertTrue(spaced.getMessage().contains("adminToken must be visible ASCII"), spaced.getMessage());
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("ADMIN_PORT", "-2")));
+        assertTrue(port.getMessage().startsWith("ADMIN_PORT='-2'") || port.getMessage().contains("adminPort"),
+                port.getMessage());
+    }
+
     // ---- the command line ----
 
     @ParameterizedTest(name = "{0}")
