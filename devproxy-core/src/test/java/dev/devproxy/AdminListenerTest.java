@@ -187,12 +187,34 @@ class AdminListenerTest {
     @Test
     void aBodyOverTheAdminLimitIs413() throws Exception {
         DevProxy proxy = admin();
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.devproxy");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
         try (RawClient client = RawClient.connect(proxy.adminAddress(), 0)) {
             client.send("POST /__admin/stubs HTTP/1.1\r\nHost: h\r\nContent-Length: " + (2 * 1024 * 1024) + "\r\n\r\n");
             RawClient.RawResponse response = client.readResponse();
             assertEquals(413, response.status(), response.toString());
             client.assertClosedByServer();
+        } finally {
+            log.removeHandler(handler);
         }
+        // The log line does not send the operator to a setting that does not govern this listener.
+        String warning = warnings.stream().filter(line -> line.contains("maxBodySize")).findFirst().orElse("(none)");
+        assertTrue(warning.contains("the admin API's own limit") && !warning.contains("DevProxy.builder()"), warning);
         assertTrue(proxy.stubs().list().isEmpty());
         // Just under the limit is read: a large stub body fits.
         String big = "x".repeat(1024 * 1024 - 100);

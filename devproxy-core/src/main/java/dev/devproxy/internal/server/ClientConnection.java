@@ -376,7 +376,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         ParserLimits limits = context.config.limits();
         return switch (error) {
             case BODY_TOO_LARGE -> "request body larger than maxBodySize (" + limits.maxBodySize()
-                    + " bytes; raise it with DevProxy.builder().maxBodySize(bytes))";
+                    + " bytes; " + context.bodyLimitAdvice + ")";
             case REQUEST_LINE_TOO_LONG -> "request line longer than maxRequestLineLength ("
                     + limits.maxRequestLineLength() + " bytes; raise it with ParserLimits.withMaxRequestLineLength)";
             case HEADER_LINE_TOO_LONG -> "header line longer than maxHeaderLineLength ("

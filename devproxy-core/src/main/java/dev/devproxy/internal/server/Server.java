@@ -145,7 +145,8 @@ public final class Server {
                 binding = config.adminPort();
                 Config adminConfig = adminConfig(config);
                 BuiltInMetrics adminMetrics = new BuiltInMetrics(); // counted apart, shown nowhere
-                adminContext = new ServerContext(adminConfig, adminRouter, adminMetrics, adminMetrics, null, clock);
+                adminContext = new ServerContext(adminConfig, adminRouter, adminMetrics, adminMetrics, null, clock,
+                        null, "the admin API's own limit, not a setting");
                 adminChannel = ServerSocketChannel.open();
                 adminChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 adminChannel.bind(new InetSocketAddress(config.adminHost(), config.adminPort()), ADMIN_BACKLOG);
