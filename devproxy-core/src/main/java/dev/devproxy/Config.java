@@ -75,6 +75,12 @@ import org.jspecify.annotations.Nullable;
  *     on its first that many bytes and streams on. Stubs' {@code withBody(String)} and
  *     {@code withBodyContaining(String)} read the body as it streams and are not bound by it
  *     ({@code MAX_MATCH_BODY_SIZE})
+ * @param adminPort the port of the admin API, JSON over HTTP under {@code /__admin/} on a listener of its own,
+ *     0 for any free port, default none ({@link #NO_ADMIN_PORT}: no admin API) ({@code ADMIN_PORT})
+ * @param adminHost the address the admin API binds, default 127.0.0.1: reachable from this machine only unless
+ *     set otherwise ({@code ADMIN_HOST})
+ * @param adminToken the bearer token every admin request must carry ({@code Authorization: Bearer <token>}),
+ *     default none, the empty string: no token asked for ({@code ADMIN_TOKEN})
  */
 public record Config(
         String host,
@@ -103,10 +109,16 @@ public record Config(
         String tlsKeystorePassword,
         @Nullable Path tlsCertFile,
         Duration tlsHandshakeTimeout,
-        long maxMatchBodySize) {
+        long maxMatchBodySize,
+        int adminPort,
+        String adminHost,
+        String adminToken) {
 
     /** {@link #tlsPort()} when there is no HTTPS listener. */
     public static final int NO_TLS_PORT = -1;
+
+    /** {@link #adminPort()} when there is no admin API. */
+    public static final int NO_ADMIN_PORT = -1;
 
     /**
      * Checks every setting.
@@ -138,6 +150,9 @@ public record Config(
      * @param tlsCertFile where to write the PEM certificate clients must trust, or null
      * @param tlsHandshakeTimeout time for a client's TLS handshake; positive
      * @param maxMatchBodySize the most body bytes held to match a request on its body; 0 or more
+     * @param adminPort the admin API's port, 0 to 65535, or {@link #NO_ADMIN_PORT} for none
+     * @param adminHost the address the admin API binds; not blank
+     * @param adminToken the bearer token the admin API requires; empty for none
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -171,6 +186,21 @@ public record Config(
         }
         Objects.requireNonNull(tlsKeystorePassword, "tlsKeystorePassword");
         requirePositive("tlsHandshakeTimeout", tlsHandshakeTimeout);
+        if (adminPort < NO_ADMIN_PORT || adminPort > 65_535) {
+            throw new IllegalArgumentException("adminPort must be 0 to 65535, or -1 for none, was " + adminPort);
+        }
+        Objects.requireNonNull(adminHost, "adminHost");
+        if (adminHost.isBlank()) {
+            throw new IllegalArgumentException("adminHost must not be blank");
+        }
+        Objects.requireNonNull(adminToken, "adminToken");
+        for (int i = 0; i < adminToken.length(); i++) {
+            char c = adminToken.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                // RFC 6750 section 2.1: b64token, visible ASCII; anything else could never be sent in the field.
+                throw new IllegalArgumentException("adminToken must be visible ASCII without spaces");
+            }
+        }
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative, was " + shutdownGrace);
@@ -222,8 +252,8 @@ public record Config(
                 accessLog, Defaults.CONFIG.forwardProxy, Defaults.CONFIG.forwardAllow, Defaults.CONFIG.tunnelIdleTimeout,
                 Defaults.CONFIG.upstreamProxy, Defaults.CONFIG.noProxy, Defaults.CONFIG.tlsPort,
                 Defaults.CONFIG.tlsKeystore, Defaults.CONFIG.tlsKeystorePassword, Defaults.CONFIG.tlsCertFile,
-                Defaults.CONFIG.tlsHandshakeTimeout,
-                Defaults.CONFIG.maxMatchBodySize);
+                Defaults.CONFIG.tlsHandshakeTimeout, Defaults.CONFIG.maxMatchBodySize, Defaults.CONFIG.adminPort,
+                Defaults.CONFIG.adminHost, Defaults.CONFIG.adminToken);
     }
 
     /** The table's defaults, made once, for the settings the deprecated constructor does not take. */
@@ -231,7 +261,7 @@ public record Config(
         static final Config CONFIG = Config.defaults();
     }
 
-    /** Every setting by name, as a record's would be, but with the keystore password masked. */
+    /** Every setting by name, as a record's would be, but with the keystore password and admin token masked. */
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("Config[");
@@ -244,7 +274,8 @@ public record Config(
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
-            if (name.equals("tlsKeystorePassword") && !tlsKeystorePassword.isEmpty()) {
+            if ((name.equals("tlsKeystorePassword") && !tlsKeystorePassword.isEmpty())
+                    || (name.equals("adminToken") && !adminToken.isEmpty())) {
                 value = "****";
             }
             text.append(i == 0 ? "" : ", ").append(name).append('=').append(value);
@@ -259,6 +290,15 @@ public record Config(
      */
     public boolean hasTlsListener() {
         return tlsPort != NO_TLS_PORT;
+    }
+
+    /**
+     * Whether the admin API is on.
+     *
+     * @return true when {@link #adminPort()} is not {@link #NO_ADMIN_PORT}
+     */
+    public boolean hasAdminListener() {
+        return adminPort != NO_ADMIN_PORT;
     }
 
     /**
@@ -414,6 +454,9 @@ public record Config(
         @Nullable Path tlsCertFile;
         Duration tlsHandshakeTimeout;
         long maxMatchBodySize;
+        int adminPort;
+        String adminHost;
+        String adminToken;
 
         @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
@@ -450,6 +493,9 @@ public record Config(
             tlsCertFile = config.tlsCertFile;
             tlsHandshakeTimeout = config.tlsHandshakeTimeout;
             maxMatchBodySize = config.maxMatchBodySize;
+            adminPort = config.adminPort;
+            adminHost = config.adminHost;
+            adminToken = config.adminToken;
         }
 
         /**
@@ -767,6 +813,30 @@ public record Config(
         public Builder tlsHandshakeTimeout(Duration timeout) { this.tlsHandshakeTimeout = timeout; return this; }
 
         /**
+         * The port of the admin API; 0 picks a free one, {@link #NO_ADMIN_PORT} for none.
+         *
+         * @param port 0 to 65535, or {@link #NO_ADMIN_PORT}
+         * @return this builder
+         */
+        public Builder adminPort(int port) { this.adminPort = port; return this; }
+
+        /**
+         * The address the admin API binds.
+         *
+         * @param host an address or host name; not blank
+         * @return this builder
+         */
+        public Builder adminHost(String host) { this.adminHost = host; return this; }
+
+        /**
+         * The bearer token the admin API requires; empty for none.
+         *
+         * @param token visible ASCII without spaces, or empty
+         * @return this builder
+         */
+        public Builder adminToken(String token) { this.adminToken = token; return this; }
+
+        /**
          * Returns the configuration.
          *
          * @return a new configuration holding the settings
@@ -785,7 +855,7 @@ public record Config(
                     shutdownGrace, ioThreads, accessLog, forwardProxy, forwardAllow, tunnelIdleTimeout,
                     upstreamProxy, noProxy,
                     tlsPort, tlsKeystore, tlsKeystorePassword, tlsCertFile,
-                    tlsHandshakeTimeout, maxMatchBodySize);
+                    tlsHandshakeTimeout, maxMatchBodySize, adminPort, adminHost, adminToken);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.devproxy;
 
+import dev.devproxy.internal.admin.AdminRouter;
+import dev.devproxy.internal.admin.AdminSettings;
 import dev.devproxy.internal.exchange.ForwardAllowList;
 import dev.devproxy.internal.loop.EngineClock;
 import dev.devproxy.internal.server.Server;
@@ -19,7 +21,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -129,11 +134,46 @@ public final class DevProxy implements AutoCloseable {
         if (server != null || closed) {
             throw new IllegalStateException(closed ? "this proxy was closed; build a new one" : "already started");
         }
+        AtomicReference<@Nullable Server> started = new AtomicReference<>();
+        // The admin router reads the metrics through this reference, never through running(): it runs on a
+        // loop, and close() holds this object's lock while the loops finish.
+        Router admin = config.hasAdminListener() ? new AdminRouter(stubs, journal, this::adminSettings,
+                () -> Objects.requireNonNull(started.get()).metrics().snapshot(), config.adminToken()) : null;
         server = Server.start(config, router, sinks, journal, clock, new TlsSetup(
                 new ClientTls(upstreamSslContext, insecureTrustAnyUpstreamCertificate), clientAuth, clientIssuers),
-                proxyAuthorization);
+                proxyAuthorization, admin);
+        started.set(server);
         boundPort = server.address().getPort();
         return this;
+    }
+
+    /** What {@code GET /__admin/settings} shows: every setting, the secrets masked, and the journal's bounds. */
+    private Map<String, Object> adminSettings() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (java.lang.reflect.RecordComponent component : Config.class.getRecordComponents()) {
+            Object value;
+            try {
+                value = component.getAccessor().invoke(config);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            boolean secret = component.getName().equals("tlsKeystorePassword") || component.getName().equals("adminToken");
+            settings.put(component.getName(), secret && !"".equals(value) ? "****" : AdminSettings.json(value));
+        }
+        out.put("config", settings);
+        out.put("strictStubbing", strictStubbing);
+        BoundedJournal kept = journal;
+        Map<String, Object> journalSettings = new LinkedHashMap<>();
+        journalSettings.put("enabled", kept != null);
+        if (kept != null) {
+            journalSettings.put("capacity", kept.capacity());
+            journalSettings.put("maxBodyBytes", kept.maxBodyBytes());
+            journalSettings.put("maxResponseBodyBytes", kept.maxResponseBodyBytes());
+            journalSettings.put("maxBytes", kept.maxBytes());
+        }
+        out.put("journal", journalSettings);
+        return out;
     }
 
     /**
@@ -281,6 +321,41 @@ public final class DevProxy implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create("http://" + host + ":" + address.getPort() + "/");
+    }
+
+    /**
+     * The admin API's bound port (the real one when configured with port 0).
+     *
+     * @return the port the admin API listens on
+     * @throws IllegalStateException before start, or when the admin API is off ({@link Builder#adminPort})
+     */
+    public int adminPort() {
+        return adminAddress().getPort();
+    }
+
+    /**
+     * The admin API's bound address.
+     *
+     * @return the address
+     * @throws IllegalStateException before start, or when the admin API is off
+     */
+    public InetSocketAddress adminAddress() {
+        InetSocketAddress address = running().adminAddress();
+        if (address == null) {
+            throw new IllegalStateException("the admin API is off: build the proxy with adminPort(0) or set ADMIN_PORT");
+        }
+        return address;
+    }
+
+    /**
+     * {@code http://host:port/__admin/} of the admin API, for {@link dev.devproxy.admin.DevProxyAdmin#connect}.
+     *
+     * @return the admin API's base URI, ending in {@code /__admin/}
+     * @throws IllegalStateException before start, or when the admin API is off
+     */
+    public URI adminUri() {
+        InetSocketAddress address = adminAddress();
+        return URI.create("http://" + Server.hostForUri(address) + ":" + address.getPort() + AdminRouter.PREFIX + "/");
     }
 
     /**
@@ -761,6 +836,36 @@ public final class DevProxy implements AutoCloseable {
          * @return this builder
          */
         public Builder tlsHandshakeTimeout(Duration timeout) { config.tlsHandshakeTimeout(timeout); return this; }
+
+        /**
+         * Opens the admin API on {@code port}: JSON over HTTP under {@code /__admin/} on a listener of its own,
+         * served by the same event loops, to add and remove stubs, read and verify the journal, reset, and read
+         * settings and metrics from another process ({@link dev.devproxy.admin.DevProxyAdmin} is a client);
+         * 0 picks a free port ({@link DevProxy#adminPort()} says which); default none: no admin API. Its requests
+         * are never journalled, stub-matched or counted in the metrics.
+         *
+         * @param port 0 to 65535, or {@link Config#NO_ADMIN_PORT} for none
+         * @return this builder
+         */
+        public Builder adminPort(int port) { config.adminPort(port); return this; }
+
+        /**
+         * The address the admin API binds, default 127.0.0.1: only this machine can reach it. Bind another
+         * address only with an {@link #adminToken(String)}: the admin API can make the proxy answer anything.
+         *
+         * @param host an address or host name; not blank
+         * @return this builder
+         */
+        public Builder adminHost(String host) { config.adminHost(host); return this; }
+
+        /**
+         * The bearer token every admin request must carry ({@code Authorization: Bearer <token>}, compared in
+         * constant time; {@code 401} otherwise), default none: no token asked for.
+         *
+         * @param token visible ASCII without spaces, or empty for none
+         * @return this builder
+         */
+        public Builder adminToken(String token) { config.adminToken(token); return this; }
 
         /**
          * The router for requests no stub matches, default {@link Router#standard(Upstream)} with the configured

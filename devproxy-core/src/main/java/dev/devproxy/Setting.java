@@ -83,7 +83,16 @@ enum Setting {
             (b, v) -> b.tlsCertFile(isNone(v) ? null : java.nio.file.Path.of(v))),
     TLS_HANDSHAKE_TIMEOUT("TLS_HANDSHAKE_TIMEOUT", "tlsHandshakeTimeout", "3",
             "seconds for a client's TLS handshake on the HTTPS listener (closed beyond)",
-            (b, v) -> b.tlsHandshakeTimeout(parseSeconds(v)));
+            (b, v) -> b.tlsHandshakeTimeout(parseSeconds(v))),
+    ADMIN_PORT("ADMIN_PORT", "adminPort", "none",
+            "port of the admin API (JSON under /__admin/); none or -1: off; 0 picks a free port",
+            (b, v) -> b.adminPort(isNone(v) ? Config.NO_ADMIN_PORT : parseInt(v))),
+    ADMIN_HOST("ADMIN_HOST", "adminHost", "127.0.0.1",
+            "address the admin API binds; loopback unless set otherwise (then set ADMIN_TOKEN too)",
+            (b, v) -> b.adminHost(v)),
+    ADMIN_TOKEN("ADMIN_TOKEN", "adminToken", "none",
+            "bearer token the admin API requires (Authorization: Bearer ...); none: no token",
+            (b, v) -> b.adminToken(isNone(v) ? "" : v));
 
     /** The default of a setting that is off or absent unless given. */
     static final String NONE = "none";

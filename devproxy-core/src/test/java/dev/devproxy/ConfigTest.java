@@ -179,6 +179,32 @@ class ConfigTest {
         assertEquals(4000, config.limits().maxHeaderSectionSize());
     }
 
+    @ParameterizedTest(name = "ADMIN_PORT={0}")
+    @ValueSource(strings = {"none", "-1"})
+    void theAdminApiIsOffUnlessAPortIsGiven(String value) {
+        assertFalse(Config.defaults().hasAdminListener());
+        assertFalse(Config.fromEnv(Map.of("ADMIN_PORT", value)).hasAdminListener());
+        Config on = Config.fromEnv(Map.of("ADMIN_PORT", "0"));
+        assertTrue(on.hasAdminListener());
+        assertEquals("127.0.0.1", on.adminHost());
+        assertEquals("", on.adminToken());
+    }
+
+    @Test
+    void theAdminTokenIsMaskedAndMustBeSendable() {
+        Config config = Config.fromEnv(Map.of("ADMIN_PORT", "0", "ADMIN_TOKEN", "s3cret"));
+        assertEquals("s3cret", config.adminToken());
+        assertFalse(config.toString().contains("s3cret"), config.toString());
+        assertTrue(config.toString().contains("adminToken=****"), config.toString());
+        IllegalArgumentException spaced = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("ADMIN_TOKEN", "two words")));
+        assertTrue(spaced.getMessage().contains("adminToken must be visible ASCII"), spaced.getMessage());
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("ADMIN_PORT", "-2")));
+        assertTrue(port.getMessage().startsWith("ADMIN_PORT='-2'") || port.getMessage().contains("adminPort"),
+                port.getMessage());
+    }
+
     // ---- the command line ----
 
     @ParameterizedTest(name = "{0}")
@@ -201,6 +227,7 @@ class ConfigTest {
             "--http-proxy", "http://next:3128", "--no-proxy", "*.corp", "--tls-port", "0", "--tls-keystore", "k.p12",
             "--tls-keystore-password", "pw", "--tls-cert-file", "ca.pem", "--tls-handshake-timeout", "2",
             "--max-match-body-size", "4096",
+            "--admin-port", "0", "--admin-host", "0.0.0.0", "--admin-token", "s3cret",
         };
 
         Config config = parse(args, new PrintStream(new ByteArrayOutputStream()));
@@ -210,7 +237,7 @@ class ConfigTest {
                 Duration.ofMillis(900), Duration.ofMillis(1100), Duration.ofMillis(1200), Duration.ofMillis(1300), 1, true,
                 true, "*.test, localhost:8080", Duration.ofSeconds(7), "http://next:3128", "*.corp",
                 0, java.nio.file.Path.of("k.p12"), "pw", java.nio.file.Path.of("ca.pem"), Duration.ofSeconds(2),
-                4096L),
+                4096L, 0, "0.0.0.0", "s3cret"),
                 config);
     }
 

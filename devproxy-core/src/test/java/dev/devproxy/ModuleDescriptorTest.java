@@ -30,7 +30,7 @@ class ModuleDescriptorTest {
                 .descriptor();
         Set<String> exported = new TreeSet<>();
         core.exports().forEach(export -> exported.add(export.source()));
-        assertEquals(Set.of("dev.devproxy", "dev.devproxy.stub", "dev.devproxy.junit"), exported);
+        assertEquals(Set.of("dev.devproxy", "dev.devproxy.stub", "dev.devproxy.junit", "dev.devproxy.admin"), exported);
         for (String layer : List.of("loop", "server", "exchange", "proxy")) {
             assertTrue(core.packages().contains("dev.devproxy.internal." + layer),
                     "the engine's internal packages exist but stay inside: " + layer);

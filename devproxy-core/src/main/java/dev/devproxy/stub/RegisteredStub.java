@@ -7,6 +7,14 @@ package dev.devproxy.stub;
 public interface RegisteredStub {
 
     /**
+     * This registration's id, unique within its registry and never reused by it, such as {@code 7}; the admin
+     * API names stubs by it ({@code /__admin/stubs/7}).
+     *
+     * @return the id
+     */
+    String id();
+
+    /**
      * The stub definition.
      *
      * @return the stub this registration holds

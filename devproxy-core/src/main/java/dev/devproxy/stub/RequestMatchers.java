@@ -3,6 +3,7 @@ package dev.devproxy.stub;
 import dev.devproxy.RecordedRequest;
 import dev.devproxy.internal.stub.BodyScan;
 import dev.devproxy.internal.stub.Json;
+import dev.devproxy.internal.stub.MatcherForm;
 import dev.devproxy.internal.stub.Text;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * test code imports them from.
  */
 public final class RequestMatchers {
-    private static final RequestMatcher ANY = new Condition("any request", false) {
+    private static final RequestMatcher ANY = new Condition("any request", false, null) {
         @Override
         @Nullable String mismatch(RecordedRequest request) {
             return null;
@@ -56,7 +57,7 @@ public final class RequestMatchers {
      */
     public static RequestMatcher method(String method) {
         Objects.requireNonNull(method, "method");
-        return new Condition(method, false) {
+        return new Condition(method, false, MatcherForm.of(MatcherForm.Kind.METHOD, method)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return request.method().equals(method) ? null
@@ -79,7 +80,7 @@ public final class RequestMatchers {
      */
     public static RequestMatcher path(String path) {
         requirePath(path);
-        return new Condition("path " + Text.quote(path), false) {
+        return new Condition("path " + Text.quote(path), false, MatcherForm.of(MatcherForm.Kind.PATH, path)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return request.path().equals(path) ? null : "path: expected " + Text.quote(path) + " but was "
@@ -107,7 +108,8 @@ public final class RequestMatchers {
      */
     public static RequestMatcher pathStartingWith(String prefix) {
         requirePath(prefix);
-        return new Condition("path starting with " + Text.quote(prefix), false) {
+        return new Condition("path starting with " + Text.quote(prefix), false,
+                MatcherForm.of(MatcherForm.Kind.PATH_PREFIX, prefix)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return request.path().startsWith(prefix) ? null : "path: expected to start with "
@@ -140,7 +142,8 @@ public final class RequestMatchers {
     public static RequestMatcher pathGlob(String glob) {
         requirePath(glob);
         Pattern pattern = Pattern.compile(globToRegex(glob));
-        return new Condition("path matching glob " + Text.quote(glob), false) {
+        return new Condition("path matching glob " + Text.quote(glob), false,
+                MatcherForm.of(MatcherForm.Kind.PATH_GLOB, glob)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return pattern.matcher(request.path()).matches() ? null
@@ -163,7 +166,8 @@ public final class RequestMatchers {
      */
     public static RequestMatcher pathMatching(String regex) {
         Pattern pattern = Pattern.compile(regex);
-        return new Condition("path matching regex \"" + regex + "\"", false) {
+        return new Condition("path matching regex \"" + regex + "\"", false,
+                MatcherForm.of(MatcherForm.Kind.PATH_REGEX, regex)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return pattern.matcher(request.path()).matches() ? null
@@ -187,7 +191,8 @@ public final class RequestMatchers {
     public static RequestMatcher queryParam(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        return new Condition("query parameter " + name + " = " + Text.quote(value), false) {
+        return new Condition("query parameter " + name + " = " + Text.quote(value), false,
+                new MatcherForm(MatcherForm.Kind.QUERY_EQUALS, name, value)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 List<String> values = queryValues(request.query(), name);
@@ -208,7 +213,8 @@ public final class RequestMatchers {
      */
     public static RequestMatcher queryParamPresent(String name) {
         Objects.requireNonNull(name, "name");
-        return new Condition("query parameter " + name + " present", false) {
+        return new Condition("query parameter " + name + " present", false,
+                new MatcherForm(MatcherForm.Kind.QUERY_PRESENT, name, "")) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return queryValues(request.query(), name).isEmpty()
@@ -228,7 +234,8 @@ public final class RequestMatchers {
     public static RequestMatcher header(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        return new Condition("header " + name + " = " + Text.quote(value), false) {
+        return new Condition("header " + name + " = " + Text.quote(value), false,
+                new MatcherForm(MatcherForm.Kind.HEADER_EQUALS, name, value)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 List<String> values = request.headers(name);
@@ -246,7 +253,8 @@ public final class RequestMatchers {
      */
     public static RequestMatcher headerPresent(String name) {
         Objects.requireNonNull(name, "name");
-        return new Condition("header " + name + " present", false) {
+        return new Condition("header " + name + " present", false,
+                new MatcherForm(MatcherForm.Kind.HEADER_PRESENT, name, "")) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return request.header(name) != null ? null : "header " + name + ": expected present but was absent";
@@ -265,7 +273,8 @@ public final class RequestMatchers {
     public static RequestMatcher headerMatching(String name, String regex) {
         Objects.requireNonNull(name, "name");
         Pattern pattern = Pattern.compile(regex);
-        return new Condition("header " + name + " matching regex \"" + regex + "\"", false) {
+        return new Condition("header " + name + " matching regex \"" + regex + "\"", false,
+                new MatcherForm(MatcherForm.Kind.HEADER_MATCHING, name, regex)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 List<String> values = request.headers(name);
@@ -291,7 +300,7 @@ public final class RequestMatchers {
     public static RequestMatcher body(String body) {
         Objects.requireNonNull(body, "body");
         byte[] expected = body.getBytes(StandardCharsets.UTF_8);
-        return new StreamingCondition("body " + Text.preview(body)) {
+        return new StreamingCondition("body " + Text.preview(body), MatcherForm.of(MatcherForm.Kind.BODY_EQUALS, body)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return !request.bodyTruncated() && Arrays.equals(request.body(), expected) ? null : failure(request);
@@ -318,7 +327,8 @@ public final class RequestMatchers {
      */
     public static RequestMatcher body(byte[] body) {
         byte[] expected = body.clone();
-        return new StreamingCondition("body of " + expected.length + " bytes") {
+        return new StreamingCondition("body of " + expected.length + " bytes",
+                MatcherForm.of(MatcherForm.Kind.BODY_BYTES, java.util.Base64.getEncoder().encodeToString(expected))) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return Arrays.equals(request.body(), expected) && !request.bodyTruncated() ? null : failure(request);
@@ -349,7 +359,8 @@ public final class RequestMatchers {
     public static RequestMatcher bodyContaining(String text) {
         Objects.requireNonNull(text, "text");
         byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-        return new StreamingCondition("body containing " + Text.preview(text)) {
+        return new StreamingCondition("body containing " + Text.preview(text),
+                MatcherForm.of(MatcherForm.Kind.BODY_CONTAINING, text)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return Text.indexOf(request.body(), needle) >= 0 ? null : failure(request);
@@ -379,7 +390,7 @@ public final class RequestMatchers {
     public static RequestMatcher jsonBody(String json) {
         Object expected = Json.parse(json);
         String compact = Json.write(expected);
-        return new Condition("JSON body " + Text.cut(compact), true) {
+        return new Condition("JSON body " + Text.cut(compact), true, MatcherForm.of(MatcherForm.Kind.BODY_JSON, json)) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 Object actual;
@@ -405,7 +416,7 @@ public final class RequestMatchers {
      */
     public static RequestMatcher matching(String description, boolean needsBody, Predicate<RecordedRequest> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return new Condition(description, needsBody) {
+        return new Condition(description, needsBody, null) {
             @Override
             @Nullable String mismatch(RecordedRequest request) {
                 return predicate.test(request) ? null : "not " + description;
@@ -501,13 +512,21 @@ public final class RequestMatchers {
     }
 
     /** One condition: a description, whether it reads the body, and the mismatch it finds, if any. */
-    private abstract static class Condition implements RequestMatcher {
+    private abstract static class Condition implements RequestMatcher, MatcherForm.Carrier {
         private final String description;
         private final boolean needsBody;
+        private final @Nullable MatcherForm form;
 
-        Condition(String description, boolean needsBody) {
+        /** @param form the factory and arguments, for the JSON form; null for a predicate's */
+        Condition(String description, boolean needsBody, @Nullable MatcherForm form) {
             this.description = description;
             this.needsBody = needsBody;
+            this.form = form;
+        }
+
+        @Override
+        public final @Nullable MatcherForm form() {
+            return form;
         }
 
         /** Why the request does not match, or null when it does. */
@@ -555,8 +574,8 @@ public final class RequestMatchers {
      * and never need the body held for it.
      */
     abstract static class StreamingCondition extends Condition {
-        StreamingCondition(String description) {
-            super(description, true);
+        StreamingCondition(String description, MatcherForm form) {
+            super(description, true, form);
         }
 
         /** A fresh pass over one request's body. */
@@ -577,7 +596,7 @@ public final class RequestMatchers {
     }
 
     /** See {@link #allOf}. */
-    private static final class AllOf implements RequestMatcher {
+    private static final class AllOf implements RequestMatcher, MatcherForm.Composite {
         final List<RequestMatcher> parts;
         private final boolean needsBody;
 
@@ -603,6 +622,11 @@ public final class RequestMatchers {
                 all.addAll(part.mismatches(request));
             }
             return all;
+        }
+
+        @Override
+        public List<RequestMatcher> parts() {
+            return parts;
         }
 
         @Override

@@ -4,6 +4,7 @@ import dev.devproxy.RecordedRequest;
 import dev.devproxy.Response;
 import dev.devproxy.Route;
 import dev.devproxy.Router;
+import dev.devproxy.internal.stub.StubsAccess;
 import dev.devproxy.internal.stub.Text;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.RequestHead;
@@ -16,9 +17,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,10 +64,16 @@ public final class Stubs implements Router {
     private static final Set<String> OWN_FRAMES = Set.of(Stubs.class.getName(), "dev.devproxy.DevProxy",
             "dev.devproxy.junit.DevProxyExtension");
 
+    static {
+        StubsAccess.register((stubs, stub, registeredAt) -> stubs.add(stub, registeredAt));
+    }
+
     private final Object lock = new Object();
     private volatile Entry[] entries = new Entry[0];
     private final ConcurrentLinkedQueue<UnmatchedRequest> unmatched = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unmatchedCount = new AtomicInteger();
+    /** The last id given; ids are never reused, so a stale id held by a client cannot name a newer stub. */
+    private final AtomicLong lastId = new AtomicLong();
 
     /** An empty registry. */
     public Stubs() {
@@ -77,7 +86,12 @@ public final class Stubs implements Router {
      * @return the registration, to count its uses or remove it
      */
     public RegisteredStub add(Stub stub) {
-        Entry entry = new Entry(this, Objects.requireNonNull(stub, "stub"), callerFrame());
+        return add(stub, callerFrame());
+    }
+
+    private RegisteredStub add(Stub stub, String registeredAt) {
+        Entry entry = new Entry(this, Objects.requireNonNull(stub, "stub"), registeredAt,
+                Long.toString(lastId.incrementAndGet()));
         synchronized (lock) {
             Entry[] current = entries;
             Entry[] next = Arrays.copyOf(current, current.length + 1);
@@ -125,6 +139,21 @@ public final class Stubs implements Router {
      */
     public List<RegisteredStub> list() {
         return List.of(entries);
+    }
+
+    /**
+     * The registration with {@code id}, if it is still registered.
+     *
+     * @param id a {@link RegisteredStub#id()}
+     * @return the registration, or empty when none has that id now
+     */
+    public Optional<RegisteredStub> find(String id) {
+        for (Entry entry : entries) {
+            if (entry.id.equals(id)) {
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -372,10 +401,12 @@ public final class Stubs implements Router {
         final List<RequestMatcher> body;
         final boolean needsBody;
         final String registeredAt;
+        final String id;
         final AtomicInteger uses = new AtomicInteger();
 
-        Entry(Stubs owner, Stub stub, String registeredAt) {
+        Entry(Stubs owner, Stub stub, String registeredAt, String id) {
             this.owner = owner;
+            this.id = id;
             this.stub = stub;
             this.registeredAt = registeredAt;
             List<RequestMatcher> headParts = new ArrayList<>();
@@ -463,6 +494,11 @@ public final class Stubs implements Router {
             } catch (RuntimeException | AssertionError e) {
                 return List.of(part.describe() + ": the matcher threw " + e);
             }
+        }
+
+        @Override
+        public String id() {
+            return id;
         }
 
         @Override

@@ -37,13 +37,21 @@ public final class Main {
         if (config == null) {
             return; // --help was printed
         }
-        // No journal: nothing reads it in a standalone proxy, and it would keep up to 64 MiB of bodies.
-        DevProxy proxy = DevProxy.builder().config(config).journalCapacity(0).build().start();
+        // No journal unless the admin API is on: without it nothing reads the journal in a standalone proxy,
+        // and it would keep up to 64 MiB of bodies.
+        DevProxy.Builder builder = DevProxy.builder().config(config);
+        if (!config.hasAdminListener()) {
+            builder.journalCapacity(0);
+        }
+        DevProxy proxy = builder.build().start();
         // Printed here, not logged by the engine: a logger lookup would initialise java.util.logging on every
         // start of every embedded proxy (see Server.logsLifecycle), and whoever runs the jar wants this line.
         System.out.println(Server.listeningLine(proxy.address(), config));
         if (config.hasTlsListener()) {
             System.out.println(Server.tlsListeningLine(proxy.httpsAddress(), config.tlsCertFile()));
+        }
+        if (config.hasAdminListener()) {
+            System.out.println(adminLine(proxy, config));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -52,6 +60,17 @@ public final class Main {
             stopped.countDown();
         }, "devproxy-shutdown"));
         stopped.await();
+    }
+
+    /**
+     * What the standalone proxy prints for its admin API: {@code DevProxy admin API on
+     * http://127.0.0.1:8890/__admin/ (no token, loopback only)}, saying whether a token is asked for.
+     */
+    static String adminLine(DevProxy proxy, Config config) {
+        String access = !config.adminToken().isEmpty() ? "bearer token required"
+                : proxy.adminAddress().getAddress().isLoopbackAddress() ? "no token, loopback only"
+                : "no token: anyone who can reach this address can change the stubs; set ADMIN_TOKEN";
+        return "DevProxy admin API on " + proxy.adminUri() + " (" + access + ")";
     }
 
     /**

@@ -37,6 +37,8 @@ public final class ServerContext {
     /** The next proxy for upstream traffic, or null to connect to upstreams directly. */
     public final @Nullable UpstreamProxy upstreamProxy;
     public final Resolver resolver = new Resolver();
+    /** What a refusal for a body over the limit says about the limit: how to raise it, or that it is fixed. */
+    public final String bodyLimitAdvice;
     /** Set once {@code close()} begins: idle connections close, responses say {@code Connection: close}. */
     public volatile boolean draining;
 
@@ -58,6 +60,21 @@ public final class ServerContext {
      */
     public ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
             @Nullable RequestRecorder recorder, EngineClock clock, @Nullable String proxyAuthorization) {
+        this(config, router, sink, builtIn, recorder, clock, proxyAuthorization, RAISE_BODY_LIMIT);
+    }
+
+    /** What a refusal for a body over the limit advises, where the limit is the proxy's setting. */
+    public static final String RAISE_BODY_LIMIT = "raise it with DevProxy.builder().maxBodySize(bytes)";
+
+    /**
+     * @param proxyAuthorization the {@code Proxy-Authorization} value forward-proxied requests must carry, or null
+     * @param bodyLimitAdvice what a refusal for a body over {@code maxBodySize} says about the limit, such as
+     *     {@link #RAISE_BODY_LIMIT}; a listener whose limit is not a setting says so instead
+     */
+    public ServerContext(Config config, Router router, MetricsSink sink, BuiltInMetrics builtIn,
+            @Nullable RequestRecorder recorder, EngineClock clock, @Nullable String proxyAuthorization,
+            String bodyLimitAdvice) {
+        this.bodyLimitAdvice = bodyLimitAdvice;
         this.proxyAuthorization = proxyAuthorization;
         this.config = config;
         this.parserConfig = ParserConfig.defaults().withLimits(config.limits());

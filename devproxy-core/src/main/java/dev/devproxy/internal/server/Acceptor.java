@@ -135,7 +135,7 @@ final class Acceptor implements IoHandler, ClientConnection.ClientSlots {
         long writeStalledBefore = home.now() - SHED_MIN_WRITE_STALL_MILLIS * 1_000_000L;
         for (ServerLoop state : loops) {
             EventLoop loop = state.loop;
-            loop.execute(() -> Shedder.shed(loop, shedQuotaPerLoop, olderThan, writeStalledBefore));
+            loop.execute(() -> Shedder.shed(loop, shedQuotaPerLoop, olderThan, writeStalledBefore, this));
         }
         shedding = home.schedule(SHED_INTERVAL_MILLIS * 1_000_000L, this::shedRound);
     }

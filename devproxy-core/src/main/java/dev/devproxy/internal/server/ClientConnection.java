@@ -128,6 +128,11 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     }
 
     /** Starts a connection on {@code transport}, which is bound to it from now on. On the loop's thread. */
+    /** The listener's acceptor that accepted this connection, whose cap it counts against. */
+    ClientSlots slots() {
+        return slots;
+    }
+
     static ClientConnection open(Transport transport, ServerLoop on, ServerContext context, ClientSlots slots) {
         ClientConnection connection = new ClientConnection(transport, on, context, slots);
         on.loop.addTimed(connection);
@@ -371,7 +376,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         ParserLimits limits = context.config.limits();
         return switch (error) {
             case BODY_TOO_LARGE -> "request body larger than maxBodySize (" + limits.maxBodySize()
-                    + " bytes; raise it with DevProxy.builder().maxBodySize(bytes))";
+                    + " bytes; " + context.bodyLimitAdvice + ")";
             case REQUEST_LINE_TOO_LONG -> "request line longer than maxRequestLineLength ("
                     + limits.maxRequestLineLength() + " bytes; raise it with ParserLimits.withMaxRequestLineLength)";
             case HEADER_LINE_TOO_LONG -> "header line longer than maxHeaderLineLength ("

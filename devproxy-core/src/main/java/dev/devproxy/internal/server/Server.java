@@ -41,10 +41,23 @@ public final class Server {
     private final @Nullable Acceptor tlsAcceptor;
     private final @Nullable InetSocketAddress tlsAddress;
     private final @Nullable ServerTls tls;
+    /**
+     * The admin API's listener, when configured: its own acceptor and its own context, whose router is the
+     * admin router, with no journal and metrics of its own, so admin requests never reach the stubs, the
+     * journal or the proxy's metrics, and share only the loops with the traffic.
+     */
+    private final @Nullable Acceptor adminAcceptor;
+    private final @Nullable ServerContext adminContext;
+    private final @Nullable InetSocketAddress adminAddress;
     private boolean closed;
 
     private Server(ServerContext context, ServerLoop[] loops, Acceptor acceptor, InetSocketAddress address,
-            @Nullable Acceptor tlsAcceptor, @Nullable InetSocketAddress tlsAddress, @Nullable ServerTls tls) {
+            @Nullable Acceptor tlsAcceptor, @Nullable InetSocketAddress tlsAddress, @Nullable ServerTls tls,
+            @Nullable Acceptor adminAcceptor, @Nullable ServerContext adminContext,
+            @Nullable InetSocketAddress adminAddress) {
+        this.adminAcceptor = adminAcceptor;
+        this.adminContext = adminContext;
+        this.adminAddress = adminAddress;
         this.context = context;
         this.loops = loops;
         this.acceptor = acceptor;
@@ -74,6 +87,18 @@ public final class Server {
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
             @Nullable RequestRecorder recorder, EngineClock clock, TlsSetup tlsSetup,
             @Nullable String proxyAuthorization) {
+        return start(config, router, userSinks, recorder, clock, tlsSetup, proxyAuthorization, null);
+    }
+
+    /**
+     * {@link #start(Config, Router, List, RequestRecorder, EngineClock, TlsSetup, String)}, with the admin API's
+     * listener answered by {@code adminRouter} when the configuration asks for one and it is not null.
+     *
+     * @throws UncheckedIOException when an address cannot be bound
+     */
+    public static Server start(Config config, Router router, List<MetricsSink> userSinks,
+            @Nullable RequestRecorder recorder, EngineClock clock, TlsSetup tlsSetup,
+            @Nullable String proxyAuthorization, @Nullable Router adminRouter) {
         ClientTls upstreamTls = tlsSetup.upstream();
         if (config.upstream().tls()) {
             upstreamTls.prepare(); // the trust store is read now, not on a loop by the first request
@@ -97,6 +122,8 @@ public final class Server {
         ServerTls tls = config.hasTlsListener() ? ServerTls.from(config, tlsSetup) : null;
         ServerSocketChannel channel = null;
         ServerSocketChannel tlsChannel = null;
+        ServerSocketChannel adminChannel = null;
+        String bindingHost = config.host();
         int binding = config.port();
         try {
             channel = bind(config, config.port());
@@ -110,15 +137,32 @@ public final class Server {
                 tlsAcceptor = new Acceptor(tlsChannel, loops, context, tls::layer);
                 tlsBound = tlsAcceptor.localAddress();
             }
+            Acceptor adminAcceptor = null;
+            ServerContext adminContext = null;
+            InetSocketAddress adminBound = null;
+            if (adminRouter != null && config.hasAdminListener()) {
+                bindingHost = config.adminHost();
+                binding = config.adminPort();
+                Config adminConfig = adminConfig(config);
+                BuiltInMetrics adminMetrics = new BuiltInMetrics(); // counted apart, shown nowhere
+                adminContext = new ServerContext(adminConfig, adminRouter, adminMetrics, adminMetrics, null, clock,
+                        null, "the admin API's own limit, not a setting");
+                adminChannel = ServerSocketChannel.open();
+                adminChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                adminChannel.bind(new InetSocketAddress(config.adminHost(), config.adminPort()), ADMIN_BACKLOG);
+                adminAcceptor = new Acceptor(adminChannel, loops, adminContext, ClientConnection.Layer.NONE);
+                adminBound = adminAcceptor.localAddress();
+            }
             for (ServerLoop loop : loops) {
                 loop.loop.start();
             }
             if (logsLifecycle()) {
                 LogHolder.LOG.log(Level.DEBUG, () -> listeningLine(bound, config));
             }
-            return new Server(context, loops, acceptor, bound, tlsAcceptor, tlsBound, tls);
+            return new Server(context, loops, acceptor, bound, tlsAcceptor, tlsBound, tls, adminAcceptor, adminContext,
+                    adminBound);
         } catch (IOException e) {
-            for (ServerSocketChannel opened : new ServerSocketChannel[] {channel, tlsChannel}) {
+            for (ServerSocketChannel opened : new ServerSocketChannel[] {channel, tlsChannel, adminChannel}) {
                 if (opened != null) {
                     try {
                         opened.close();
@@ -134,8 +178,24 @@ public final class Server {
                     e.addSuppressed(suppressed);
                 }
             }
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + binding, e);
+            throw new UncheckedIOException("cannot listen on " + bindingHost + ":" + binding, e);
         }
+    }
+
+    /** The admin API's largest request body: a stub with a large response body fits, a flood does not. */
+    public static final long ADMIN_MAX_BODY_BYTES = 1024 * 1024;
+    /** The admin API's connection cap: a few scripts and test JVMs, never the traffic's share of the loops. */
+    static final int ADMIN_MAX_CONNECTIONS = 64;
+    private static final int ADMIN_BACKLOG = 64;
+
+    /**
+     * The settings the admin listener's connections run with: the proxy's timeouts and head limits, a body
+     * limit of {@link #ADMIN_MAX_BODY_BYTES} (413 beyond), a small connection cap, no forward proxying (an
+     * absolute-form or CONNECT request is not proxied from the admin port) and no access log.
+     */
+    static Config adminConfig(Config config) {
+        return config.toBuilder().maxBodySize(ADMIN_MAX_BODY_BYTES).maxConnections(ADMIN_MAX_CONNECTIONS)
+                .forwardProxy(false).accessLog(false).build();
     }
 
     private static ServerSocketChannel bind(Config config, int port) throws IOException {
@@ -215,6 +275,11 @@ public final class Server {
         return tlsAddress;
     }
 
+    /** The admin API's bound address, or null without one. */
+    public @Nullable InetSocketAddress adminAddress() {
+        return adminAddress;
+    }
+
     /** The HTTPS listener's TLS, or null without one. */
     public @Nullable ServerTls tls() {
         return tls;
@@ -289,6 +354,12 @@ public final class Server {
         if (secure != null) {
             loops[0].loop.execute(secure::stopAccepting);
         }
+        Acceptor admin = adminAcceptor;
+        ServerContext adminShared = adminContext;
+        if (admin != null && adminShared != null) {
+            adminShared.draining = true;
+            loops[0].loop.execute(admin::stopAccepting);
+        }
         for (ServerLoop state : loops) {
             state.loop.execute(() -> {
                 ClientConnection.closeIdle(state.loop);
@@ -301,10 +372,16 @@ public final class Server {
             if (secure != null) {
                 secure.awaitNoConnections(Math.max(0, graceEnd - System.nanoTime()));
             }
+            if (admin != null) {
+                admin.awaitNoConnections(Math.max(0, graceEnd - System.nanoTime()));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         context.resolver.close();
+        if (adminShared != null) {
+            adminShared.resolver.close();
+        }
         for (ServerLoop loop : loops) {
             try {
                 loop.loop.stopAndJoin(5_000);

@@ -27,13 +27,18 @@ final class Shedder {
     private Shedder() {
     }
 
-    /** Closes up to {@code quota} connections of {@code loop}, as the class documentation says. */
-    static void shed(EventLoop loop, int quota, long olderThanNanos, long writeStalledBeforeNanos) {
+    /**
+     * Closes up to {@code quota} connections of {@code loop} that {@code owner} accepted, as the class
+     * documentation says: only the listener at its cap gains from a closed slot, so another listener's
+     * connections (HTTPS beside HTTP, the admin API's) are left alone.
+     */
+    static void shed(EventLoop loop, int quota, long olderThanNanos, long writeStalledBeforeNanos,
+            ClientConnection.ClientSlots owner) {
         List<ClientConnection> idle = new ArrayList<>();
         List<ClientConnection> stalled = new ArrayList<>();
         long now = loop.now();
         for (Timed item : loop.timedSnapshot()) {
-            if (!(item instanceof ClientConnection connection)) {
+            if (!(item instanceof ClientConnection connection) || connection.slots() != owner) {
                 continue;
             }
             if (connection.hasPendingOutput()) {

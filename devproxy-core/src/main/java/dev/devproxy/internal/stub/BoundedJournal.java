@@ -329,6 +329,34 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
         }
     }
 
+    /**
+     * The outcome of a verification with any expectation, as the admin API asks for it: how many kept entries
+     * {@code matcher} matches and, when {@code ok} rejects that count, the report a failed {@code verify} gives
+     * (every request received, each with the conditions it missed), counted and written under one lock.
+     *
+     * @param matched the entries matched
+     * @param report the near-miss report, or null when the count is as expected
+     */
+    public record Verification(int matched, @Nullable String report) {
+    }
+
+    /**
+     * Counts the entries {@code matcher} matches and reports them when {@code ok} rejects the count.
+     *
+     * @param expectation what was expected, for the report, such as {@code at least 2 requests}
+     */
+    public synchronized Verification verification(RequestMatcher matcher, java.util.function.IntPredicate ok,
+            String expectation) {
+        int matched = matching(matcher);
+        if (ok.test(matched)) {
+            return new Verification(matched, null);
+        }
+        StringBuilder out = new StringBuilder("Expected ").append(expectation).append(" matching ")
+                .append(matcher.describe()).append(", but received ").append(matched).append('.');
+        appendReceived(out, matcher);
+        return new Verification(matched, out.toString());
+    }
+
     private String verificationFailure(RequestMatcher matcher, int times, int matched) {
         StringBuilder out = new StringBuilder("Expected ");
         if (times < 0) {
@@ -337,6 +365,12 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
             out.append(times == 0 ? "no request" : "exactly " + Text.count(times, "request")).append(" matching ")
                     .append(matcher.describe()).append(", but received ").append(matched).append('.');
         }
+        appendReceived(out, matcher);
+        return out.toString();
+    }
+
+    /** Every request kept, each with the conditions of {@code matcher} it missed, and the journal's notes. */
+    private void appendReceived(StringBuilder out, RequestMatcher matcher) {
         List<JournalEntry> all = entries();
         if (all.isEmpty()) {
             out.append("\nThe proxy recorded no requests").append(everCleared ? " since the last reset." : ".");
@@ -357,7 +391,6 @@ public final class BoundedJournal implements RequestJournal, RequestRecorder {
             }
         }
         appendNotes(out);
-        return out.toString();
     }
 
     private static List<String> mismatchesOf(RequestMatcher matcher, JournalEntry entry) {

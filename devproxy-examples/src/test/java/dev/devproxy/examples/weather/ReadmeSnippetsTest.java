@@ -15,12 +15,16 @@ import dev.devproxy.DevProxy;
 import dev.devproxy.Fault;
 import dev.devproxy.Route;
 import dev.devproxy.Upstream;
+import dev.devproxy.admin.DevProxyAdmin;
+import dev.devproxy.admin.JournalFilter;
 import dev.devproxy.junit.DevProxyExtension;
 import dev.devproxy.stub.Har;
 import dev.devproxy.stub.JournalEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,6 +53,26 @@ class ReadmeSnippetsTest {
         assertEquals("Snow", client.forecast("Oslo").summary());
         client.report("Oslo", -3);
         assertEquals(4, proxy.stubs().list().size());
+    }
+
+    @Test
+    void adminClient() {
+        try (DevProxy proxy = DevProxy.builder().port(0).adminPort(0).adminToken("t0k").build().start()) {
+            URI adminUri = proxy.adminUri();
+            String token = "t0k";
+            URI proxyUri = proxy.baseUri();
+            // README: admin
+            DevProxyAdmin admin = DevProxyAdmin.connect(adminUri, token);  // http://127.0.0.1:8890/__admin/; token or null
+            String id = admin.stubFor(get("/v1/cities").willReturn(json(200, "[\"Paris\"]")));
+            assertEquals(List.of("Paris"), new WeatherClient(proxyUri, "my-key", Duration.ofSeconds(1)).cities());
+            admin.verify(get("/v1/cities"), 1).assertOk();                 // fails with the near-miss report
+            List<JournalEntry> calls = admin.journal(JournalFilter.all().withPath("/v1/*").withStatus(200));
+            admin.removeStub(id);
+            admin.reset();                                                 // also stubs(), clearJournal(), settings(), metrics()
+            // README: end
+            assertEquals(1, calls.size());
+            assertTrue(proxy.stubs().list().isEmpty());
+        }
     }
 
     @Test
