@@ -139,6 +139,17 @@ class AdminApiTest {
         assertError(call(proxy, "GET", "/__admin/journal?limit=0", null), 400, "limit", "must be 1 to");
         assertError(call(proxy, "GET", "/__admin/journal?sort=asc", null), 400, "sort", "unknown query parameter");
 
+        // The same selection as an HTTP Archive, which reads back as stubs.
+        HttpResponse<String> har = call(proxy, "GET", "/__admin/journal?status=404&format=har", null);
+        assertEquals(200, har.statusCode(), har.body());
+        Map<?, ?> log = (Map<?, ?>) json(har).get("log");
+        assertEquals("1.2", log.get("version"));
+        assertEquals(1, ((List<?>) log.get("entries")).size());
+        List<dev.devproxy.stub.Stub> replayed = dev.devproxy.stub.Har.stubs(har.body());
+        assertEquals(1, replayed.size());
+        assertEquals(404, replayed.get(0).responses().get(0).status());
+        assertError(call(proxy, "GET", "/__admin/journal?format=xml", null), 400, "format", "json (the default) or har");
+
         assertEquals(200, call(proxy, "DELETE", "/__admin/journal", null).statusCode());
         assertEquals(List.of(), targets(call(proxy, "GET", "/__admin/journal", null)));
         assertTrue(proxy.journal().all().isEmpty());

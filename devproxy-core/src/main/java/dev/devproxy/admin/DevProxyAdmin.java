@@ -140,17 +140,33 @@ public final class DevProxyAdmin {
      * @throws AdminApiException with status 409 when the proxy keeps no journal
      */
     public List<JournalEntry> journal(JournalFilter filter) {
+        List<JournalEntry> entries = new ArrayList<>();
+        for (Object entry : (List<?>) object(send("GET", "journal" + query(filter), null)).get("entries")) {
+            entries.add(ExchangeJson.readEntry(entry));
+        }
+        return entries;
+    }
+
+    /**
+     * The journal entries {@code filter} selects as an HTTP Archive (HAR 1.2), for a browser's developer tools,
+     * or for {@link dev.devproxy.stub.Har#stubs(String)} to replay.
+     *
+     * @param filter which entries, as for {@link #journal(JournalFilter)}
+     * @return the archive's JSON text
+     */
+    public String journalHar(JournalFilter filter) {
+        String query = query(filter);
+        return send("GET", "journal" + query + (query.isEmpty() ? "?" : "&") + "format=har", null);
+    }
+
+    private static String query(JournalFilter filter) {
         StringBuilder query = new StringBuilder();
         add(query, "method", filter.method());
         add(query, "path", filter.path());
         add(query, "status", filter.status() < 0 ? null : Integer.toString(filter.status()));
         add(query, "since", filter.since() == null ? null : filter.since().toString());
         add(query, "limit", filter.limit() == 0 ? null : Integer.toString(filter.limit()));
-        List<JournalEntry> entries = new ArrayList<>();
-        for (Object entry : (List<?>) object(send("GET", "journal" + query, null)).get("entries")) {
-            entries.add(ExchangeJson.readEntry(entry));
-        }
-        return entries;
+        return query.toString();
     }
 
     /** Forgets every journal entry, keeping the stubs. */

@@ -87,6 +87,8 @@ class DevProxyAdminTest {
             assertEquals(1, admin.journal(JournalFilter.all().withLimit(1)).size());
             assertEquals(0, admin.journal(JournalFilter.all().withSince(Instant.now().plusSeconds(60))).size());
             assertEquals(2, admin.journal(JournalFilter.all().withMethod("GET")).size());
+            assertEquals(List.of(200), dev.devproxy.stub.Har.stubs(admin.journalHar(JournalFilter.all().withPath("/api/users")))
+                    .stream().map(stub -> stub.responses().get(0).status()).toList(), "the same selection as HAR");
 
             admin.verify(get("/api/users"), 2).assertOk();
             Verification missed = admin.verify(get("/api/users").withHeader("X-Debug", "1"), 1);

@@ -2,6 +2,7 @@ package dev.devproxy.internal.admin;
 
 import dev.devproxy.Response;
 import dev.devproxy.internal.stub.BoundedJournal;
+import dev.devproxy.stub.Har;
 import dev.devproxy.stub.JournalEntry;
 import dev.devproxy.stub.RequestMatcher;
 import dev.devproxy.stub.RequestMatchers;
@@ -17,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * {@code GET /__admin/journal}: the entries kept, oldest first, filtered by {@code method} (exact),
  * {@code path} (exact, or a glob as {@code RequestMatchers.pathGlob} reads it when it has {@code *} or
  * {@code ?}), {@code status} (0 for in flight or no response), {@code since} (an ISO-8601 instant: received
- * at or after it), and cut to the newest {@code limit}. Each entry is one immutable snapshot, taken under the
+ * at or after it), and cut to the newest {@code limit}; with {@code format=har}, the same entries as an HTTP
+ * Archive (HAR 1.2) instead of the admin API's own JSON. Each entry is one immutable snapshot, taken under the
  * journal's monitor, so a request in flight is shown as it was at one moment, never half updated.
  */
 final class JournalQuery {
@@ -30,7 +32,11 @@ final class JournalQuery {
         String status = query.get("status");
         String since = query.get("since");
         String limit = query.get("limit");
+        String format = query.get("format");
         query.done();
+        if (format != null && !format.equals("json") && !format.equals("har")) {
+            throw AdminException.badField("format", "json (the default) or har, was \"" + format + "\"");
+        }
         RequestMatcher pathMatcher = null;
         if (path != null) {
             try {
@@ -61,7 +67,12 @@ final class JournalQuery {
                 matched++;
             }
         }
-        for (JournalEntry entry : kept.subList(Math.max(0, kept.size() - most), kept.size())) {
+        List<JournalEntry> newest = kept.subList(Math.max(0, kept.size() - most), kept.size());
+        if ("har".equals(format)) {
+            return Response.newBuilder(200).header("Content-Type", "application/json")
+                    .body(Har.write(newest)).build();
+        }
+        for (JournalEntry entry : newest) {
             found.add(ExchangeJson.write(entry));
         }
         Map<String, Object> out = new LinkedHashMap<>();
