@@ -1,16 +1,23 @@
 package dev.devproxy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -116,6 +123,68 @@ class TunnelUpgradeTest {
         String head = upstream.heads.poll(5, TimeUnit.SECONDS);
         assertFalse(head.toLowerCase().contains("upgrade"), head);
         assertFalse(head.toLowerCase().contains("http2-settings"), head);
+    }
+
+    @Test
+    @Timeout(120) // about 2.5 s on an idle 2-core machine
+    void oneHundredMebibytesEachWayCrossAWebSocketTunnelByteExactWhileTheHeapStaysFlat() throws Exception {
+        long size = 100L * 1024 * 1024;
+        int frame = 64 * 1024;
+        upstream = WebSocketEchoServer.start();
+        proxy = DevProxy.builder().port(0).upstream(Upstream.of("127.0.0.1", upstream.port())).build().start();
+        long heapBefore = usedHeapAfterGc();
+        try (Socket client = new Socket(LOOPBACK, proxy.port())) {
+            client.setSoTimeout(30_000);
+            send(client, upgradeRequest("/proxy/ws"));
+            assertTrue(TunnelTest.readHead(client.getInputStream()).startsWith("HTTP/1.1 101 "));
+            MessageDigest sent = MessageDigest.getInstance("SHA-256");
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                // Binary frames with a zero masking key (RFC 6455 section 5.3: any key; XOR with zeros keeps the
+                // bytes), so the echo comes back as sent.
+                byte[] head = {(byte) 0x82, (byte) (0x80 | 127), 0, 0, 0, 0, 0, (byte) (frame >> 16), (byte) (frame >> 8),
+                    (byte) frame, 0, 0, 0, 0};
+                byte[] payload = new byte[frame];
+                Random random = new Random(9);
+                try {
+                    OutputStream out = client.getOutputStream();
+                    for (long left = size; left > 0; left -= frame) {
+                        random.nextBytes(payload);
+                        sent.update(payload);
+                        out.write(head);
+                        out.write(payload);
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            MessageDigest received = MessageDigest.getInstance("SHA-256");
+            DataInputStream in = new DataInputStream(new BufferedInputStream(client.getInputStream(), 64 * 1024));
+            byte[] payload = new byte[frame];
+            for (long total = 0; total < size; total += frame) {
+                assertEquals(0x82, in.readUnsignedByte(), "a binary frame, final");
+                assertEquals(127, in.readUnsignedByte(), "unmasked, with a 64-bit length");
+                assertEquals(frame, in.readLong());
+                in.readFully(payload);
+                received.update(payload);
+            }
+            writing.get(60, TimeUnit.SECONDS);
+            assertArrayEquals(sent.digest(), received.digest(), "the bytes that came back are the bytes sent");
+        }
+        long grown = usedHeapAfterGc() - heapBefore;
+        // Each direction holds one 16 KiB pool buffer at most; 16 MiB of margin covers the JDK's own noise.
+        assertTrue(grown < 16L * 1024 * 1024, () -> "the heap grew by " + grown + " bytes");
+        TestSupport.await("the tunnel closed", () -> proxy.server().metrics().openTunnels() == 0,
+                () -> proxy.server().metrics().openTunnels());
+        TestSupport.awaitNoBuffersInUse(proxy);
+    }
+
+    /** Heap in use after asking for a full collection twice; coarse, so compare with a generous bound. */
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static String upgradeRequest(String target) {
