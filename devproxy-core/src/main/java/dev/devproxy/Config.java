@@ -69,7 +69,16 @@ import org.jspecify.annotations.Nullable;
  *     default none ({@code TLS_CERT_FILE})
  * @param tlsHandshakeTimeout time for a client's TLS handshake on the HTTPS listener, default 3 s; a client
  *     not done by then is closed. The request-line timeout also runs from the accept, handshake included
- *     ({@code TLS_HANDSHAKE_TIMEOUT})
+ *     ({@code TLS_HANDSHAKE_TIMEOUT}); intercepted CONNECTs have the same time for theirs
+ * @param interceptHosts the CONNECT destinations whose TLS DevProxy terminates itself (HTTPS interception), as
+ *     {@code forwardAllow}'s patterns; default none, the empty string: every CONNECT is a tunnel. Needs
+ *     {@code forwardProxy}; a destination must be allowed by {@code forwardAllow} too ({@code INTERCEPT_HOSTS})
+ * @param interceptCaKeystore a PKCS12 keystore holding the CA that signs interception's leaf certificates,
+ *     default none: a CA is made in-process at start, valid for 7 days ({@code INTERCEPT_CA_KEYSTORE})
+ * @param interceptCaKeystorePassword the password of that keystore and of its key, default none (empty)
+ *     ({@code INTERCEPT_CA_KEYSTORE_PASSWORD})
+ * @param interceptCaFile where the interception CA's certificate is written as PEM at start, for
+ *     {@code curl --cacert} or a browser, default none ({@code INTERCEPT_CA_FILE})
  */
 public record Config(
         String host,
@@ -97,7 +106,11 @@ public record Config(
         @Nullable Path tlsKeystore,
         String tlsKeystorePassword,
         @Nullable Path tlsCertFile,
-        Duration tlsHandshakeTimeout) {
+        Duration tlsHandshakeTimeout,
+        String interceptHosts,
+        @Nullable Path interceptCaKeystore,
+        String interceptCaKeystorePassword,
+        @Nullable Path interceptCaFile) {
 
     /** {@link #tlsPort()} when there is no HTTPS listener. */
     public static final int NO_TLS_PORT = -1;
@@ -131,6 +144,11 @@ public record Config(
      * @param tlsKeystorePassword the keystore's password; empty for none
      * @param tlsCertFile where to write the PEM certificate clients must trust, or null
      * @param tlsHandshakeTimeout time for a client's TLS handshake; positive
+     * @param interceptHosts the CONNECT destinations to intercept, as {@code forwardAllow}'s patterns; empty for
+     *     none, otherwise only with {@code forwardProxy}
+     * @param interceptCaKeystore the PKCS12 keystore of the interception CA, or null to make one at start
+     * @param interceptCaKeystorePassword that keystore's password; empty for none
+     * @param interceptCaFile where to write the interception CA's PEM certificate at start, or null
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -176,6 +194,19 @@ public record Config(
         if (!upstreamProxy.isEmpty()) {
             Upstream.parse(upstreamProxy); // throws naming the value
         }
+        Objects.requireNonNull(interceptHosts, "interceptHosts");
+        Objects.requireNonNull(interceptCaKeystorePassword, "interceptCaKeystorePassword");
+        if (!interceptHosts.isBlank()) {
+            try {
+                ForwardAllowList.parse(interceptHosts);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("interceptHosts: " + e.getMessage(), e);
+            }
+            if (!forwardProxy) {
+                throw new IllegalArgumentException("interceptHosts needs forwardProxy: interception applies to CONNECT,"
+                        + " which only a forward proxy answers");
+            }
+        }
     }
 
     /**
@@ -212,7 +243,9 @@ public record Config(
                 accessLog, Defaults.CONFIG.forwardProxy, Defaults.CONFIG.forwardAllow, Defaults.CONFIG.tunnelIdleTimeout,
                 Defaults.CONFIG.upstreamProxy, Defaults.CONFIG.noProxy, Defaults.CONFIG.tlsPort,
                 Defaults.CONFIG.tlsKeystore, Defaults.CONFIG.tlsKeystorePassword, Defaults.CONFIG.tlsCertFile,
-                Defaults.CONFIG.tlsHandshakeTimeout);
+                Defaults.CONFIG.tlsHandshakeTimeout, Defaults.CONFIG.interceptHosts,
+                Defaults.CONFIG.interceptCaKeystore, Defaults.CONFIG.interceptCaKeystorePassword,
+                Defaults.CONFIG.interceptCaFile);
     }
 
     /** The table's defaults, made once, for the settings the deprecated constructor does not take. */
@@ -220,7 +253,7 @@ public record Config(
         static final Config CONFIG = Config.defaults();
     }
 
-    /** Every setting by name, as a record's would be, but with the keystore password masked. */
+    /** Every setting by name, as a record's would be, but with the keystore passwords masked. */
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("Config[");
@@ -233,7 +266,8 @@ public record Config(
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
-            if (name.equals("tlsKeystorePassword") && !tlsKeystorePassword.isEmpty()) {
+            if ((name.equals("tlsKeystorePassword") && !tlsKeystorePassword.isEmpty())
+                    || (name.equals("interceptCaKeystorePassword") && !interceptCaKeystorePassword.isEmpty())) {
                 value = "****";
             }
             text.append(i == 0 ? "" : ", ").append(name).append('=').append(value);
@@ -402,6 +436,10 @@ public record Config(
         String tlsKeystorePassword;
         @Nullable Path tlsCertFile;
         Duration tlsHandshakeTimeout;
+        String interceptHosts;
+        @Nullable Path interceptCaKeystore;
+        String interceptCaKeystorePassword;
+        @Nullable Path interceptCaFile;
 
         @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
@@ -437,6 +475,10 @@ public record Config(
             tlsKeystorePassword = config.tlsKeystorePassword;
             tlsCertFile = config.tlsCertFile;
             tlsHandshakeTimeout = config.tlsHandshakeTimeout;
+            interceptHosts = config.interceptHosts;
+            interceptCaKeystore = config.interceptCaKeystore;
+            interceptCaKeystorePassword = config.interceptCaKeystorePassword;
+            interceptCaFile = config.interceptCaFile;
         }
 
         /**
@@ -746,6 +788,42 @@ public record Config(
         public Builder tlsHandshakeTimeout(Duration timeout) { this.tlsHandshakeTimeout = timeout; return this; }
 
         /**
+         * The CONNECT destinations whose TLS is intercepted: {@link #forwardAllow}'s patterns, comma-separated;
+         * empty for none. Needs {@link #forwardProxy}.
+         *
+         * @param patterns the destinations, such as {@code localhost,*.example.test}, or empty
+         * @return this builder
+         */
+        public Builder interceptHosts(String patterns) { this.interceptHosts = patterns; return this; }
+
+        /**
+         * The PKCS12 keystore of the CA that signs interception's leaves, or null to make one at start.
+         *
+         * @param keystore the keystore file, or null
+         * @return this builder
+         */
+        public Builder interceptCaKeystore(@Nullable Path keystore) { this.interceptCaKeystore = keystore; return this; }
+
+        /**
+         * The password of the interception CA's keystore and of its key.
+         *
+         * @param password the password; empty for none
+         * @return this builder
+         */
+        public Builder interceptCaKeystorePassword(String password) {
+            this.interceptCaKeystorePassword = password;
+            return this;
+        }
+
+        /**
+         * Where the interception CA's PEM certificate is written at start, or null for nowhere.
+         *
+         * @param file the file, replaced if it exists, or null
+         * @return this builder
+         */
+        public Builder interceptCaFile(@Nullable Path file) { this.interceptCaFile = file; return this; }
+
+        /**
          * Returns the configuration.
          *
          * @return a new configuration holding the settings
@@ -764,7 +842,8 @@ public record Config(
                     shutdownGrace, ioThreads, accessLog, forwardProxy, forwardAllow, tunnelIdleTimeout,
                     upstreamProxy, noProxy,
                     tlsPort, tlsKeystore, tlsKeystorePassword, tlsCertFile,
-                    tlsHandshakeTimeout);
+                    tlsHandshakeTimeout, interceptHosts, interceptCaKeystore, interceptCaKeystorePassword,
+                    interceptCaFile);
         }
     }
 }

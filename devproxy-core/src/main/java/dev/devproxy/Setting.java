@@ -80,7 +80,19 @@ enum Setting {
             (b, v) -> b.tlsCertFile(isNone(v) ? null : java.nio.file.Path.of(v))),
     TLS_HANDSHAKE_TIMEOUT("TLS_HANDSHAKE_TIMEOUT", "tlsHandshakeTimeout", "3",
             "seconds for a client's TLS handshake on the HTTPS listener (closed beyond)",
-            (b, v) -> b.tlsHandshakeTimeout(parseSeconds(v)));
+            (b, v) -> b.tlsHandshakeTimeout(parseSeconds(v))),
+    INTERCEPT_HOSTS("INTERCEPT_HOSTS", "interceptHosts", "",
+            "CONNECT destinations whose TLS is intercepted (as FORWARD_ALLOW; needs FORWARD_PROXY); empty for none",
+            (b, v) -> b.interceptHosts(v)),
+    INTERCEPT_CA_KEYSTORE("INTERCEPT_CA_KEYSTORE", "interceptCaKeystore", "none",
+            "PKCS12 keystore of the CA that signs intercepted hosts' certificates; none: a CA made at start, valid 7 days",
+            (b, v) -> b.interceptCaKeystore(isNone(v) ? null : java.nio.file.Path.of(v))),
+    INTERCEPT_CA_KEYSTORE_PASSWORD("INTERCEPT_CA_KEYSTORE_PASSWORD", "interceptCaKeystorePassword", "none",
+            "password of the interception CA's keystore and its key",
+            (b, v) -> b.interceptCaKeystorePassword(isNone(v) ? "" : v)),
+    INTERCEPT_CA_FILE("INTERCEPT_CA_FILE", "interceptCaFile", "none",
+            "file the interception CA's PEM certificate is written to at start, for curl --cacert or a browser",
+            (b, v) -> b.interceptCaFile(isNone(v) ? null : java.nio.file.Path.of(v)));
 
     /** The default of a setting that is off or absent unless given. */
     static final String NONE = "none";

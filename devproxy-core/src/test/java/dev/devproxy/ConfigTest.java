@@ -200,6 +200,8 @@ class ConfigTest {
             "--forward-proxy", "true", "--forward-allow", "*.test, localhost:8080", "--tunnel-idle-timeout", "7",
             "--http-proxy", "http://next:3128", "--no-proxy", "*.corp", "--tls-port", "0", "--tls-keystore", "k.p12",
             "--tls-keystore-password", "pw", "--tls-cert-file", "ca.pem", "--tls-handshake-timeout", "2",
+            "--intercept-hosts", "localhost,*.test", "--intercept-ca-keystore", "ica.p12",
+            "--intercept-ca-keystore-password", "pw2", "--intercept-ca-file", "ica.pem",
         };
 
         Config config = parse(args, new PrintStream(new ByteArrayOutputStream()));
@@ -208,8 +210,26 @@ class ConfigTest {
                 Duration.ofMillis(500), Duration.ofMillis(600), Duration.ofMillis(700), 500L, Duration.ofMillis(800),
                 Duration.ofMillis(900), Duration.ofMillis(1100), Duration.ofMillis(1200), Duration.ofMillis(1300), 1, true,
                 true, "*.test, localhost:8080", Duration.ofSeconds(7), "http://next:3128", "*.corp",
-                0, java.nio.file.Path.of("k.p12"), "pw", java.nio.file.Path.of("ca.pem"), Duration.ofSeconds(2)),
+                0, java.nio.file.Path.of("k.p12"), "pw", java.nio.file.Path.of("ca.pem"), Duration.ofSeconds(2),
+                "localhost,*.test", java.nio.file.Path.of("ica.p12"), "pw2", java.nio.file.Path.of("ica.pem")),
                 config);
+    }
+
+    @Test
+    void interceptionNeedsForwardProxyModeAndValidPatternsAndItsPasswordIsMasked() {
+        IllegalArgumentException off = assertThrows(IllegalArgumentException.class,
+                () -> Config.builder().interceptHosts("localhost").build());
+        assertTrue(off.getMessage().contains("interceptHosts needs forwardProxy"), off.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Config.builder().forwardProxy(true).interceptHosts("a/b").build());
+        assertTrue(bad.getMessage().startsWith("interceptHosts: "), bad.getMessage());
+
+        Config config = Config.builder().forwardProxy(true).interceptHosts("localhost")
+                .interceptCaKeystorePassword("secret").build();
+        assertEquals("localhost", config.interceptHosts());
+        assertTrue(!config.toString().contains("secret") && config.toString().contains("interceptCaKeystorePassword=****"),
+                config::toString);
+        assertEquals("", Config.defaults().interceptHosts(), "nothing is intercepted by default");
     }
 
     @Test

@@ -45,6 +45,9 @@ public final class Main {
         if (config.hasTlsListener()) {
             System.out.println(Server.tlsListeningLine(proxy.httpsAddress(), config.tlsCertFile()));
         }
+        if (!config.interceptHosts().isBlank()) {
+            System.out.println(Server.interceptionLine(config));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();

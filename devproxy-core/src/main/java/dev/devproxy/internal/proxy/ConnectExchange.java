@@ -27,6 +27,11 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
     private static final byte[] ESTABLISHED =
             "HTTP/1.1 200 Connection Established\r\nVia: 1.1 devproxy\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** The {@code 200} that opens a tunnel, as a fresh read-only view: for an intercepted CONNECT too. */
+    public static ByteBuffer established() {
+        return ByteBuffer.wrap(ESTABLISHED).asReadOnlyBuffer();
+    }
+
     private final ExchangeConnection client;
     private final ProxyLoopState proxy;
     private final Upstream destination;
@@ -67,7 +72,7 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
         }
         done = true;
         connection = null;
-        client.send(ByteBuffer.wrap(ESTABLISHED));
+        client.send(established());
         Tunnel.open(client, upstream, 200);
     }
 

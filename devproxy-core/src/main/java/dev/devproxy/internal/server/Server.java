@@ -41,10 +41,12 @@ public final class Server {
     private final @Nullable Acceptor tlsAcceptor;
     private final @Nullable InetSocketAddress tlsAddress;
     private final @Nullable ServerTls tls;
+    private final @Nullable Interception interception;
     private boolean closed;
 
     private Server(ServerContext context, ServerLoop[] loops, Acceptor acceptor, InetSocketAddress address,
-            @Nullable Acceptor tlsAcceptor, @Nullable InetSocketAddress tlsAddress, @Nullable ServerTls tls) {
+            @Nullable Acceptor tlsAcceptor, @Nullable InetSocketAddress tlsAddress, @Nullable ServerTls tls,
+            @Nullable Interception interception) {
         this.context = context;
         this.loops = loops;
         this.acceptor = acceptor;
@@ -52,6 +54,7 @@ public final class Server {
         this.tlsAcceptor = tlsAcceptor;
         this.tlsAddress = tlsAddress;
         this.tls = tls;
+        this.interception = interception;
     }
 
     /**
@@ -74,8 +77,20 @@ public final class Server {
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
             @Nullable RequestRecorder recorder, EngineClock clock, TlsSetup tlsSetup,
             @Nullable String proxyAuthorization) {
+        return start(config, router, userSinks, recorder, clock, tlsSetup, proxyAuthorization, null);
+    }
+
+    /**
+     * As {@link #start(Config, Router, List, RequestRecorder, EngineClock, TlsSetup, String)}, intercepting the
+     * CONNECTs {@code interception} names when it is not null; the server closes it when it closes.
+     *
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static Server start(Config config, Router router, List<MetricsSink> userSinks,
+            @Nullable RequestRecorder recorder, EngineClock clock, TlsSetup tlsSetup,
+            @Nullable String proxyAuthorization, @Nullable Interception interception) {
         ClientTls upstreamTls = tlsSetup.upstream();
-        if (config.upstream().tls()) {
+        if (config.upstream().tls() || interception != null) {
             upstreamTls.prepare(); // the trust store is read now, not on a loop by the first request
         }
         BuiltInMetrics builtIn = new BuiltInMetrics();
@@ -91,7 +106,7 @@ public final class Server {
             // A loop never has more upstream connections in use than clients: see UpstreamPool for the cap.
             EventLoop loop = new EventLoop("devproxy-loop-" + i, clock, scanInterval);
             loops[i] = new ServerLoop(loop, new HttpLoopState(loop), new ProxyLoopState(loop, config.maxConnections(),
-                    dev.devproxy.internal.loop.PlainTransport::outbound, upstreamTls));
+                    dev.devproxy.internal.loop.PlainTransport::outbound, upstreamTls), interception);
         }
         // Made before anything is bound: a keystore that cannot be read fails the start with nothing to undo.
         ServerTls tls = config.hasTlsListener() ? ServerTls.from(config, tlsSetup) : null;
@@ -116,8 +131,11 @@ public final class Server {
             if (logsLifecycle()) {
                 LogHolder.LOG.log(Level.DEBUG, () -> listeningLine(bound, config));
             }
-            return new Server(context, loops, acceptor, bound, tlsAcceptor, tlsBound, tls);
+            return new Server(context, loops, acceptor, bound, tlsAcceptor, tlsBound, tls, interception);
         } catch (IOException e) {
+            if (interception != null) {
+                interception.close();
+            }
             for (ServerSocketChannel opened : new ServerSocketChannel[] {channel, tlsChannel}) {
                 if (opened != null) {
                     try {
@@ -158,6 +176,17 @@ public final class Server {
         return "DevProxy listening on https://" + hostForUri(bound) + ":" + bound.getPort()
                 + (certificateFile != null ? " (certificate to trust: " + certificateFile + ")"
                         : " (TLS_CERT_FILE unset: certificate not written)");
+    }
+
+    /**
+     * What the standalone proxy prints when it intercepts: {@code DevProxy intercepts HTTPS to localhost,*.test
+     * (CA certificate to trust: /tmp/ca.pem)}.
+     */
+    public static String interceptionLine(Config config) {
+        java.nio.file.Path caFile = config.interceptCaFile();
+        return "DevProxy intercepts HTTPS to " + config.interceptHosts()
+                + (caFile != null ? " (CA certificate to trust: " + caFile + ")"
+                        : " (INTERCEPT_CA_FILE unset: CA certificate not written)");
     }
 
     /**
@@ -218,6 +247,11 @@ public final class Server {
     /** The HTTPS listener's TLS, or null without one. */
     public @Nullable ServerTls tls() {
         return tls;
+    }
+
+    /** HTTPS interception, or null when nothing is intercepted. */
+    public @Nullable Interception interception() {
+        return interception;
     }
 
     /** The built-in metrics. */
@@ -305,6 +339,9 @@ public final class Server {
             Thread.currentThread().interrupt();
         }
         context.resolver.close();
+        if (interception != null) {
+            interception.close();
+        }
         for (ServerLoop loop : loops) {
             try {
                 loop.loop.stopAndJoin(5_000);

@@ -737,6 +737,15 @@ public final class TlsTransport implements Transport, TransportHandler {
                     // The peer goes without it.
                 }
             }
+        } else if (!resetOnClose && !handshakeDone && failure instanceof SSLException && netOut == null
+                && !engine.isOutboundDone()) {
+            // A handshake this side refused (a name it does not serve, no common protocol): the engine holds the
+            // fatal alert saying why (RFC 8446 section 6.2), which the peer then reports instead of a bare close.
+            try {
+                wrap(EMPTY_ARRAY, 0, 1);
+            } catch (IOException e) {
+                // The peer goes without it.
+            }
         }
         closed = true;
         cancelHandshakeTimer();

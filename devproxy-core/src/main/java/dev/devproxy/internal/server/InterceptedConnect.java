@@ -1,0 +1,89 @@
+package dev.devproxy.internal.server;
+
+import dev.devproxy.ErrorKind;
+import dev.devproxy.RouteKind;
+import dev.devproxy.internal.exchange.Destination;
+import dev.devproxy.internal.exchange.Exchange;
+import dev.devproxy.internal.tls.InterceptionCa;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code CONNECT host:port} to a destination on the interception list: no upstream is connected; once the
+ * CONNECT is complete and the host's leaf certificate is at hand, the connection answers {@code 200} and
+ * speaks TLS as that host from then on (see {@link ClientConnection#intercept}).
+ *
+ * <p>A leaf is made on the leaf cache's own thread, never on the loop: key generation is already avoided (every
+ * leaf shares one key), but a signature, its check and a TLS context are still about a millisecond, which every
+ * other connection on the loop would wait through. A cached leaf is used at once; otherwise the answer comes
+ * back to the loop as a task, and the connection, which reads nothing in {@code RESPONDING}, simply waits. The
+ * task finds this exchange {@linkplain #abort() aborted} if the connection closed meanwhile, and does nothing.
+ */
+final class InterceptedConnect implements Exchange {
+    private final ClientConnection client;
+    private final Destination destination;
+    private InterceptionCa.@Nullable Leaf leaf;
+    private boolean requestEnded;
+    private boolean done;
+
+    InterceptedConnect(ClientConnection client, Destination destination) {
+        this.client = client;
+        this.destination = destination;
+        client.setRoute(RouteKind.FORWARD);
+    }
+
+    @Override
+    public void start() {
+        Interception interception = java.util.Objects.requireNonNull(client.interception());
+        CompletableFuture<InterceptionCa.Leaf> future = interception.leaves().leafFor(destination.host());
+        InterceptionCa.Leaf made = future.getNow(null);
+        if (made != null) {
+            leaf = made;
+            proceed();
+            return;
+        }
+        future.whenComplete((minted, failure) -> client.http().loop.execute(() -> minted(minted, failure)));
+    }
+
+    private void minted(InterceptionCa.@Nullable Leaf minted, @Nullable Throwable failure) {
+        if (done) {
+            return;
+        }
+        if (minted == null) {
+            done = true;
+            client.context().error("cannot make a certificate for " + destination.host() + " to intercept"
+                    + " CONNECT " + destination, failure == null ? new IllegalStateException() : failure);
+            client.fail(500, ErrorKind.INTERNAL, null);
+            return;
+        }
+        leaf = minted;
+        proceed();
+    }
+
+    /** Answers once both are there: the whole CONNECT (so no byte of it is read as TLS) and the leaf. */
+    private void proceed() {
+        InterceptionCa.Leaf ready = leaf;
+        if (done || !requestEnded || ready == null) {
+            return;
+        }
+        done = true;
+        client.intercept(destination, ready);
+    }
+
+    @Override
+    public boolean onRequestBody(ByteBuffer buffer, int offset, int length) {
+        return true; // a CONNECT has no body; the parser framed none
+    }
+
+    @Override
+    public void onRequestEnd() {
+        requestEnded = true;
+        proceed();
+    }
+
+    @Override
+    public void abort() {
+        done = true;
+    }
+}
