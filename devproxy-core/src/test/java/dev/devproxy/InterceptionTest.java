@@ -151,6 +151,44 @@ class InterceptionTest {
     }
 
     @Test
+    void aStubbedFaultAppliesInsideTheInterceptedConnection() throws Exception {
+        DevProxy proxy = proxy("localhost");
+        proxy.stubFor(get("/broken").willReturn(dev.devproxy.stub.Responses.fault(Fault.closeWithoutResponse())));
+        String ca = proxy.interceptionTrust().certificateFile().toString();
+        String proxyUrl = "http://127.0.0.1:" + proxy.port();
+
+        // curl, which does not retry as the JDK's client does: status 000, nothing received (exit status 52).
+        assertEquals("000", curl("-o", "/dev/null", "-w", "%{http_code}", "-x", proxyUrl, "--cacert", ca,
+                "https://localhost:" + upstreamPort + "/broken"));
+
+        assertEquals("upstream saw /fine", curl("-x", proxyUrl, "--cacert", ca, "https://localhost:" + upstreamPort + "/fine"),
+                "the next CONNECT works");
+        proxy.verify(1, get("/broken"));
+        assertTrue(upstreamSaw().startsWith("GET /fine "), "the fault came from the stub, not the upstream");
+        TestSupport.awaitNoOpenConnections(proxy);
+    }
+
+    @Test
+    void aCaGivenAsAKeyStoreSignsTheLeavesAndALeafIsMadeOnFirstUseForAWildcard() throws Exception {
+        TlsIdentity authority = CertificateMaker.certificateAuthority("Team CA", Duration.ofDays(1));
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("ca", authority.privateKey(), "pw".toCharArray(),
+                authority.chain().toArray(java.security.cert.Certificate[]::new));
+        DevProxy proxy = DevProxy.builder().port(0).forwardProxy(true).intercept("*")
+                .interceptionCa(store, "pw".toCharArray()).upstreamSslContext(UPSTREAM_CA.clientContext())
+                .build().start();
+        closing.add(0, proxy);
+        assertEquals(0, proxy.server().interception().leaves().size(), "a wildcard names no host to prepare");
+
+        HttpResponse<String> response = send(client(proxy, authority.clientContext()), "localhost", "/team");
+
+        assertEquals("upstream saw /team", response.body());
+        assertEquals(authority.certificate(), response.sslSession().orElseThrow().getPeerCertificates()[1]);
+        assertEquals(1, proxy.server().interception().leaves().size());
+    }
+
+    @Test
     void manyRequestsGoOverOneInterceptedConnection() throws Exception {
         DevProxy proxy = proxy("localhost");
         HttpClient client = client(proxy, proxy.interceptionTrust().sslContext());
