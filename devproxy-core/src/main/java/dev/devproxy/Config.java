@@ -79,6 +79,10 @@ import org.jspecify.annotations.Nullable;
  *     ({@code INTERCEPT_CA_KEYSTORE_PASSWORD})
  * @param interceptCaFile where the interception CA's certificate is written as PEM at start, for
  *     {@code curl --cacert} or a browser, default none ({@code INTERCEPT_CA_FILE})
+ * @param upstreamHttpsProxy the proxy DevProxy's own HTTPS upstream traffic goes through, as
+ *     {@code http://host:port}: a {@code CONNECT} to it for each connection, then TLS with the upstream inside;
+ *     default none, the empty string: HTTPS upstreams are reached directly ({@code HTTPS_PROXY}). {@code noProxy}
+ *     applies to it too
  */
 public record Config(
         String host,
@@ -110,7 +114,8 @@ public record Config(
         String interceptHosts,
         @Nullable Path interceptCaKeystore,
         String interceptCaKeystorePassword,
-        @Nullable Path interceptCaFile) {
+        @Nullable Path interceptCaFile,
+        String upstreamHttpsProxy) {
 
     /** {@link #tlsPort()} when there is no HTTPS listener. */
     public static final int NO_TLS_PORT = -1;
@@ -149,6 +154,7 @@ public record Config(
      * @param interceptCaKeystore the PKCS12 keystore of the interception CA, or null to make one at start
      * @param interceptCaKeystorePassword that keystore's password; empty for none
      * @param interceptCaFile where to write the interception CA's PEM certificate at start, or null
+     * @param upstreamHttpsProxy {@code http://host:port} of the next proxy for HTTPS upstreams, or empty for none
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -193,6 +199,11 @@ public record Config(
         Objects.requireNonNull(noProxy, "noProxy");
         if (!upstreamProxy.isEmpty()) {
             Upstream.parse(upstreamProxy); // throws naming the value
+        }
+        Objects.requireNonNull(upstreamHttpsProxy, "upstreamHttpsProxy");
+        if (!upstreamHttpsProxy.isEmpty() && Upstream.parse(upstreamHttpsProxy).tls()) {
+            throw new IllegalArgumentException("upstreamHttpsProxy must be http://host:port (TLS to the proxy itself"
+                    + " is not supported), was " + upstreamHttpsProxy);
         }
         Objects.requireNonNull(interceptHosts, "interceptHosts");
         Objects.requireNonNull(interceptCaKeystorePassword, "interceptCaKeystorePassword");
@@ -245,7 +256,7 @@ public record Config(
                 Defaults.CONFIG.tlsKeystore, Defaults.CONFIG.tlsKeystorePassword, Defaults.CONFIG.tlsCertFile,
                 Defaults.CONFIG.tlsHandshakeTimeout, Defaults.CONFIG.interceptHosts,
                 Defaults.CONFIG.interceptCaKeystore, Defaults.CONFIG.interceptCaKeystorePassword,
-                Defaults.CONFIG.interceptCaFile);
+                Defaults.CONFIG.interceptCaFile, Defaults.CONFIG.upstreamHttpsProxy);
     }
 
     /** The table's defaults, made once, for the settings the deprecated constructor does not take. */
@@ -440,6 +451,7 @@ public record Config(
         @Nullable Path interceptCaKeystore;
         String interceptCaKeystorePassword;
         @Nullable Path interceptCaFile;
+        String upstreamHttpsProxy;
 
         @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
@@ -479,6 +491,7 @@ public record Config(
             interceptCaKeystore = config.interceptCaKeystore;
             interceptCaKeystorePassword = config.interceptCaKeystorePassword;
             interceptCaFile = config.interceptCaFile;
+            upstreamHttpsProxy = config.upstreamHttpsProxy;
         }
 
         /**
@@ -824,6 +837,15 @@ public record Config(
         public Builder interceptCaFile(@Nullable Path file) { this.interceptCaFile = file; return this; }
 
         /**
+         * The proxy DevProxy's HTTPS upstream traffic goes through with {@code CONNECT}, as {@code http://host:port},
+         * or the empty string for none.
+         *
+         * @param uri the next proxy, or empty
+         * @return this builder
+         */
+        public Builder upstreamHttpsProxy(String uri) { this.upstreamHttpsProxy = uri; return this; }
+
+        /**
          * Returns the configuration.
          *
          * @return a new configuration holding the settings
@@ -843,7 +865,7 @@ public record Config(
                     upstreamProxy, noProxy,
                     tlsPort, tlsKeystore, tlsKeystorePassword, tlsCertFile,
                     tlsHandshakeTimeout, interceptHosts, interceptCaKeystore, interceptCaKeystorePassword,
-                    interceptCaFile);
+                    interceptCaFile, upstreamHttpsProxy);
         }
     }
 }

@@ -694,12 +694,24 @@ public final class DevProxy implements AutoCloseable {
         /**
          * A proxy to send DevProxy's own plain-http upstream traffic through, as {@code http://host:port}, default
          * none, the empty string: requests then go to it in absolute-form, as to any HTTP proxy. Hosts in
-         * {@link #noProxy} are reached directly. Not yet for TLS upstreams (which need CONNECT to the next proxy).
+         * {@link #noProxy} are reached directly. HTTPS upstreams go through {@link #upstreamHttpsProxy} instead.
          *
          * @param uri the next proxy, or the empty string for none
          * @return this builder
          */
         public Builder upstreamProxy(String uri) { config.upstreamProxy(uri); return this; }
+
+        /**
+         * A proxy to send DevProxy's own HTTPS upstream traffic through (to {@code https://} upstreams, and to the
+         * hosts of intercepted CONNECTs), as {@code http://host:port}, default none, the empty string: each
+         * connection is a {@code CONNECT host:port} to it, then TLS with the upstream inside the tunnel, checked as
+         * usual. Hosts in {@link #noProxy} are reached directly; without it, HTTPS upstreams always are (never
+         * through {@link #upstreamProxy}, which would see the traffic in the clear).
+         *
+         * @param uri the next proxy, or the empty string for none
+         * @return this builder
+         */
+        public Builder upstreamHttpsProxy(String uri) { config.upstreamHttpsProxy(uri); return this; }
 
         /**
          * The upstream hosts reached directly despite {@link #upstreamProxy}, default localhost,127.0.0.1,[::1]:

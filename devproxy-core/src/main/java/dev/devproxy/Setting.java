@@ -67,6 +67,9 @@ enum Setting {
     // curl reads http_proxy in lower case only (the upper-case name can be set by a CGI request's Proxy field).
     UPSTREAM_PROXY("http_proxy", "upstreamProxy", "", "http://host:port of a proxy for DevProxy's own upstream traffic; empty for none",
             (b, v) -> b.upstreamProxy(v)),
+    UPSTREAM_HTTPS_PROXY("HTTPS_PROXY", "upstreamHttpsProxy", "",
+            "http://host:port of a proxy DevProxy's own HTTPS upstream traffic goes through with CONNECT; empty for none",
+            (b, v) -> b.upstreamHttpsProxy(v)),
     NO_PROXY("NO_PROXY", "noProxy", "localhost,127.0.0.1,[::1]", "upstream hosts (and their subdomains) reached directly despite http_proxy; * for all",
             (b, v) -> b.noProxy(v)),
     TLS_PORT("TLS_PORT", "tlsPort", "none", "port of an HTTPS listener beside the HTTP one; 0 picks a free port",

@@ -202,6 +202,7 @@ class ConfigTest {
             "--tls-keystore-password", "pw", "--tls-cert-file", "ca.pem", "--tls-handshake-timeout", "2",
             "--intercept-hosts", "localhost,*.test", "--intercept-ca-keystore", "ica.p12",
             "--intercept-ca-keystore-password", "pw2", "--intercept-ca-file", "ica.pem",
+            "--https-proxy", "http://next:3129",
         };
 
         Config config = parse(args, new PrintStream(new ByteArrayOutputStream()));
@@ -211,7 +212,8 @@ class ConfigTest {
                 Duration.ofMillis(900), Duration.ofMillis(1100), Duration.ofMillis(1200), Duration.ofMillis(1300), 1, true,
                 true, "*.test, localhost:8080", Duration.ofSeconds(7), "http://next:3128", "*.corp",
                 0, java.nio.file.Path.of("k.p12"), "pw", java.nio.file.Path.of("ca.pem"), Duration.ofSeconds(2),
-                "localhost,*.test", java.nio.file.Path.of("ica.p12"), "pw2", java.nio.file.Path.of("ica.pem")),
+                "localhost,*.test", java.nio.file.Path.of("ica.p12"), "pw2", java.nio.file.Path.of("ica.pem"),
+                "http://next:3129"),
                 config);
     }
 
