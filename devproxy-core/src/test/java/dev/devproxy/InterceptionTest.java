@@ -33,7 +33,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
+import java.nio.ByteBuffer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -279,6 +281,110 @@ class InterceptionTest {
                     .getBytes(StandardCharsets.US_ASCII));
             assertTrue(readHead(socket.getInputStream()).startsWith("HTTP/1.1 403 "),
                     "FORWARD_ALLOW is checked before interception");
+        }
+    }
+
+    @Test
+    void aClientHelloSentRightBehindTheConnectIsTheStartOfTheHandshake() throws Exception {
+        DevProxy proxy = proxy("localhost");
+        SSLEngine engine = proxy.interceptionTrust().sslContext().createSSLEngine("localhost", upstreamPort);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(parameters);
+        engine.beginHandshake();
+        ByteBuffer hello = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), hello);
+        hello.flip();
+        byte[] connect = ("CONNECT localhost:" + upstreamPort + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer both = ByteBuffer.allocate(connect.length + hello.remaining()).put(connect).put(hello).flip();
+
+        try (Socket socket = new Socket(LOOPBACK, proxy.port())) {
+            socket.getOutputStream().write(both.array(), 0, both.limit()); // one write: CONNECT and ClientHello
+            String head = readHead(socket.getInputStream());
+            assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+            BlockingTls tls = new BlockingTls(engine, socket);
+            tls.finishHandshake();
+            tls.write("GET /early HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            String response = tls.readAll();
+            assertTrue(response.startsWith("HTTP/1.1 200 ") && response.endsWith("upstream saw /early"), response);
+        }
+    }
+
+    /** Just enough of a blocking TLS client over an SSLEngine to finish a handshake it began itself. */
+    private static final class BlockingTls {
+        private final SSLEngine engine;
+        private final InputStream in;
+        private final OutputStream out;
+        private final ByteBuffer netIn;
+        private final ByteBuffer appIn;
+
+        BlockingTls(SSLEngine engine, Socket socket) throws IOException {
+            this.engine = engine;
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+            this.netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize()).flip();
+            this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize() * 2);
+        }
+
+        void finishHandshake() throws IOException {
+            while (true) {
+                switch (engine.getHandshakeStatus()) {
+                    case NEED_TASK -> {
+                        Runnable task;
+                        while ((task = engine.getDelegatedTask()) != null) {
+                            task.run();
+                        }
+                    }
+                    case NEED_WRAP -> wrap(ByteBuffer.allocate(0));
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        if (!unwrap()) {
+                            throw new IOException("the proxy closed the connection during the handshake");
+                        }
+                    }
+                    default -> {
+                        return;
+                    }
+                }
+            }
+        }
+
+        void write(String text) throws IOException {
+            wrap(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+        }
+
+        String readAll() throws IOException {
+            while (!engine.isInboundDone() && unwrap()) {
+                // until close_notify or the end of the stream
+            }
+            appIn.flip();
+            return StandardCharsets.ISO_8859_1.decode(appIn).toString();
+        }
+
+        private void wrap(ByteBuffer source) throws IOException {
+            do {
+                ByteBuffer net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+                engine.wrap(source, net);
+                out.write(net.array(), 0, net.position());
+            } while (source.hasRemaining());
+        }
+
+        /** Unwraps one record, reading more from the socket while none is whole; false at the end of the stream. */
+        private boolean unwrap() throws IOException {
+            while (true) {
+                javax.net.ssl.SSLEngineResult result = engine.unwrap(netIn, appIn);
+                if (result.getStatus() != javax.net.ssl.SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                    return true;
+                }
+                netIn.compact();
+                int count = in.read(netIn.array(), netIn.position(), netIn.remaining());
+                if (count < 0) {
+                    netIn.flip();
+                    return false;
+                }
+                netIn.position(netIn.position() + count).flip();
+            }
         }
     }
 
