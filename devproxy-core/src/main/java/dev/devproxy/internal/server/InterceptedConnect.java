@@ -37,9 +37,8 @@ final class InterceptedConnect implements Exchange {
     public void start() {
         Interception interception = java.util.Objects.requireNonNull(client.interception());
         CompletableFuture<InterceptionCa.Leaf> future = interception.leaves().leafFor(destination.host());
-        InterceptionCa.Leaf made = future.getNow(null);
-        if (made != null) {
-            leaf = made;
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            leaf = future.join(); // cached: no wait, no task
             proceed();
             return;
         }

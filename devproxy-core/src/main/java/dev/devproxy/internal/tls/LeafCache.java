@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The interception leaves, one per host, made on first use and kept: at most {@code capacity}, the oldest made
  * dropped first. A leaf is made on one background thread, never on an event loop: the answer is a future the
- * loop asks {@link CompletableFuture#getNow} first (a cached leaf costs a map lookup) and otherwise waits on
+ * loop takes at once when it is done (a cached leaf costs a map lookup) and otherwise waits on
  * without blocking. A failed minting is forgotten, so the next CONNECT tries again. Thread-safe.
  */
 public final class LeafCache {
@@ -47,7 +47,12 @@ public final class LeafCache {
         if (cached != null) {
             return cached;
         }
-        CompletableFuture<InterceptionCa.Leaf> made = leaves.computeIfAbsent(key, this::startMinting);
+        CompletableFuture<InterceptionCa.Leaf> made = new CompletableFuture<>();
+        CompletableFuture<InterceptionCa.Leaf> raced = leaves.putIfAbsent(key, made);
+        if (raced != null) {
+            return raced; // another loop asked for the same host a moment before
+        }
+        order.add(key);
         while (leaves.size() > capacity) {
             String oldest = order.poll();
             if (oldest == null || oldest.equals(key)) {
@@ -55,29 +60,25 @@ public final class LeafCache {
             }
             leaves.remove(oldest);
         }
-        return made;
-    }
-
-    private CompletableFuture<InterceptionCa.Leaf> startMinting(String host) {
-        order.add(host);
-        CompletableFuture<InterceptionCa.Leaf> future = new CompletableFuture<>();
+        // Started only once the future is in the map, not from a computeIfAbsent function: a failure may complete it
+        // at once, and its removal would then be a recursive update of the map.
         try {
             executor().execute(() -> {
                 try {
-                    future.complete(ca.mint(host));
+                    made.complete(ca.mint(key));
                 } catch (RuntimeException e) {
-                    future.completeExceptionally(e);
+                    made.completeExceptionally(e);
                 }
             });
         } catch (RuntimeException e) { // rejected: the cache is closed
-            future.completeExceptionally(e);
+            made.completeExceptionally(e);
         }
-        future.whenComplete((leaf, failure) -> {
+        made.whenComplete((leaf, failure) -> {
             if (failure != null) {
-                leaves.remove(host, future);
+                leaves.remove(key, made);
             }
         });
-        return future;
+        return made;
     }
 
     /** Hosts with a leaf made or being made; for tests. */

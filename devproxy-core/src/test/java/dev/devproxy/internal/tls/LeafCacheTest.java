@@ -97,6 +97,16 @@ class LeafCacheTest {
     }
 
     @Test
+    void aLeafAskedForOnceTheCacheIsClosedFailsAndIsNotKept() {
+        cache.close();
+
+        java.util.concurrent.CompletableFuture<InterceptionCa.Leaf> refused = cache.leafFor("late.test");
+
+        assertTrue(refused.isCompletedExceptionally(), "failed at once, not left waiting");
+        assertEquals(0, cache.size(), "a failure is forgotten, so a later ask tries again");
+    }
+
+    @Test
     void aCaIsLoadedFromAKeystoreAndALeafCertificateIsNotTakenForOne() throws Exception {
         TlsIdentity authority = CertificateMaker.certificateAuthority("Loaded CA", Duration.ofDays(1));
         InterceptionCa loaded = InterceptionCa.loaded(keystore(authority), "pw".toCharArray());
