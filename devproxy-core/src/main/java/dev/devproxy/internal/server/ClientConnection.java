@@ -13,7 +13,6 @@ import dev.devproxy.internal.exchange.LocalResponseExchange;
 import dev.devproxy.internal.exchange.ResponseHeads;
 import dev.devproxy.internal.exchange.ServerContext;
 import dev.devproxy.internal.loop.EventLoop;
-import dev.devproxy.internal.proxy.ConnectExchange;
 import dev.devproxy.internal.proxy.ForwardExchange;
 import dev.devproxy.internal.proxy.ProxyLoopState;
 import dev.devproxy.internal.loop.PlainTransport;
@@ -850,26 +849,14 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     }
 
     /**
-     * Answers an intercepted CONNECT {@code 200}, then speaks TLS as {@code destination} with {@code leaf}: the
-     * connection starts over as a new one (phase NEW), on a TLS layer over its socket, and its requests are for
-     * {@code https://destination}. Bytes the client sent behind the CONNECT go to the TLS layer.
+     * After the {@code 200} to an intercepted CONNECT has been written: speaks TLS as {@code destination} with
+     * {@code leaf} from now on. The connection starts over (phase NEW) on a TLS layer over its socket, its requests
+     * for {@code https://destination}; bytes the client sent behind the CONNECT go to the TLS layer.
      */
     void intercept(Destination destination, InterceptionCa.Leaf leaf) {
         Interception on = interception;
-        if (phase != ClientPhase.RESPONDING || on == null) {
+        if (phase != ClientPhase.RESPONDING || on == null || hasPendingOutput()) {
             context.error("an interception was asked for in phase " + phase + "; closing", new IllegalStateException());
-            close();
-            return;
-        }
-        send(ConnectExchange.established());
-        flushResponse();
-        if (phase == ClientPhase.CLOSED) {
-            return;
-        }
-        if (hasPendingOutput()) {
-            // The 200 must be on the wire before the TLS layer goes on, or it would be encrypted. Nothing else is
-            // queued (a request is parsed only once the response before it has left), so only a client whose
-            // receive window cannot take these 50 bytes gets here: not one worth waiting for.
             close();
             return;
         }

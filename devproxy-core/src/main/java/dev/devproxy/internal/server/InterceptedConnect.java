@@ -4,6 +4,7 @@ import dev.devproxy.ErrorKind;
 import dev.devproxy.RouteKind;
 import dev.devproxy.internal.exchange.Destination;
 import dev.devproxy.internal.exchange.Exchange;
+import dev.devproxy.internal.proxy.ConnectExchange;
 import dev.devproxy.internal.tls.InterceptionCa;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -11,14 +12,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code CONNECT host:port} to a destination on the interception list: no upstream is connected; once the
- * CONNECT is complete and the host's leaf certificate is at hand, the connection answers {@code 200} and
- * speaks TLS as that host from then on (see {@link ClientConnection#intercept}).
+ * CONNECT is complete and the host's leaf certificate is at hand, it answers {@code 200} and the connection speaks
+ * TLS as that host from then on (see {@link ClientConnection#intercept}).
  *
- * <p>A leaf is made on the leaf cache's own thread, never on the loop: key generation is already avoided (every
- * leaf shares one key), but a signature, its check and a TLS context are still about a millisecond, which every
- * other connection on the loop would wait through. A cached leaf is used at once; otherwise the answer comes
- * back to the loop as a task, and the connection, which reads nothing in {@code RESPONDING}, simply waits. The
- * task finds this exchange {@linkplain #abort() aborted} if the connection closed meanwhile, and does nothing.
+ * <p>Why waiting is safe: a leaf is made on the leaf cache's own thread, never on the loop. Key generation is
+ * already avoided (every leaf shares one key), but a signature, its check and a TLS context are work the other
+ * connections on the loop should not wait through. A cached leaf is used at once; otherwise the answer comes back
+ * to the loop as a task, and meanwhile the connection is in {@code RESPONDING}, where it parses nothing, so bytes
+ * the client sends early (its ClientHello) stay in its buffer for the TLS layer. The task finds this exchange
+ * {@linkplain #abort() aborted} if the connection closed meanwhile, and does nothing.
  */
 final class InterceptedConnect implements Exchange {
     private final ClientConnection client;
@@ -67,6 +69,15 @@ final class InterceptedConnect implements Exchange {
             return;
         }
         done = true;
+        client.send(ConnectExchange.established());
+        client.flushResponse();
+        if (client.hasPendingWrites()) {
+            // The 200 must be on the wire before the TLS layer goes on, or it would be encrypted. Nothing else is
+            // queued (a request is parsed only once the response before it has left), so only a client whose
+            // receive window cannot take these 50 bytes gets here: not one worth waiting for.
+            client.forceClose();
+            return;
+        }
         client.intercept(destination, ready);
     }
 

@@ -119,8 +119,9 @@ public final class InterceptionCa {
 
     /**
      * A leaf for {@code host} (a DNS name or an IP literal, which goes in subjectAltName as such), signed by this
-     * CA with the shared leaf key, and a server context presenting it. Takes about a millisecond: call it off the
-     * event loops.
+     * CA with the shared leaf key, and a server context presenting it. A signature, its check by the JDK's parser
+     * and a TLS context: not measured, but more than an event loop should spend on one connection; call it off the
+     * loops.
      */
     public Leaf mint(String host) {
         Instant caEnd = authority.certificate().getNotAfter().toInstant();
