@@ -274,6 +274,18 @@ class InterceptionTest {
     }
 
     @Test
+    void aConnectToAnIpAddressGetsALeafNamingThatAddress() throws Exception {
+        DevProxy proxy = proxy("127.0.0.1");
+
+        HttpResponse<String> response = send(client(proxy, proxy.interceptionTrust().sslContext()), "127.0.0.1", "/by-ip");
+
+        assertEquals("upstream saw /by-ip", response.body());
+        X509Certificate presented = (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+        assertEquals(List.of(List.of(7, "127.0.0.1")), List.copyOf(presented.getSubjectAlternativeNames()),
+                "an iPAddress entry, which the client checked the address against");
+    }
+
+    @Test
     void aHostThatIsInterceptedButNotAllowedIsRefused() throws Exception {
         DevProxy proxy = proxy("*.test");
         try (Socket socket = new Socket(LOOPBACK, proxy.port())) {
