@@ -274,6 +274,18 @@ class InterceptionTest {
     }
 
     @Test
+    void aClientPreferringHttp2SpeaksHttp11InsideTheInterception() throws Exception {
+        DevProxy proxy = proxy("localhost");
+        HttpClient client = HttpClient.newBuilder().sslContext(proxy.interceptionTrust().sslContext())
+                .proxy(ProxySelector.of(proxy.address())).build(); // HTTP/2 by default: h2 offered in ALPN
+
+        HttpResponse<String> response = send(client, "localhost", "/h2-offered");
+
+        assertEquals(HttpClient.Version.HTTP_1_1, response.version());
+        assertEquals("upstream saw /h2-offered", response.body());
+    }
+
+    @Test
     void aConnectToAnIpAddressGetsALeafNamingThatAddress() throws Exception {
         DevProxy proxy = proxy("127.0.0.1");
 
