@@ -70,8 +70,8 @@ public final class DevProxy implements AutoCloseable {
     /** The bound port, for the forward-proxy routing on the loops, which must not take this object's lock. */
     private volatile int boundPort = -1;
     private final @Nullable String proxyAuthorization;
-    /** What decides on a request decrypted from an intercepted CONNECT before it is forwarded: the stubs. */
-    private final Router interceptedRoutes;
+    /** What decides on a request decrypted from an intercepted CONNECT, given the router that forwards it. */
+    private final java.util.function.UnaryOperator<Router> interceptedRoutes;
     private final @Nullable KeyStore interceptionCaStore;
     private final char @Nullable [] interceptionCaPassword;
     private @Nullable TlsTrust interceptionTrust;
@@ -114,7 +114,8 @@ public final class DevProxy implements AutoCloseable {
         this.router = routes;
         // An intercepted request goes where its CONNECT went unless a stub claims it, as an absolute-form request
         // to a forward proxy does: the router is not asked (its /proxy and echo routes are for requests to DevProxy).
-        this.interceptedRoutes = builder.strictStubbing ? stubs.orElseNotFound() : stubs;
+        Router strict = stubs.orElseNotFound();
+        this.interceptedRoutes = builder.strictStubbing ? forward -> strict : stubs::orElse;
         this.interceptionCaStore = builder.interceptionCaStore;
         this.interceptionCaPassword = builder.interceptionCaPassword;
         if (interceptionCaStore != null && config.interceptHosts().isBlank()) {

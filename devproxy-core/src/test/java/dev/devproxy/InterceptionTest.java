@@ -191,6 +191,37 @@ class InterceptionTest {
     }
 
     @Test
+    void aStubMatchingOnTheBodyAnswersAnInterceptedPost() throws Exception {
+        DevProxy proxy = proxy("localhost");
+        proxy.stubFor(dev.devproxy.stub.RequestPattern.post("/orders").withBodyContaining("\"sku\":\"A1\"")
+                .willReturn(text(201, "created")));
+        HttpClient client = client(proxy, proxy.interceptionTrust().sslContext());
+
+        HttpResponse<String> matched = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + upstreamPort + "/orders"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"A1\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> other = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + upstreamPort + "/orders"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"B2\"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(201, matched.statusCode());
+        assertEquals("created", matched.body());
+        assertEquals("upstream saw /orders", other.body(), "a body no stub matches is forwarded");
+    }
+
+    @Test
+    void withStrictStubbingAnInterceptedRequestNoStubMatchesIs404AndNotForwarded() throws Exception {
+        DevProxy proxy = DevProxy.builder().port(0).forwardProxy(true).intercept("localhost").strictStubbing(true)
+                .upstreamSslContext(UPSTREAM_CA.clientContext()).build().start();
+        closing.add(0, proxy);
+
+        HttpResponse<String> response = send(client(proxy, proxy.interceptionTrust().sslContext()), "localhost", "/none");
+
+        assertEquals(404, response.statusCode());
+        assertEquals(null, upstreamSaw.poll(), "strict stubbing forwards nothing");
+    }
+
+    @Test
     void manyRequestsGoOverOneInterceptedConnection() throws Exception {
         DevProxy proxy = proxy("localhost");
         HttpClient client = client(proxy, proxy.interceptionTrust().sslContext());

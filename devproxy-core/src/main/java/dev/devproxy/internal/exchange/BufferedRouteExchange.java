@@ -23,8 +23,9 @@ public final class BufferedRouteExchange implements Exchange {
         // Valid until the parser reports the next head, which cannot happen before this exchange ends.
         this.head = head;
         long limit = connection.context().config.limits().maxBodySize();
-        this.capture = new RequestCapture(head, connection.remoteAddress(), Instant.now(),
-                (int) Math.min(limit, Integer.MAX_VALUE - 16), RequestCapture.clientCertificates(connection.tlsEngine()));
+        this.capture = new RequestCapture(head, connection.interceptedOrigin(), connection.remoteAddress(),
+                Instant.now(), (int) Math.min(limit, Integer.MAX_VALUE - 16),
+                RequestCapture.clientCertificates(connection.tlsEngine()));
     }
 
     @Override

@@ -882,8 +882,8 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         return interception;
     }
 
-    /** {@code https://host:port} of the intercepted CONNECT this connection speaks for, or null. */
-    @Nullable String interceptedOrigin() {
+    @Override
+    public @Nullable String interceptedOrigin() {
         Destination destination = intercepted;
         return destination == null ? null : "https://" + destination;
     }

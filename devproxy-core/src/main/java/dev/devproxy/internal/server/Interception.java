@@ -17,6 +17,7 @@ import dev.devproxy.parser.RequestHead;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
@@ -34,20 +35,22 @@ public final class Interception {
 
     private final ForwardAllowList hosts;
     private final LeafCache leaves;
-    private final Router stubs;
+    private final UnaryOperator<Router> stubsThen;
     private final long handshakeTimeoutNanos;
 
     /**
      * @param hosts the destinations to intercept
      * @param ca the CA that signs the leaves
-     * @param stubs what decides on a decrypted request before it is forwarded: the stubs ({@link Route#pass()}
-     *     to forward it)
+     * @param stubsThen what decides on a decrypted request, given the router that forwards it: the stubs, then
+     *     that router ({@code stubs.orElse(forward)}, so that a stub that needs the body and misses on it still
+     *     forwards), or the stubs alone with strict stubbing
      * @param handshakeTimeout the time a client has for its TLS handshake after the {@code 200}
      */
-    public Interception(ForwardAllowList hosts, InterceptionCa ca, Router stubs, Duration handshakeTimeout) {
+    public Interception(ForwardAllowList hosts, InterceptionCa ca, UnaryOperator<Router> stubsThen,
+            Duration handshakeTimeout) {
         this.hosts = hosts;
         this.leaves = new LeafCache(ca, LEAF_CACHE_CAPACITY);
-        this.stubs = stubs;
+        this.stubsThen = stubsThen;
         this.handshakeTimeoutNanos = handshakeTimeout.toNanos();
     }
 
@@ -89,10 +92,12 @@ public final class Interception {
      * or else forwarded to {@code https://destination} with the request's path and query. Loop thread.
      */
     Route route(RequestHead head, Destination destination) {
-        Route decision = stubs.route(head);
-        if (decision != Route.pass()) {
-            return decision;
-        }
+        // Two small objects per intercepted request: the router naming this connection's destination, and the
+        // chain; the forward route is made only if it is chosen.
+        return stubsThen.apply(request -> forward(request, destination)).route(head);
+    }
+
+    private static Route forward(RequestHead head, Destination destination) {
         String target;
         if (head.targetForm() == RequestHead.TargetForm.ORIGIN) {
             target = head.target();
