@@ -36,12 +36,16 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
     private final ProxyLoopState proxy;
     private final Upstream destination;
     private @Nullable UpstreamConnection connection;
+    /** Connected, waiting for the end of the CONNECT request before the tunnel opens; or null. */
+    private @Nullable UpstreamConnection connected;
+    private boolean requestEnded;
     private boolean done;
 
     public ConnectExchange(ExchangeConnection client, ProxyLoopState proxy, Destination destination) {
         this.client = client;
         this.proxy = proxy;
-        this.destination = Upstream.of(destination.host(), destination.port());
+        // Never TLS of its own, whatever the port (Upstream.of(host, 443) would be): the client speaks TLS inside.
+        this.destination = Upstream.of(destination.host(), destination.port(), false);
         client.setRoute(RouteKind.FORWARD);
     }
 
@@ -59,7 +63,7 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
             return;
         }
         UpstreamConnection connecting = UpstreamConnection.connect(destination, address, proxy, client.context(), this);
-        if (!done) {
+        if (!done && connected == null) {
             connection = connecting; // so that an abort while it connects closes it
         }
     }
@@ -70,8 +74,23 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
             upstream.close();
             return;
         }
-        done = true;
         connection = null;
+        connected = upstream;
+        openIfReady();
+    }
+
+    /**
+     * Opens the tunnel once both are there: the upstream connection and the end of the CONNECT request. A connect
+     * can complete at once (a local one may, while the head is still being handled), and a tunnel opens only
+     * after a complete request, so that nothing of it is read as tunnel bytes.
+     */
+    private void openIfReady() {
+        UpstreamConnection upstream = connected;
+        if (done || !requestEnded || upstream == null) {
+            return;
+        }
+        done = true;
+        connected = null;
         client.send(established());
         Tunnel.open(client, upstream, 200);
     }
@@ -79,6 +98,7 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
     @Override
     public void onFailed(Failure failure, String reason) {
         connection = null;
+        connected = null;
         if (done) {
             return;
         }
@@ -97,6 +117,8 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
 
     @Override
     public void onRequestEnd() {
+        requestEnded = true;
+        openIfReady();
     }
 
     @Override
@@ -106,6 +128,11 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
         connection = null;
         if (c != null) {
             c.close();
+        }
+        UpstreamConnection waiting = connected;
+        connected = null;
+        if (waiting != null) {
+            waiting.close();
         }
     }
 
