@@ -80,7 +80,8 @@ import org.jspecify.annotations.Nullable;
  * @param interceptCaFile where the interception CA's certificate is written as PEM at start, for
  *     {@code curl --cacert} or a browser, default none ({@code INTERCEPT_CA_FILE})
  * @param upstreamHttpsProxy the proxy DevProxy's own HTTPS upstream traffic goes through, as
- *     {@code http://host:port}: a {@code CONNECT} to it for each connection, then TLS with the upstream inside;
+ *     {@code http://host:port}, and clients' CONNECT tunnels: a {@code CONNECT} to it for each connection, then
+ *     TLS with the upstream inside;
  *     default none, the empty string: HTTPS upstreams are reached directly ({@code HTTPS_PROXY}). {@code noProxy}
  *     applies to it too
  */

@@ -704,9 +704,9 @@ public final class DevProxy implements AutoCloseable {
 
         /**
          * A proxy to send DevProxy's own HTTPS upstream traffic through (to {@code https://} upstreams, and to the
-         * hosts of intercepted CONNECTs), as {@code http://host:port}, default none, the empty string: each
-         * connection is a {@code CONNECT host:port} to it, then TLS with the upstream inside the tunnel, checked as
-         * usual. Hosts in {@link #noProxy} are reached directly; without it, HTTPS upstreams always are (never
+         * hosts of intercepted CONNECTs), and clients' CONNECT tunnels, as {@code http://host:port}, default none,
+         * the empty string: each connection is a {@code CONNECT host:port} to it, then TLS with the upstream inside
+         * the tunnel, checked as usual. Hosts in {@link #noProxy} are reached directly; without it, HTTPS upstreams always are (never
          * through {@link #upstreamProxy}, which would see the traffic in the clear).
          *
          * @param uri the next proxy, or the empty string for none

@@ -68,7 +68,7 @@ enum Setting {
     UPSTREAM_PROXY("http_proxy", "upstreamProxy", "", "http://host:port of a proxy for DevProxy's own upstream traffic; empty for none",
             (b, v) -> b.upstreamProxy(v)),
     UPSTREAM_HTTPS_PROXY("HTTPS_PROXY", "upstreamHttpsProxy", "",
-            "http://host:port of a proxy DevProxy's own HTTPS upstream traffic goes through with CONNECT; empty for none",
+            "http://host:port of a proxy for DevProxy's own HTTPS upstream traffic and CONNECT tunnels; empty for none",
             (b, v) -> b.upstreamHttpsProxy(v)),
     NO_PROXY("NO_PROXY", "noProxy", "localhost,127.0.0.1,[::1]", "upstream hosts (and their subdomains) reached directly despite http_proxy; * for all",
             (b, v) -> b.noProxy(v)),

@@ -122,6 +122,22 @@ class HttpsProxyChainTest {
     }
 
     @Test
+    void aClientsTunnelGoesThroughTheNextProxyAndTheClientSeesTheUpstreamsCertificate() throws Exception {
+        DevProxy next = nextProxy("localhost");
+        DevProxy proxy = start(DevProxy.builder().forwardProxy(true).upstreamHttpsProxy(url(next)).noProxy("none.invalid"));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(UPSTREAM_CA.clientContext()).proxy(ProxySelector.of(proxy.address())).build();
+
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + upstreamPort + "/tunnelled")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals("upstream saw /tunnelled", response.body());
+        assertEquals(List.of("localhost:" + upstreamPort), connects(next), "the next proxy carried the tunnel");
+        assertEquals(List.of("localhost:" + upstreamPort), connects(proxy));
+    }
+
+    @Test
     void aNextProxyThatRefusesTheCONNECTIsA502() throws Exception {
         DevProxy next = nextProxy("only.invalid");
         DevProxy proxy = start(DevProxy.builder().upstream(Upstream.parse("https://localhost:" + upstreamPort))

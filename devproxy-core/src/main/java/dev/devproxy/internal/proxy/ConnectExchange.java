@@ -6,6 +6,7 @@ import dev.devproxy.Upstream;
 import dev.devproxy.internal.exchange.Destination;
 import dev.devproxy.internal.exchange.Exchange;
 import dev.devproxy.internal.exchange.ExchangeConnection;
+import dev.devproxy.internal.exchange.UpstreamProxy;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.ResponseHead;
 import java.net.InetAddress;
@@ -35,6 +36,8 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
     private final ExchangeConnection client;
     private final ProxyLoopState proxy;
     private final Upstream destination;
+    /** The next proxy the tunnel goes through, with a CONNECT of its own, or null to connect directly. */
+    private final @Nullable Upstream via;
     private @Nullable UpstreamConnection connection;
     /** Connected, waiting for the end of the CONNECT request before the tunnel opens; or null. */
     private @Nullable UpstreamConnection connected;
@@ -46,12 +49,17 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
         this.proxy = proxy;
         // Never TLS of its own, whatever the port (Upstream.of(host, 443) would be): the client speaks TLS inside.
         this.destination = Upstream.of(destination.host(), destination.port(), false);
+        // A tunnel carries what the client speaks, nearly always TLS: it goes through the next proxy for HTTPS,
+        // as curl sends https:// URLs through https_proxy.
+        UpstreamProxy chain = client.context().upstreamProxy;
+        this.via = chain == null ? null : chain.proxyFor(Upstream.of(destination.host(), destination.port(), true));
         client.setRoute(RouteKind.FORWARD);
     }
 
     @Override
     public void start() {
-        client.context().resolver.resolve(destination.host(), proxy.loop, this::resolved);
+        Upstream next = via;
+        client.context().resolver.resolve(next != null ? next.host() : destination.host(), proxy.loop, this::resolved);
     }
 
     private void resolved(@Nullable InetAddress address) {
@@ -59,10 +67,12 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
             return;
         }
         if (address == null) {
-            onFailed(Failure.CONNECT, "cannot resolve " + destination.host());
+            Upstream next = via;
+            onFailed(Failure.CONNECT, "cannot resolve " + (next != null ? next.host() : destination.host()));
             return;
         }
-        UpstreamConnection connecting = UpstreamConnection.connect(destination, address, proxy, client.context(), this);
+        UpstreamConnection connecting = UpstreamConnection.connect(destination, via, address, proxy, client.context(),
+                this);
         if (!done && connected == null) {
             connection = connecting; // so that an abort while it connects closes it
         }
