@@ -79,11 +79,10 @@ import org.jspecify.annotations.Nullable;
  *     ({@code INTERCEPT_CA_KEYSTORE_PASSWORD})
  * @param interceptCaFile where the interception CA's certificate is written as PEM at start, for
  *     {@code curl --cacert} or a browser, default none ({@code INTERCEPT_CA_FILE})
- * @param upstreamHttpsProxy the proxy DevProxy's own HTTPS upstream traffic goes through, as
- *     {@code http://host:port}, and clients' CONNECT tunnels: a {@code CONNECT} to it for each connection, then
- *     TLS with the upstream inside;
- *     default none, the empty string: HTTPS upstreams are reached directly ({@code HTTPS_PROXY}). {@code noProxy}
- *     applies to it too
+ * @param upstreamHttpsProxy the proxy that DevProxy's own HTTPS upstream traffic and clients' CONNECT tunnels go
+ *     through, as {@code http://host:port}: a {@code CONNECT} to it for each connection, with TLS to the upstream
+ *     inside; default none, the empty string: they go directly ({@code HTTPS_PROXY}). {@code noProxy} applies to
+ *     it too
  */
 public record Config(
         String host,
