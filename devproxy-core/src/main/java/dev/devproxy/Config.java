@@ -69,7 +69,7 @@ import org.jspecify.annotations.Nullable;
  *     default none ({@code TLS_CERT_FILE})
  * @param tlsHandshakeTimeout time for a client's TLS handshake on the HTTPS listener, default 3 s; a client
  *     not done by then is closed. The request-line timeout also runs from the accept, handshake included
- *     ({@code TLS_HANDSHAKE_TIMEOUT})
+ *     ({@code TLS_HANDSHAKE_TIMEOUT}); intercepted CONNECTs have the same time for theirs
  * @param maxMatchBodySize the most body bytes held to match a request on its body (stubs' JSON, regex and
  *     custom body matchers, {@link Route#afterBody} routers), default 16777216 (16 MiB); a longer body is decided
  *     on its first that many bytes and streams on. Stubs' {@code withBody(String)} and
@@ -81,6 +81,19 @@ import org.jspecify.annotations.Nullable;
  *     set otherwise ({@code ADMIN_HOST})
  * @param adminToken the bearer token every admin request must carry ({@code Authorization: Bearer <token>}),
  *     default none, the empty string: no token asked for ({@code ADMIN_TOKEN})
+ * @param interceptHosts the CONNECT destinations whose TLS DevProxy terminates itself (HTTPS interception), as
+ *     {@code forwardAllow}'s patterns; default none, the empty string: every CONNECT is a tunnel. Needs
+ *     {@code forwardProxy}; a destination must be allowed by {@code forwardAllow} too ({@code INTERCEPT_HOSTS})
+ * @param interceptCaKeystore a PKCS12 keystore holding the CA that signs interception's leaf certificates,
+ *     default none: a CA is made in-process at start, valid for 7 days ({@code INTERCEPT_CA_KEYSTORE})
+ * @param interceptCaKeystorePassword the password of that keystore and of its key, default none (empty)
+ *     ({@code INTERCEPT_CA_KEYSTORE_PASSWORD})
+ * @param interceptCaFile where the interception CA's certificate is written as PEM at start, for
+ *     {@code curl --cacert} or a browser, default none ({@code INTERCEPT_CA_FILE})
+ * @param upstreamHttpsProxy the proxy that DevProxy's own HTTPS upstream traffic and clients' CONNECT tunnels go
+ *     through, as {@code http://host:port}: a {@code CONNECT} to it for each connection, with TLS to the upstream
+ *     inside; default none, the empty string: they go directly ({@code HTTPS_PROXY}). {@code noProxy} applies to
+ *     it too
  */
 public record Config(
         String host,
@@ -112,7 +125,12 @@ public record Config(
         long maxMatchBodySize,
         int adminPort,
         String adminHost,
-        String adminToken) {
+        String adminToken,
+        String interceptHosts,
+        @Nullable Path interceptCaKeystore,
+        String interceptCaKeystorePassword,
+        @Nullable Path interceptCaFile,
+        String upstreamHttpsProxy) {
 
     /** {@link #tlsPort()} when there is no HTTPS listener. */
     public static final int NO_TLS_PORT = -1;
@@ -153,6 +171,12 @@ public record Config(
      * @param adminPort the admin API's port, 0 to 65535, or {@link #NO_ADMIN_PORT} for none
      * @param adminHost the address the admin API binds; not blank
      * @param adminToken the bearer token the admin API requires; empty for none
+     * @param interceptHosts the CONNECT destinations to intercept, as {@code forwardAllow}'s patterns; empty for
+     *     none, otherwise only with {@code forwardProxy}
+     * @param interceptCaKeystore the PKCS12 keystore of the interception CA, or null to make one at start
+     * @param interceptCaKeystorePassword that keystore's password; empty for none
+     * @param interceptCaFile where to write the interception CA's PEM certificate at start, or null
+     * @param upstreamHttpsProxy {@code http://host:port} of the next proxy for HTTPS upstreams, or empty for none
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public Config {
@@ -216,6 +240,24 @@ public record Config(
         if (maxMatchBodySize < 0) {
             throw new IllegalArgumentException("maxMatchBodySize must not be negative, was " + maxMatchBodySize);
         }
+        Objects.requireNonNull(upstreamHttpsProxy, "upstreamHttpsProxy");
+        if (!upstreamHttpsProxy.isEmpty() && Upstream.parse(upstreamHttpsProxy).tls()) {
+            throw new IllegalArgumentException("upstreamHttpsProxy must be http://host:port (TLS to the proxy itself"
+                    + " is not supported), was " + upstreamHttpsProxy);
+        }
+        Objects.requireNonNull(interceptHosts, "interceptHosts");
+        Objects.requireNonNull(interceptCaKeystorePassword, "interceptCaKeystorePassword");
+        if (!interceptHosts.isBlank()) {
+            try {
+                ForwardAllowList.parse(interceptHosts);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("interceptHosts: " + e.getMessage(), e);
+            }
+            if (!forwardProxy) {
+                throw new IllegalArgumentException("interceptHosts needs forwardProxy: interception applies to CONNECT,"
+                        + " which only a forward proxy answers");
+            }
+        }
     }
 
     /**
@@ -253,7 +295,9 @@ public record Config(
                 Defaults.CONFIG.upstreamProxy, Defaults.CONFIG.noProxy, Defaults.CONFIG.tlsPort,
                 Defaults.CONFIG.tlsKeystore, Defaults.CONFIG.tlsKeystorePassword, Defaults.CONFIG.tlsCertFile,
                 Defaults.CONFIG.tlsHandshakeTimeout, Defaults.CONFIG.maxMatchBodySize, Defaults.CONFIG.adminPort,
-                Defaults.CONFIG.adminHost, Defaults.CONFIG.adminToken);
+                Defaults.CONFIG.adminHost, Defaults.CONFIG.adminToken, Defaults.CONFIG.interceptHosts,
+                Defaults.CONFIG.interceptCaKeystore, Defaults.CONFIG.interceptCaKeystorePassword,
+                Defaults.CONFIG.interceptCaFile, Defaults.CONFIG.upstreamHttpsProxy);
     }
 
     /** The table's defaults, made once, for the settings the deprecated constructor does not take. */
@@ -261,7 +305,19 @@ public record Config(
         static final Config CONFIG = Config.defaults();
     }
 
-    /** Every setting by name, as a record's would be, but with the keystore password and admin token masked. */
+    /**
+     * Whether the setting named {@code component} is a secret, which {@link #toString()} and the admin API's
+     * settings show masked: the keystores' passwords and the admin token.
+     *
+     * @param component a record component's name, such as {@code adminToken}
+     * @return true for a secret
+     */
+    public static boolean isSecret(String component) {
+        return component.equals("tlsKeystorePassword") || component.equals("adminToken")
+                || component.equals("interceptCaKeystorePassword");
+    }
+
+    /** Every setting by name, as a record's would be, but with the secrets ({@link #isSecret}) masked. */
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("Config[");
@@ -274,8 +330,7 @@ public record Config(
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
-            if ((name.equals("tlsKeystorePassword") && !tlsKeystorePassword.isEmpty())
-                    || (name.equals("adminToken") && !adminToken.isEmpty())) {
+            if (isSecret(name) && !"".equals(value)) {
                 value = "****";
             }
             text.append(i == 0 ? "" : ", ").append(name).append('=').append(value);
@@ -457,6 +512,11 @@ public record Config(
         int adminPort;
         String adminHost;
         String adminToken;
+        String interceptHosts;
+        @Nullable Path interceptCaKeystore;
+        String interceptCaKeystorePassword;
+        @Nullable Path interceptCaFile;
+        String upstreamHttpsProxy;
 
         @SuppressWarnings("NullAway") // every field without an initialiser is set by its row of the table
         Builder() {
@@ -496,6 +556,11 @@ public record Config(
             adminPort = config.adminPort;
             adminHost = config.adminHost;
             adminToken = config.adminToken;
+            interceptHosts = config.interceptHosts;
+            interceptCaKeystore = config.interceptCaKeystore;
+            interceptCaKeystorePassword = config.interceptCaKeystorePassword;
+            interceptCaFile = config.interceptCaFile;
+            upstreamHttpsProxy = config.upstreamHttpsProxy;
         }
 
         /**
@@ -837,6 +902,51 @@ public record Config(
         public Builder adminToken(String token) { this.adminToken = token; return this; }
 
         /**
+         * The CONNECT destinations whose TLS is intercepted: {@link #forwardAllow}'s patterns, comma-separated;
+         * empty for none. Needs {@link #forwardProxy}.
+         *
+         * @param patterns the destinations, such as {@code localhost,*.example.test}, or empty
+         * @return this builder
+         */
+        public Builder interceptHosts(String patterns) { this.interceptHosts = patterns; return this; }
+
+        /**
+         * The PKCS12 keystore of the CA that signs interception's leaves, or null to make one at start.
+         *
+         * @param keystore the keystore file, or null
+         * @return this builder
+         */
+        public Builder interceptCaKeystore(@Nullable Path keystore) { this.interceptCaKeystore = keystore; return this; }
+
+        /**
+         * The password of the interception CA's keystore and of its key.
+         *
+         * @param password the password; empty for none
+         * @return this builder
+         */
+        public Builder interceptCaKeystorePassword(String password) {
+            this.interceptCaKeystorePassword = password;
+            return this;
+        }
+
+        /**
+         * Where the interception CA's PEM certificate is written at start, or null for nowhere.
+         *
+         * @param file the file, replaced if it exists, or null
+         * @return this builder
+         */
+        public Builder interceptCaFile(@Nullable Path file) { this.interceptCaFile = file; return this; }
+
+        /**
+         * The proxy DevProxy's HTTPS upstream traffic goes through with {@code CONNECT}, as {@code http://host:port},
+         * or the empty string for none.
+         *
+         * @param uri the next proxy, or empty
+         * @return this builder
+         */
+        public Builder upstreamHttpsProxy(String uri) { this.upstreamHttpsProxy = uri; return this; }
+
+        /**
          * Returns the configuration.
          *
          * @return a new configuration holding the settings
@@ -855,7 +965,8 @@ public record Config(
                     shutdownGrace, ioThreads, accessLog, forwardProxy, forwardAllow, tunnelIdleTimeout,
                     upstreamProxy, noProxy,
                     tlsPort, tlsKeystore, tlsKeystorePassword, tlsCertFile,
-                    tlsHandshakeTimeout, maxMatchBodySize, adminPort, adminHost, adminToken);
+                    tlsHandshakeTimeout, maxMatchBodySize, adminPort, adminHost, adminToken, interceptHosts,
+                    interceptCaKeystore, interceptCaKeystorePassword, interceptCaFile, upstreamHttpsProxy);
         }
     }
 }

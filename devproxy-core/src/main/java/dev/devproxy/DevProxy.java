@@ -4,8 +4,10 @@ import dev.devproxy.internal.admin.AdminRouter;
 import dev.devproxy.internal.admin.AdminSettings;
 import dev.devproxy.internal.exchange.ForwardAllowList;
 import dev.devproxy.internal.loop.EngineClock;
+import dev.devproxy.internal.server.Interception;
 import dev.devproxy.internal.server.Server;
 import dev.devproxy.internal.tls.ClientTls;
+import dev.devproxy.internal.tls.InterceptionCa;
 import dev.devproxy.internal.tls.TlsSetup;
 import dev.devproxy.internal.stub.BoundedJournal;
 import dev.devproxy.internal.stub.TestDefaults;
@@ -25,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -72,6 +75,11 @@ public final class DevProxy implements AutoCloseable {
     /** The bound port, for the forward-proxy routing on the loops, which must not take this object's lock. */
     private volatile int boundPort = -1;
     private final @Nullable String proxyAuthorization;
+    /** What decides on a request decrypted from an intercepted CONNECT, given the router that forwards it. */
+    private final java.util.function.UnaryOperator<Router> interceptedRoutes;
+    private final @Nullable KeyStore interceptionCaStore;
+    private final char @Nullable [] interceptionCaPassword;
+    private @Nullable TlsTrust interceptionTrust;
     private boolean closed;
 
     private DevProxy(Builder builder) {
@@ -109,6 +117,15 @@ public final class DevProxy implements AutoCloseable {
                 : new BoundedJournal(builder.journalCapacity, builder.journalBodyBytes,
                         builder.journalResponseBodyBytes, builder.journalMaxBytes);
         this.router = routes;
+        // An intercepted request goes where its CONNECT went unless a stub claims it, as an absolute-form request
+        // to a forward proxy does: the router is not asked (its /proxy and echo routes are for requests to DevProxy).
+        Router strict = stubs.orElseNotFound();
+        this.interceptedRoutes = builder.strictStubbing ? forward -> strict : stubs::orElse;
+        this.interceptionCaStore = builder.interceptionCaStore;
+        this.interceptionCaPassword = builder.interceptionCaPassword;
+        if (interceptionCaStore != null && config.interceptHosts().isBlank()) {
+            throw new IllegalArgumentException("interceptionCa(...) is set but no host is intercepted: set interceptHosts");
+        }
         this.sinks = List.copyOf(builder.sinks);
         this.clock = builder.clock;
         this.proxyAuthorization = builder.proxyAuthorization;
@@ -139,9 +156,10 @@ public final class DevProxy implements AutoCloseable {
         // loop, and close() holds this object's lock while the loops finish.
         Router admin = config.hasAdminListener() ? new AdminRouter(stubs, journal, this::adminSettings,
                 () -> Objects.requireNonNull(started.get()).metrics().snapshot(), config.adminToken()) : null;
+        Interception interception = interception();
         server = Server.start(config, router, sinks, journal, clock, new TlsSetup(
                 new ClientTls(upstreamSslContext, insecureTrustAnyUpstreamCertificate), clientAuth, clientIssuers),
-                proxyAuthorization, admin);
+                proxyAuthorization, admin, interception);
         started.set(server);
         boundPort = server.address().getPort();
         return this;
@@ -158,7 +176,7 @@ public final class DevProxy implements AutoCloseable {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
-            boolean secret = component.getName().equals("tlsKeystorePassword") || component.getName().equals("adminToken");
+            boolean secret = Config.isSecret(component.getName());
             settings.put(component.getName(), secret && !"".equals(value) ? "****" : AdminSettings.json(value));
         }
         out.put("config", settings);
@@ -174,6 +192,35 @@ public final class DevProxy implements AutoCloseable {
         }
         out.put("journal", journalSettings);
         return out;
+    }
+
+    /** HTTPS interception as configured, its CA loaded or made now, or null when no host is intercepted. */
+    private @Nullable Interception interception() {
+        if (config.interceptHosts().isBlank()) {
+            return null;
+        }
+        InterceptionCa ca;
+        KeyStore store = interceptionCaStore;
+        Path keystore = config.interceptCaKeystore();
+        if (store != null) {
+            ca = InterceptionCa.loaded(store, Objects.requireNonNull(interceptionCaPassword), "interceptionCa(KeyStore)");
+        } else if (keystore != null) {
+            ca = InterceptionCa.loaded(keystore, config.interceptCaKeystorePassword().toCharArray());
+        } else {
+            ca = InterceptionCa.generated();
+        }
+        Path caFile = config.interceptCaFile();
+        if (caFile != null) {
+            try {
+                java.nio.file.Files.writeString(caFile, ca.certificatePem(), java.nio.charset.StandardCharsets.US_ASCII);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the interception CA's certificate to " + caFile, e);
+            }
+        }
+        Interception made = new Interception(ForwardAllowList.parse(config.interceptHosts()), ca, interceptedRoutes,
+                config.tlsHandshakeTimeout());
+        made.prepare(config.interceptHosts());
+        return made;
     }
 
     /**
@@ -423,6 +470,39 @@ public final class DevProxy implements AutoCloseable {
     }
 
     /**
+     * What a client under test needs to trust the certificates of intercepted hosts: the interception CA's
+     * certificate as PEM and as a file ({@code INTERCEPT_CA_FILE} when set, otherwise a temporary file), and an
+     * {@link SSLContext} trusting it and nothing else, for {@code HttpClient.newBuilder().sslContext(...)}.
+     *
+     * @return the trust material, the same for the life of this proxy
+     * @throws IllegalStateException before start, or when no host is intercepted ({@link Builder#interceptHosts})
+     */
+    public synchronized TlsTrust interceptionTrust() {
+        Interception interception = running().interception();
+        if (interception == null) {
+            throw new IllegalStateException("no host is intercepted: build the proxy with interceptHosts(...)"
+                    + " or set INTERCEPT_HOSTS");
+        }
+        TlsTrust made = interceptionTrust;
+        if (made == null) {
+            String pem = interception.ca().certificatePem();
+            Path file = config.interceptCaFile();
+            if (file == null) {
+                try {
+                    file = java.nio.file.Files.createTempFile("devproxy-interception-ca-", ".pem");
+                    file.toFile().deleteOnExit();
+                    java.nio.file.Files.writeString(file, pem, java.nio.charset.StandardCharsets.US_ASCII);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write the interception CA's certificate", e);
+                }
+            }
+            made = new TlsTrust(pem, file);
+            interceptionTrust = made;
+        }
+        return made;
+    }
+
+    /**
      * The built-in metrics' totals now.
      *
      * @return a snapshot of the built-in counters
@@ -492,6 +572,8 @@ public final class DevProxy implements AutoCloseable {
         private List<X509Certificate> clientIssuers = List.of();
         private @Nullable Router router;
         private @Nullable String proxyAuthorization;
+        private @Nullable KeyStore interceptionCaStore;
+        private char @Nullable [] interceptionCaPassword;
         private final List<MetricsSink> sinks = new ArrayList<>();
         private EngineClock clock = EngineClock.SYSTEM;
         private boolean strictStubbing;
@@ -702,12 +784,24 @@ public final class DevProxy implements AutoCloseable {
         /**
          * A proxy to send DevProxy's own plain-http upstream traffic through, as {@code http://host:port}, default
          * none, the empty string: requests then go to it in absolute-form, as to any HTTP proxy. Hosts in
-         * {@link #noProxy} are reached directly. Not yet for TLS upstreams (which need CONNECT to the next proxy).
+         * {@link #noProxy} are reached directly. HTTPS upstreams go through {@link #upstreamHttpsProxy} instead.
          *
          * @param uri the next proxy, or the empty string for none
          * @return this builder
          */
         public Builder upstreamProxy(String uri) { config.upstreamProxy(uri); return this; }
+
+        /**
+         * A proxy to send DevProxy's own HTTPS upstream traffic through (to {@code https://} upstreams, and to the
+         * hosts of intercepted CONNECTs), and clients' CONNECT tunnels, as {@code http://host:port}, default none,
+         * the empty string: each connection is a {@code CONNECT host:port} to it, then TLS with the upstream inside
+         * the tunnel, checked as usual. Hosts in {@link #noProxy} are reached directly; without it, HTTPS upstreams always are (never
+         * through {@link #upstreamProxy}, which would see the traffic in the clear).
+         *
+         * @param uri the next proxy, or the empty string for none
+         * @return this builder
+         */
+        public Builder upstreamHttpsProxy(String uri) { config.upstreamHttpsProxy(uri); return this; }
 
         /**
          * The upstream hosts reached directly despite {@link #upstreamProxy}, default localhost,127.0.0.1,[::1]:
@@ -866,6 +960,73 @@ public final class DevProxy implements AutoCloseable {
          * @return this builder
          */
         public Builder adminToken(String token) { config.adminToken(token); return this; }
+
+        /**
+         * The CONNECT destinations whose TLS DevProxy terminates itself (HTTPS interception), default none, the
+         * empty string: every CONNECT is a tunnel. Comma-separated patterns as {@link #forwardAllow}'s
+         * ({@code host}, {@code *.domain}, {@code host:port}); a destination must be allowed there too. An intercepted
+         * CONNECT is answered {@code 200}, then the client's TLS handshake gets a certificate for the CONNECT host
+         * signed by the interception CA ({@link DevProxy#interceptionTrust()}), and its requests are stubbed,
+         * journalled (as {@code https://host:port/...}) and forwarded over HTTPS to that host, with the upstream
+         * trust settings ({@link #upstreamSslContext}). Needs {@link #forwardProxy}.
+         *
+         * @param patterns the destinations to intercept, or the empty string for none
+         * @return this builder
+         */
+        public Builder interceptHosts(String patterns) { config.interceptHosts(patterns); return this; }
+
+        /**
+         * Intercepts the CONNECT destinations {@code patterns} name: {@link #interceptHosts(String)} of them
+         * joined with commas.
+         *
+         * @param patterns {@code host}, {@code *.domain} or {@code host:port} patterns
+         * @return this builder
+         */
+        public Builder intercept(String... patterns) { config.interceptHosts(String.join(",", patterns)); return this; }
+
+        /**
+         * A PKCS12 keystore holding the CA that signs intercepted hosts' certificates (its first key entry whose
+         * certificate has {@code basicConstraints cA=TRUE}), default none: a CA is made in-process at start, EC
+         * P-256, valid for 7 days.
+         *
+         * @param keystore the keystore file, or null to make a CA
+         * @return this builder
+         */
+        public Builder interceptCaKeystore(@Nullable Path keystore) { config.interceptCaKeystore(keystore); return this; }
+
+        /**
+         * The password of the interception CA's keystore and of its key, default none (empty).
+         *
+         * @param password the password
+         * @return this builder
+         */
+        public Builder interceptCaKeystorePassword(String password) {
+            config.interceptCaKeystorePassword(password);
+            return this;
+        }
+
+        /**
+         * Writes the interception CA's certificate as PEM to {@code file} at start, for {@code curl --cacert} or a
+         * browser's import; default none (then {@link DevProxy#interceptionTrust()} writes it to a temporary file).
+         *
+         * @param file the file, replaced if it exists, or null
+         * @return this builder
+         */
+        public Builder interceptCaFile(@Nullable Path file) { config.interceptCaFile(file); return this; }
+
+        /**
+         * The CA that signs intercepted hosts' certificates, from a loaded keystore (its first key entry whose
+         * certificate is a CA), instead of one made at start; wins over {@link #interceptCaKeystore}.
+         *
+         * @param store the keystore, loaded
+         * @param password the password of its key
+         * @return this builder
+         */
+        public Builder interceptionCa(KeyStore store, char[] password) {
+            this.interceptionCaStore = Objects.requireNonNull(store, "store");
+            this.interceptionCaPassword = Objects.requireNonNull(password, "password").clone();
+            return this;
+        }
 
         /**
          * The router for requests no stub matches, default {@link Router#standard(Upstream)} with the configured

@@ -41,7 +41,9 @@ final class ForwardProxyRouter implements Router {
         }
         String path = request.path();
         String query = request.query();
-        return Route.forward(Upstream.of(destination.host(), destination.port()), query == null ? path : path + "?" + query);
+        // The scheme is http: plain HTTP whatever the port (Upstream.of(host, 443) alone would mean HTTPS).
+        return Route.forward(Upstream.of(destination.host(), destination.port(), false),
+                query == null ? path : path + "?" + query);
     }
 
     private static boolean isLoopback(String host) {

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * request journal keeps.
  *
  * @param method the method, such as {@code GET}
- * @param target the request-target exactly as sent
+ * @param target the request-target exactly as sent; for a request decrypted from an intercepted CONNECT, the
+ *     {@code https://host:port/...} URI its origin-form target stands for
  * @param path the path of the target, not decoded
  * @param query the query without its {@code ?}, not decoded, or null when absent
  * @param version {@code HTTP/1.0} or {@code HTTP/1.1}

@@ -70,6 +70,9 @@ enum Setting {
     // curl reads http_proxy in lower case only (the upper-case name can be set by a CGI request's Proxy field).
     UPSTREAM_PROXY("http_proxy", "upstreamProxy", "", "http://host:port of a proxy for DevProxy's own upstream traffic; empty for none",
             (b, v) -> b.upstreamProxy(v)),
+    UPSTREAM_HTTPS_PROXY("HTTPS_PROXY", "upstreamHttpsProxy", "",
+            "http://host:port of a proxy for DevProxy's own HTTPS upstream traffic and CONNECT tunnels; empty for none",
+            (b, v) -> b.upstreamHttpsProxy(v)),
     NO_PROXY("NO_PROXY", "noProxy", "localhost,127.0.0.1,[::1]", "upstream hosts (and their subdomains) reached directly despite http_proxy; * for all",
             (b, v) -> b.noProxy(v)),
     TLS_PORT("TLS_PORT", "tlsPort", "none", "port of an HTTPS listener beside the HTTP one; 0 picks a free port",
@@ -92,7 +95,19 @@ enum Setting {
             (b, v) -> b.adminHost(v)),
     ADMIN_TOKEN("ADMIN_TOKEN", "adminToken", "none",
             "bearer token the admin API requires (Authorization: Bearer ...); none: no token",
-            (b, v) -> b.adminToken(isNone(v) ? "" : v));
+            (b, v) -> b.adminToken(isNone(v) ? "" : v)),
+    INTERCEPT_HOSTS("INTERCEPT_HOSTS", "interceptHosts", "",
+            "CONNECT destinations whose TLS is intercepted (as FORWARD_ALLOW; needs FORWARD_PROXY); empty for none",
+            (b, v) -> b.interceptHosts(v)),
+    INTERCEPT_CA_KEYSTORE("INTERCEPT_CA_KEYSTORE", "interceptCaKeystore", "none",
+            "PKCS12 keystore of the CA that signs intercepted hosts' certificates; none: a CA made at start, valid 7 days",
+            (b, v) -> b.interceptCaKeystore(isNone(v) ? null : java.nio.file.Path.of(v))),
+    INTERCEPT_CA_KEYSTORE_PASSWORD("INTERCEPT_CA_KEYSTORE_PASSWORD", "interceptCaKeystorePassword", "none",
+            "password of the interception CA's keystore and its key",
+            (b, v) -> b.interceptCaKeystorePassword(isNone(v) ? "" : v)),
+    INTERCEPT_CA_FILE("INTERCEPT_CA_FILE", "interceptCaFile", "none",
+            "file the interception CA's PEM certificate is written to at start, for curl --cacert or a browser",
+            (b, v) -> b.interceptCaFile(isNone(v) ? null : java.nio.file.Path.of(v)));
 
     /** The default of a setting that is off or absent unless given. */
     static final String NONE = "none";

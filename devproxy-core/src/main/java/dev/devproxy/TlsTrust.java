@@ -13,13 +13,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * What a client needs to trust a running proxy's HTTPS listener: the root certificate of its chain, as PEM text
+ * What a client needs to trust a running proxy's HTTPS listener ({@link DevProxy#tlsTrust()}) or the certificates
+ * of the hosts it intercepts ({@link DevProxy#interceptionTrust()}): the root certificate, as PEM text
  * and as a file (for {@code curl --cacert}, a browser's import, {@code -Djavax.net.ssl.trustStore} tools), and an
  * {@link SSLContext} that trusts it and nothing else. Immutable.
  *
  * @param certificatePem the root certificate, {@code -----BEGIN CERTIFICATE-----} and its base64
- * @param certificateFile a file holding {@code certificatePem}: {@code TLS_CERT_FILE} when set, otherwise a
- *     temporary file written at start and deleted when the JVM exits
+ * @param certificateFile a file holding {@code certificatePem}: {@code TLS_CERT_FILE} (or {@code INTERCEPT_CA_FILE})
+ *     when set, otherwise a temporary file deleted when the JVM exits
  */
 public record TlsTrust(String certificatePem, Path certificateFile) {
     /**

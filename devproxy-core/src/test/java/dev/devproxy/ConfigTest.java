@@ -228,6 +228,9 @@ class ConfigTest {
             "--tls-keystore-password", "pw", "--tls-cert-file", "ca.pem", "--tls-handshake-timeout", "2",
             "--max-match-body-size", "4096",
             "--admin-port", "0", "--admin-host", "0.0.0.0", "--admin-token", "s3cret",
+            "--intercept-hosts", "localhost,*.test", "--intercept-ca-keystore", "ica.p12",
+            "--intercept-ca-keystore-password", "pw2", "--intercept-ca-file", "ica.pem",
+            "--https-proxy", "http://next:3129",
         };
 
         Config config = parse(args, new PrintStream(new ByteArrayOutputStream()));
@@ -237,8 +240,27 @@ class ConfigTest {
                 Duration.ofMillis(900), Duration.ofMillis(1100), Duration.ofMillis(1200), Duration.ofMillis(1300), 1, true,
                 true, "*.test, localhost:8080", Duration.ofSeconds(7), "http://next:3128", "*.corp",
                 0, java.nio.file.Path.of("k.p12"), "pw", java.nio.file.Path.of("ca.pem"), Duration.ofSeconds(2),
-                4096L, 0, "0.0.0.0", "s3cret"),
+                4096L, 0, "0.0.0.0", "s3cret",
+                "localhost,*.test", java.nio.file.Path.of("ica.p12"), "pw2", java.nio.file.Path.of("ica.pem"),
+                "http://next:3129"),
                 config);
+    }
+
+    @Test
+    void interceptionNeedsForwardProxyModeAndValidPatternsAndItsPasswordIsMasked() {
+        IllegalArgumentException off = assertThrows(IllegalArgumentException.class,
+                () -> Config.builder().interceptHosts("localhost").build());
+        assertTrue(off.getMessage().contains("interceptHosts needs forwardProxy"), off.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Config.builder().forwardProxy(true).interceptHosts("a/b").build());
+        assertTrue(bad.getMessage().startsWith("interceptHosts: "), bad.getMessage());
+
+        Config config = Config.builder().forwardProxy(true).interceptHosts("localhost")
+                .interceptCaKeystorePassword("secret").build();
+        assertEquals("localhost", config.interceptHosts());
+        assertTrue(!config.toString().contains("secret") && config.toString().contains("interceptCaKeystorePassword=****"),
+                config::toString);
+        assertEquals("", Config.defaults().interceptHosts(), "nothing is intercepted by default");
     }
 
     @Test

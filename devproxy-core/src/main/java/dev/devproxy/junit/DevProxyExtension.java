@@ -357,6 +357,10 @@ public final class DevProxyExtension implements BeforeAllCallback, BeforeEachCal
             if (annotation != null && annotation.tls()) {
                 builder.tlsPort(0);
             }
+            if (annotation != null && annotation.intercept().length > 0) {
+                builder.forwardProxy(true).forwardAllow(String.join(",", annotation.intercept()))
+                        .intercept(annotation.intercept());
+            }
         }
         synchronized (builder) {
             builder.port(0);

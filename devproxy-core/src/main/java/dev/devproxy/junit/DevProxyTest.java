@@ -73,4 +73,14 @@ public @interface DevProxyTest {
      * @return whether the proxy listens for HTTPS too
      */
     boolean tls() default false;
+
+    /**
+     * The {@code CONNECT} destinations whose HTTPS the proxy intercepts ({@code host}, {@code *.domain} or
+     * {@code host:port}); default none. Non-empty turns on forward-proxy mode with these destinations allowed, so
+     * that a client configured with {@code ProxySelector.of(proxy.address())} and trusting
+     * {@code proxy.interceptionTrust().sslContext()} has its HTTPS requests stubbed and journalled.
+     *
+     * @return the destinations to intercept
+     */
+    String[] intercept() default {};
 }

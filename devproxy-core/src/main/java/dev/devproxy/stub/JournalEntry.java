@@ -93,7 +93,8 @@ public record JournalEntry(RecordedRequest request, RouteKind route, int status,
     }
 
     /**
-     * The request-target exactly as sent, such as {@code /api/users?page=2}.
+     * The request-target exactly as sent, such as {@code /api/users?page=2}; for a request decrypted from an
+     * intercepted CONNECT, the URI it stands for, such as {@code https://api.example.test:443/api/users}.
      *
      * @return the request-target
      */

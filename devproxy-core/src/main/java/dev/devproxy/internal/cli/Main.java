@@ -53,6 +53,9 @@ public final class Main {
         if (config.hasAdminListener()) {
             System.out.println(adminLine(proxy, config));
         }
+        if (!config.interceptHosts().isBlank()) {
+            System.out.println(Server.interceptionLine(config));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();

@@ -48,8 +48,9 @@ public final class BufferedRouteExchange implements Exchange {
         if (!holds) {
             limit = Math.min(limit, PREVIEW_BYTES);
         }
-        this.capture = new RequestCapture(head, connection.remoteAddress(), Instant.now(),
-                (int) Math.min(limit, Integer.MAX_VALUE - 16), RequestCapture.clientCertificates(connection.tlsEngine()));
+        this.capture = new RequestCapture(head, connection.interceptedOrigin(), connection.remoteAddress(),
+                Instant.now(), (int) Math.min(limit, Integer.MAX_VALUE - 16),
+                RequestCapture.clientCertificates(connection.tlsEngine()));
     }
 
     @Override

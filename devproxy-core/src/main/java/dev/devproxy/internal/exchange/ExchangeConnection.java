@@ -26,6 +26,14 @@ public interface ExchangeConnection extends BodySink {
         return null;
     }
 
+    /**
+     * {@code https://host:port} when the connection speaks for an intercepted CONNECT, whose requests' origin-form
+     * targets stand for URIs there; null otherwise.
+     */
+    default @Nullable String interceptedOrigin() {
+        return null;
+    }
+
     /** The server's settings, router, metrics and logging. */
     ServerContext context();
 

@@ -35,9 +35,19 @@ public final class RequestCapture {
 
     public RequestCapture(RequestHead head, String remoteAddress, Instant receivedAt, int maxBodyBytes,
             List<X509Certificate> clientCertificates) {
+        this(head, null, remoteAddress, receivedAt, maxBodyBytes, clientCertificates);
+    }
+
+    /**
+     * @param origin {@code https://host:port} for a request decrypted from an intercepted CONNECT, whose
+     *     origin-form target is then kept as the absolute-form URI it stands for; null otherwise
+     */
+    public RequestCapture(RequestHead head, @org.jspecify.annotations.Nullable String origin, String remoteAddress,
+            Instant receivedAt, int maxBodyBytes, List<X509Certificate> clientCertificates) {
         this.clientCertificates = clientCertificates;
         this.method = head.method();
-        this.target = head.target();
+        this.target = origin != null && head.targetForm() == RequestHead.TargetForm.ORIGIN
+                ? origin + head.target() : head.target();
         this.path = head.path();
         this.query = head.query();
         this.version = head.version().text();

@@ -8,17 +8,21 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The next proxy DevProxy's own upstream traffic goes through, and the hosts that bypass it, read as curl reads
- * {@code http_proxy} and {@code NO_PROXY}: a {@code NO_PROXY} name matches that host and every host under it
- * (a leading dot changes nothing), {@code *} matches all, and names compare without case. Immutable.
+ * The next proxies DevProxy's own upstream traffic goes through, and the hosts that bypass them, read as curl reads
+ * {@code http_proxy}, {@code HTTPS_PROXY} and {@code NO_PROXY}: plain-http upstreams go through the first (in
+ * absolute-form), HTTPS upstreams through the second (with CONNECT), never one through the other's; a
+ * {@code NO_PROXY} name matches that host and every host under it (a leading dot changes nothing), {@code *}
+ * matches all, and names compare without case. Immutable.
  */
 public final class UpstreamProxy {
-    private final Upstream proxy;
+    private final @Nullable Upstream proxy;
+    private final @Nullable Upstream httpsProxy;
     private final boolean bypassAll;
     private final List<String> bypassed;
 
-    private UpstreamProxy(Upstream proxy, String noProxy) {
+    private UpstreamProxy(@Nullable Upstream proxy, @Nullable Upstream httpsProxy, String noProxy) {
         this.proxy = proxy;
+        this.httpsProxy = httpsProxy;
         List<String> names = new ArrayList<>();
         boolean all = false;
         for (String part : noProxy.split(",")) {
@@ -38,15 +42,23 @@ public final class UpstreamProxy {
         this.bypassed = List.copyOf(names);
     }
 
-    /** The next proxy {@code config} names, or null when it names none. */
+    /** The next proxies {@code config} names, or null when it names none. */
     public static @Nullable UpstreamProxy of(Config config) {
-        return config.upstreamProxy().isEmpty() ? null
-                : new UpstreamProxy(Upstream.parse(config.upstreamProxy()), config.noProxy());
+        if (config.upstreamProxy().isEmpty() && config.upstreamHttpsProxy().isEmpty()) {
+            return null;
+        }
+        return new UpstreamProxy(config.upstreamProxy().isEmpty() ? null : Upstream.parse(config.upstreamProxy()),
+                config.upstreamHttpsProxy().isEmpty() ? null : Upstream.parse(config.upstreamHttpsProxy()),
+                config.noProxy());
     }
 
-    /** Where to connect for {@code upstream}: the next proxy, or null when the upstream is reached directly. */
+    /**
+     * The next proxy for {@code upstream}: the HTTPS one for a TLS upstream, the plain one otherwise; null when
+     * the upstream is reached directly.
+     */
     public @Nullable Upstream proxyFor(Upstream upstream) {
-        if (bypassAll) {
+        Upstream next = upstream.tls() ? httpsProxy : proxy;
+        if (next == null || bypassAll) {
             return null;
         }
         String host = upstream.host().toLowerCase(Locale.ROOT);
@@ -55,6 +67,6 @@ public final class UpstreamProxy {
                 return null;
             }
         }
-        return proxy;
+        return next;
     }
 }

@@ -19,7 +19,8 @@ public abstract class StreamConnection extends Timed implements TransportHandler
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     protected final EventLoop loop;
-    protected final Transport transport;
+    /** The transport; replaced only by {@link #layerTransport}, which puts a layer on top of it. */
+    protected Transport transport;
     private final OutboundQueue out = new OutboundQueue();
     private @Nullable ByteBuffer in;
     private long lastWriteProgress;
@@ -224,6 +225,23 @@ public abstract class StreamConnection extends Timed implements TransportHandler
     /** When output last made progress, or began to wait; meaningful while output is pending. */
     protected final long lastWriteProgress() {
         return lastWriteProgress;
+    }
+
+    /**
+     * Makes {@code layered}, a transport over the current one (TLS over the socket, once a CONNECT is answered),
+     * this connection's transport from now on. Nothing may be pending either way: no output queued or held by
+     * the old transport, and unconsumed input already handed to the new one or discarded.
+     *
+     * @throws IllegalStateException when output is pending
+     */
+    protected final void layerTransport(Transport layered) {
+        if (hasPendingOutput()) {
+            throw new IllegalStateException("output is pending on the transport being layered over");
+        }
+        discardInput();
+        transport = layered;
+        layered.bind(this);
+        updateInterest();
     }
 
     // ---- Interest and closing -----------------------------------------------------------------------------

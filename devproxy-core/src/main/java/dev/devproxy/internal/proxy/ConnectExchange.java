@@ -6,6 +6,7 @@ import dev.devproxy.Upstream;
 import dev.devproxy.internal.exchange.Destination;
 import dev.devproxy.internal.exchange.Exchange;
 import dev.devproxy.internal.exchange.ExchangeConnection;
+import dev.devproxy.internal.exchange.UpstreamProxy;
 import dev.devproxy.parser.HeaderFields;
 import dev.devproxy.parser.ResponseHead;
 import java.net.InetAddress;
@@ -27,22 +28,38 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
     private static final byte[] ESTABLISHED =
             "HTTP/1.1 200 Connection Established\r\nVia: 1.1 devproxy\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** The {@code 200} that opens a tunnel, as a fresh read-only view: for an intercepted CONNECT too. */
+    public static ByteBuffer established() {
+        return ByteBuffer.wrap(ESTABLISHED).asReadOnlyBuffer();
+    }
+
     private final ExchangeConnection client;
     private final ProxyLoopState proxy;
     private final Upstream destination;
+    /** The next proxy the tunnel goes through, with a CONNECT of its own, or null to connect directly. */
+    private final @Nullable Upstream via;
     private @Nullable UpstreamConnection connection;
+    /** Connected, waiting for the end of the CONNECT request before the tunnel opens; or null. */
+    private @Nullable UpstreamConnection connected;
+    private boolean requestEnded;
     private boolean done;
 
     public ConnectExchange(ExchangeConnection client, ProxyLoopState proxy, Destination destination) {
         this.client = client;
         this.proxy = proxy;
-        this.destination = Upstream.of(destination.host(), destination.port());
+        // Never TLS of its own, whatever the port (Upstream.of(host, 443) would be): the client speaks TLS inside.
+        this.destination = Upstream.of(destination.host(), destination.port(), false);
+        // A tunnel carries what the client speaks, nearly always TLS: it goes through the next proxy for HTTPS,
+        // as curl sends https:// URLs through https_proxy.
+        UpstreamProxy chain = client.context().upstreamProxy;
+        this.via = chain == null ? null : chain.proxyFor(Upstream.of(destination.host(), destination.port(), true));
         client.setRoute(RouteKind.FORWARD);
     }
 
     @Override
     public void start() {
-        client.context().resolver.resolve(destination.host(), proxy.loop, this::resolved);
+        Upstream next = via;
+        client.context().resolver.resolve(next != null ? next.host() : destination.host(), proxy.loop, this::resolved);
     }
 
     private void resolved(@Nullable InetAddress address) {
@@ -50,11 +67,13 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
             return;
         }
         if (address == null) {
-            onFailed(Failure.CONNECT, "cannot resolve " + destination.host());
+            Upstream next = via;
+            onFailed(Failure.CONNECT, "cannot resolve " + (next != null ? next.host() : destination.host()));
             return;
         }
-        UpstreamConnection connecting = UpstreamConnection.connect(destination, address, proxy, client.context(), this);
-        if (!done) {
+        UpstreamConnection connecting = UpstreamConnection.connect(destination, via, address, proxy, client.context(),
+                this);
+        if (!done && connected == null) {
             connection = connecting; // so that an abort while it connects closes it
         }
     }
@@ -65,15 +84,31 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
             upstream.close();
             return;
         }
-        done = true;
         connection = null;
-        client.send(ByteBuffer.wrap(ESTABLISHED));
+        connected = upstream;
+        openIfReady();
+    }
+
+    /**
+     * Opens the tunnel once both are there: the upstream connection and the end of the CONNECT request. A connect
+     * can complete at once (a local one may, while the head is still being handled), and a tunnel opens only
+     * after a complete request, so that nothing of it is read as tunnel bytes.
+     */
+    private void openIfReady() {
+        UpstreamConnection upstream = connected;
+        if (done || !requestEnded || upstream == null) {
+            return;
+        }
+        done = true;
+        connected = null;
+        client.send(established());
         Tunnel.open(client, upstream, 200);
     }
 
     @Override
     public void onFailed(Failure failure, String reason) {
         connection = null;
+        connected = null;
         if (done) {
             return;
         }
@@ -92,6 +127,8 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
 
     @Override
     public void onRequestEnd() {
+        requestEnded = true;
+        openIfReady();
     }
 
     @Override
@@ -101,6 +138,11 @@ public final class ConnectExchange implements Exchange, UpstreamHandler {
         connection = null;
         if (c != null) {
             c.close();
+        }
+        UpstreamConnection waiting = connected;
+        connected = null;
+        if (waiting != null) {
+            waiting.close();
         }
     }
 

@@ -35,8 +35,13 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
     private final ResponseRelay response;
 
     private Upstream upstream;
-    /** Where the connection goes: the upstream, or the next proxy when one is configured for it. */
+    /**
+     * Where the connection goes, and what it is pooled by: the upstream, or for a plain one the next proxy when
+     * one is configured for it.
+     */
     private Upstream connectTo;
+    /** The next proxy an HTTPS upstream is reached through with CONNECT, or null. */
+    private @Nullable Upstream tunnelVia;
     private boolean headRequest;
     /** The protocol the request asks to upgrade to (websocket), or null. */
     private @Nullable String upgrade;
@@ -63,9 +68,20 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
         upstream = route.upstream();
         UpstreamProxy chain = client.context().upstreamProxy;
         Upstream next = chain == null ? null : chain.proxyFor(upstream);
-        connectTo = next == null ? upstream : next;
-        // Through another proxy, the request goes in absolute-form (RFC 9112 section 3.2.2); Host stays the upstream.
-        String target = next == null ? route.target() : "http://" + upstream.authority() + route.target();
+        String target = route.target();
+        if (upstream.tls()) {
+            // Through a CONNECT tunnel, the request is the upstream's own, encrypted end to end; the connection
+            // is pooled as one to the upstream, which it is.
+            tunnelVia = next;
+            connectTo = upstream;
+        } else {
+            tunnelVia = null;
+            connectTo = next == null ? upstream : next;
+            if (next != null) {
+                // To another proxy, the request goes in absolute-form (RFC 9112 section 3.2.2); Host stays the upstream.
+                target = "http://" + upstream.authority() + target;
+            }
+        }
         headRequest = head.methodIs("HEAD");
         retryable = head.bodyKind() == BodyKind.NONE && isIdempotent(head);
         connection = null;
@@ -103,17 +119,20 @@ public final class ForwardExchange implements Exchange, UpstreamHandler {
 
     private void connectFresh() {
         int requestGeneration = generation;
-        client.context().resolver.resolve(connectTo.host(), proxy.loop, address -> resolved(requestGeneration, address));
+        Upstream via = tunnelVia;
+        String host = via != null ? via.host() : connectTo.host();
+        client.context().resolver.resolve(host, proxy.loop, address -> resolved(requestGeneration, host, address));
     }
 
-    private void resolved(int requestGeneration, @Nullable InetAddress address) {
+    private void resolved(int requestGeneration, String host, @Nullable InetAddress address) {
         if (done || requestGeneration != generation) {
             return;
         }
         if (address == null) {
-            onFailed(Failure.CONNECT, "cannot resolve " + connectTo.host());
+            onFailed(Failure.CONNECT, "cannot resolve " + host);
         } else {
-            UpstreamConnection connecting = UpstreamConnection.connect(connectTo, address, proxy, client.context(), this);
+            UpstreamConnection connecting = UpstreamConnection.connect(connectTo, tunnelVia, address, proxy,
+                    client.context(), this);
             if (!done) {
                 connection = connecting; // so that an abort while it connects closes it
             }

@@ -68,9 +68,23 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
      */
     static @Nullable UpstreamConnection connect(Upstream upstream, InetAddress address, ProxyLoopState proxy, ServerContext context,
             UpstreamHandler owner) {
+        return connect(upstream, null, address, proxy, context, owner);
+    }
+
+    /**
+     * As {@link #connect(Upstream, InetAddress, ProxyLoopState, ServerContext, UpstreamHandler)}, through the proxy
+     * {@code via} when it is not null: {@code address} is then the proxy's, and the connection is a
+     * {@code CONNECT} tunnel to {@code upstream} (see {@link ProxyConnectTransport}), with TLS inside it for an
+     * HTTPS upstream. The connect timeout covers the proxy's answer and the handshake too.
+     */
+    static @Nullable UpstreamConnection connect(Upstream upstream, @Nullable Upstream via, InetAddress address,
+            ProxyLoopState proxy, ServerContext context, UpstreamHandler owner) {
         Transport transport;
         try {
             transport = proxy.transports.open(proxy.loop);
+            if (via != null) {
+                transport = new ProxyConnectTransport(transport, upstream);
+            }
             if (upstream.tls()) {
                 transport = proxy.tls.layer(transport, proxy.loop, upstream.host(), upstream.port());
             }
@@ -84,7 +98,7 @@ final class UpstreamConnection extends StreamConnection implements BodySink {
         connection.deadlineNanos = proxy.loop.now() + context.config.upstreamConnectTimeout().toNanos();
         boolean connected;
         try {
-            connected = transport.connect(new InetSocketAddress(address, upstream.port()));
+            connected = transport.connect(new InetSocketAddress(address, via != null ? via.port() : upstream.port()));
         } catch (IOException e) {
             connection.fail(UpstreamHandler.Failure.CONNECT, e.toString());
             return connection;

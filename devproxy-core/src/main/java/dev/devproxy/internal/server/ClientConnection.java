@@ -4,6 +4,7 @@ import dev.devproxy.ErrorKind;
 import dev.devproxy.Response;
 import dev.devproxy.Route;
 import dev.devproxy.RouteKind;
+import dev.devproxy.internal.exchange.Destination;
 import dev.devproxy.internal.exchange.EchoExchange;
 import dev.devproxy.internal.exchange.Exchange;
 import dev.devproxy.internal.exchange.ExchangeConnection;
@@ -18,6 +19,7 @@ import dev.devproxy.internal.loop.PlainTransport;
 import dev.devproxy.internal.loop.StreamConnection;
 import dev.devproxy.internal.loop.Timed;
 import dev.devproxy.internal.loop.Transport;
+import dev.devproxy.internal.tls.InterceptionCa;
 import dev.devproxy.internal.tls.TlsTransport;
 import dev.devproxy.parser.BodyKind;
 import dev.devproxy.parser.HeaderFields;
@@ -63,6 +65,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     private final ClientSlots slots;
     private final RequestParser parser;
     private final RequestOutcome outcome;
+    private final @Nullable Interception interception;
 
     private ClientPhase phase = ClientPhase.NEW;
     /** When the current phase began: the age shedding ranks by, and the base of the body deadline. */
@@ -79,6 +82,8 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
     private @Nullable String remoteHost;
     private @Nullable EchoExchange echo;
     private @Nullable ForwardExchange forward;
+    /** The destination of the intercepted CONNECT this connection now speaks TLS for, or null. */
+    private @Nullable Destination intercepted;
 
     // The request in progress.
     private boolean requestKeepAlive;
@@ -97,6 +102,7 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         this.slots = slots;
         this.parser = new RequestParser(context.parserConfig);
         this.outcome = new RequestOutcome(context, this);
+        this.interception = on.interception;
         phaseStartNanos = loop.now(); // enter() moves the start only on a change of phase, and NEW is the first
         enter(ClientPhase.NEW);
         updateInterest();
@@ -432,7 +438,9 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
         }
         Route decision;
         try {
-            decision = context.router.route(head);
+            Destination origin = intercepted;
+            decision = origin != null && interception != null ? interception.route(head, origin)
+                    : context.router.route(head);
         } catch (RuntimeException | Error e) {
             // An Error too (an AssertionError in a router written with test assertions): left to escape, it
             // would kill this loop's thread and hang every connection on it.
@@ -844,6 +852,46 @@ final class ClientConnection extends StreamConnection implements ExchangeConnect
             releaseInputIfEmpty();
             updateInterest();
         }
+    }
+
+    /**
+     * After the {@code 200} to an intercepted CONNECT has been written: speaks TLS as {@code destination} with
+     * {@code leaf} from now on. The connection starts over (phase NEW) on a TLS layer over its socket, its requests
+     * for {@code https://destination}; bytes the client sent behind the CONNECT go to the TLS layer.
+     */
+    void intercept(Destination destination, InterceptionCa.Leaf leaf) {
+        Interception on = interception;
+        if (phase != ClientPhase.RESPONDING || on == null || hasPendingOutput()) {
+            context.error("an interception was asked for in phase " + phase + "; closing", new IllegalStateException());
+            close();
+            return;
+        }
+        outcome.ended(200, loop.now());
+        exchange = null;
+        readPaused = false;
+        TlsTransport tls;
+        try {
+            tls = on.layer(transport, loop, leaf, destination, input());
+        } catch (RuntimeException e) {
+            context.error("cannot start TLS for the intercepted CONNECT " + destination, e);
+            close();
+            return;
+        }
+        layerTransport(tls);
+        intercepted = destination;
+        enter(ClientPhase.NEW);
+        updateInterest();
+    }
+
+    /** The interception of this connection's server, or null when it intercepts nothing. */
+    @Nullable Interception interception() {
+        return interception;
+    }
+
+    @Override
+    public @Nullable String interceptedOrigin() {
+        Destination destination = intercepted;
+        return destination == null ? null : "https://" + destination;
     }
 
     /** Hands what the client sent to the tunnel; pauses reading while the upstream cannot take it. */

@@ -40,6 +40,10 @@ final class Exchanges {
                     + context.config.forwardAllow() + ")");
             return null;
         }
+        Interception interception = connection.interception();
+        if (interception != null && interception.intercepts(destination)) {
+            return new InterceptedConnect(connection, destination);
+        }
         return new ConnectExchange(connection, proxy, destination);
     }
 

@@ -78,8 +78,8 @@ final class RequestOutcome {
         RequestRecorder recorder = context.recorder;
         if (recorder != null) {
             headRequest = head.methodIs("HEAD");
-            open(recorder, new RequestCapture(head, connection.remoteAddress(), Instant.now(), recorder.maxBodyBytes(),
-                    RequestCapture.clientCertificates(connection.tlsEngine())));
+            open(recorder, new RequestCapture(head, connection.interceptedOrigin(), connection.remoteAddress(),
+                    Instant.now(), recorder.maxBodyBytes(), RequestCapture.clientCertificates(connection.tlsEngine())));
         }
     }
 

@@ -49,12 +49,13 @@ public final class Server {
     private final @Nullable Acceptor adminAcceptor;
     private final @Nullable ServerContext adminContext;
     private final @Nullable InetSocketAddress adminAddress;
+    private final @Nullable Interception interception;
     private boolean closed;
 
     private Server(ServerContext context, ServerLoop[] loops, Acceptor acceptor, InetSocketAddress address,
             @Nullable Acceptor tlsAcceptor, @Nullable InetSocketAddress tlsAddress, @Nullable ServerTls tls,
             @Nullable Acceptor adminAcceptor, @Nullable ServerContext adminContext,
-            @Nullable InetSocketAddress adminAddress) {
+            @Nullable InetSocketAddress adminAddress, @Nullable Interception interception) {
         this.adminAcceptor = adminAcceptor;
         this.adminContext = adminContext;
         this.adminAddress = adminAddress;
@@ -65,6 +66,7 @@ public final class Server {
         this.tlsAcceptor = tlsAcceptor;
         this.tlsAddress = tlsAddress;
         this.tls = tls;
+        this.interception = interception;
     }
 
     /**
@@ -87,20 +89,21 @@ public final class Server {
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
             @Nullable RequestRecorder recorder, EngineClock clock, TlsSetup tlsSetup,
             @Nullable String proxyAuthorization) {
-        return start(config, router, userSinks, recorder, clock, tlsSetup, proxyAuthorization, null);
+        return start(config, router, userSinks, recorder, clock, tlsSetup, proxyAuthorization, null, null);
     }
 
     /**
      * {@link #start(Config, Router, List, RequestRecorder, EngineClock, TlsSetup, String)}, with the admin API's
-     * listener answered by {@code adminRouter} when the configuration asks for one and it is not null.
+     * listener answered by {@code adminRouter} when the configuration asks for one and it is not null, and the
+     * CONNECTs {@code interception} names intercepted when it is not null; the server closes it when it closes.
      *
      * @throws UncheckedIOException when an address cannot be bound
      */
     public static Server start(Config config, Router router, List<MetricsSink> userSinks,
             @Nullable RequestRecorder recorder, EngineClock clock, TlsSetup tlsSetup,
-            @Nullable String proxyAuthorization, @Nullable Router adminRouter) {
+            @Nullable String proxyAuthorization, @Nullable Router adminRouter, @Nullable Interception interception) {
         ClientTls upstreamTls = tlsSetup.upstream();
-        if (config.upstream().tls()) {
+        if (config.upstream().tls() || interception != null) {
             upstreamTls.prepare(); // the trust store is read now, not on a loop by the first request
         }
         BuiltInMetrics builtIn = new BuiltInMetrics();
@@ -116,7 +119,7 @@ public final class Server {
             // A loop never has more upstream connections in use than clients: see UpstreamPool for the cap.
             EventLoop loop = new EventLoop("devproxy-loop-" + i, clock, scanInterval);
             loops[i] = new ServerLoop(loop, new HttpLoopState(loop), new ProxyLoopState(loop, config.maxConnections(),
-                    dev.devproxy.internal.loop.PlainTransport::outbound, upstreamTls));
+                    dev.devproxy.internal.loop.PlainTransport::outbound, upstreamTls), interception);
         }
         // Made before anything is bound: a keystore that cannot be read fails the start with nothing to undo.
         ServerTls tls = config.hasTlsListener() ? ServerTls.from(config, tlsSetup) : null;
@@ -160,8 +163,11 @@ public final class Server {
                 LogHolder.LOG.log(Level.DEBUG, () -> listeningLine(bound, config));
             }
             return new Server(context, loops, acceptor, bound, tlsAcceptor, tlsBound, tls, adminAcceptor, adminContext,
-                    adminBound);
+                    adminBound, interception);
         } catch (IOException e) {
+            if (interception != null) {
+                interception.close();
+            }
             for (ServerSocketChannel opened : new ServerSocketChannel[] {channel, tlsChannel, adminChannel}) {
                 if (opened != null) {
                     try {
@@ -218,6 +224,17 @@ public final class Server {
         return "DevProxy listening on https://" + hostForUri(bound) + ":" + bound.getPort()
                 + (certificateFile != null ? " (certificate to trust: " + certificateFile + ")"
                         : " (TLS_CERT_FILE unset: certificate not written)");
+    }
+
+    /**
+     * What the standalone proxy prints when it intercepts: {@code DevProxy intercepts HTTPS to localhost,*.test
+     * (CA certificate to trust: /tmp/ca.pem)}.
+     */
+    public static String interceptionLine(Config config) {
+        java.nio.file.Path caFile = config.interceptCaFile();
+        return "DevProxy intercepts HTTPS to " + config.interceptHosts()
+                + (caFile != null ? " (CA certificate to trust: " + caFile + ")"
+                        : " (INTERCEPT_CA_FILE unset: CA certificate not written)");
     }
 
     /**
@@ -283,6 +300,11 @@ public final class Server {
     /** The HTTPS listener's TLS, or null without one. */
     public @Nullable ServerTls tls() {
         return tls;
+    }
+
+    /** HTTPS interception, or null when nothing is intercepted. */
+    public @Nullable Interception interception() {
+        return interception;
     }
 
     /** The built-in metrics. */
@@ -381,6 +403,9 @@ public final class Server {
         context.resolver.close();
         if (adminShared != null) {
             adminShared.resolver.close();
+        }
+        if (interception != null) {
+            interception.close();
         }
         for (ServerLoop loop : loops) {
             try {

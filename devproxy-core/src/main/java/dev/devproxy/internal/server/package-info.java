@@ -19,7 +19,9 @@
  * 101, closed after the tunnel idle timeout, and at once on shutdown), CLOSING, LINGERING and CLOSED. While output waits,
  * the write timeout applies instead. Deadlines are checked by each loop's periodic scan, which reads the
  * injectable clock. Pipelined requests are answered in order: the next one is parsed only after the previous
- * response is fully written.
+ * response is fully written. An intercepted CONNECT (Interception, InterceptedConnect) is the one way back: once
+ * its 200 is written the connection puts a TLS layer over its socket and starts again in NEW, its requests now
+ * for the CONNECT's host.
  *
  * <h2>Connection cap</h2>
  * The acceptor counts open client connections; at {@code maxConnections} it stops accepting, so further

@@ -112,10 +112,24 @@ public final class CertificateMaker {
      * @throws IllegalArgumentException when {@code hosts} is empty
      */
     public static TlsIdentity leaf(TlsIdentity issuer, List<String> hosts, Duration validity) {
+        return leaf(issuer, newKeyPair(), hosts, validity);
+    }
+
+    /**
+     * As {@link #leaf(TlsIdentity, List, Duration)}, for the given key pair: many leaves may share one key, so
+     * that making one costs a signature and no key generation (interception's leaves, one per host).
+     *
+     * @param issuer the CA that signs it
+     * @param keys the leaf's key pair
+     * @param hosts host names and IP literals; the first is also the common name
+     * @param validity how long from now it is valid
+     * @return {@code keys}' private key, and the certificate followed by the issuer's chain
+     * @throws IllegalArgumentException when {@code hosts} is empty
+     */
+    public static TlsIdentity leaf(TlsIdentity issuer, KeyPair keys, List<String> hosts, Duration validity) {
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("a certificate needs at least one host name");
         }
-        KeyPair keys = newKeyPair();
         X509Certificate issuerCertificate = issuer.certificate();
         byte[] issuerName = issuerCertificate.getSubjectX500Principal().getEncoded();
         byte[] extensions = sequence(

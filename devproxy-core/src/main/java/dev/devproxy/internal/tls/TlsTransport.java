@@ -99,7 +99,30 @@ public final class TlsTransport implements Transport, TransportHandler {
      */
     public static TlsTransport server(Transport socket, SSLEngine engine, EventLoop loop, long handshakeTimeoutNanos,
             @Nullable ByteBuffer plainHttpAnswer) {
+        return server(socket, engine, loop, handshakeTimeoutNanos, plainHttpAnswer, EMPTY);
+    }
+
+    /**
+     * As {@link #server(Transport, SSLEngine, EventLoop, long, ByteBuffer)}, on a connection that has already
+     * spoken plain HTTP: {@code alreadyRead} holds what the peer sent after its last plain message (a ClientHello
+     * right behind its CONNECT), copied in and read before the socket. The socket will not signal those bytes, so
+     * the handshake is also started from a task on the loop.
+     *
+     * @param alreadyRead bytes from its position to its limit, at most one record buffer; consumed
+     */
+    public static TlsTransport server(Transport socket, SSLEngine engine, EventLoop loop, long handshakeTimeoutNanos,
+            @Nullable ByteBuffer plainHttpAnswer, ByteBuffer alreadyRead) {
         TlsTransport transport = new TlsTransport(socket, engine, loop, plainHttpAnswer);
+        if (alreadyRead.hasRemaining()) {
+            ByteBuffer held = transport.records.acquire();
+            if (alreadyRead.remaining() > held.remaining()) {
+                transport.records.release(held);
+                throw new IllegalArgumentException("more bytes before the handshake than a TLS record buffer holds");
+            }
+            held.put(alreadyRead).flip();
+            transport.netIn = held;
+            loop.execute(() -> transport.onReady(true, false));
+        }
         try {
             engine.beginHandshake();
         } catch (SSLException e) {
@@ -713,6 +736,15 @@ public final class TlsTransport implements Transport, TransportHandler {
                 } catch (IOException e) {
                     // The peer goes without it.
                 }
+            }
+        } else if (!resetOnClose && !handshakeDone && failure instanceof SSLException && netOut == null
+                && !engine.isOutboundDone()) {
+            // A handshake this side refused (a name it does not serve, no common protocol): the engine holds the
+            // fatal alert saying why (RFC 8446 section 6.2), which the peer then reports instead of a bare close.
+            try {
+                wrap(EMPTY_ARRAY, 0, 1);
+            } catch (IOException e) {
+                // The peer goes without it.
             }
         }
         closed = true;

@@ -130,6 +130,27 @@ class TlsTransportTest {
     }
 
     @Test
+    void aServerGivenTheClientHelloAlreadyReadFinishesTheHandshakeWithoutTheSocketSignallingIt() throws IOException {
+        Peer client = new Peer(client("TLSv1.3"));
+        client.transport.connect(new InetSocketAddress("127.0.0.1", 443));
+        String clientHello = clientSocket.takeOutput(); // read by a plain connection before TLS went on (CONNECT)
+        assertFalse(clientHello.isEmpty());
+
+        Peer server = new Peer(TlsTransport.server(serverSocket,
+                TlsEngines.server(serverContext, dev.devproxy.TlsClientAuth.NONE), loop, HANDSHAKE_TIMEOUT, null,
+                ByteBuffer.wrap(clientHello.getBytes(StandardCharsets.ISO_8859_1))));
+        server.wantRead();
+        loop.runPending(); // the transport's own start: no socket readiness will announce those bytes
+        shuttle();
+
+        assertTrue(client.connected, "the handshake finished from the bytes handed over");
+        client.send("after".getBytes(StandardCharsets.US_ASCII));
+        shuttle();
+        assertEquals("after", server.received.toString(StandardCharsets.US_ASCII));
+        assertNull(server.failure);
+    }
+
+    @Test
     void aShortSocketWriteKeepsTheRecordAsPendingOutputUntilTheSocketTakesIt() throws IOException {
         Peer server = new Peer(server());
         Peer client = new Peer(client("TLSv1.3"));
